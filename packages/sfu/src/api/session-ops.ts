@@ -1,0 +1,113 @@
+import type {
+  CloseTracksRequest,
+  CloseTracksResponse,
+  GetSessionResponse,
+  NewSessionRequest,
+  NewSessionResponse,
+  RenegotiateRequest,
+  RenegotiateResponse,
+  UpdateTracksRequest,
+  UpdateTracksResponse,
+} from '@tangerine/contracts/calls/api'
+import { invalidSdp } from '../errors.ts'
+import type { SessionRegistry } from '../sessions/registry.ts'
+import type { OperationContext } from './context.ts'
+
+export async function newSession(
+  registry: SessionRegistry,
+  appId: string,
+  thirdparty: boolean,
+  body: NewSessionRequest,
+): Promise<NewSessionResponse> {
+  const offer = body.sessionDescription
+  if (offer && offer.type !== 'offer') throw invalidSdp('sessions/new takes an offer, not an answer')
+  const session = registry.create(appId, thirdparty)
+  if (!offer) return { sessionId: session.id }
+  try {
+    // Legacy pattern: the first offer comes with the session; its tracks come later.
+    const sdp = await session.run(() => session.answer(offer.sdp))
+    return { sessionId: session.id, sessionDescription: { type: 'answer', sdp } }
+  } catch (err) {
+    session.close('rejected first offer')
+    throw err
+  }
+}
+
+/** An answer to the SFU's offer → `{}`; a client offer (e.g. an ICE restart) → an answer. */
+export async function renegotiate(ctx: OperationContext, body: RenegotiateRequest): Promise<RenegotiateResponse> {
+  const description = body.sessionDescription
+  if (description.type === 'offer') {
+    const sdp = await ctx.session.answer(description.sdp)
+    return { sessionDescription: { type: 'answer', sdp } }
+  }
+  await ctx.session.applyAnswer(description.sdp)
+  return {}
+}
+
+export async function closeTracks(ctx: OperationContext, body: CloseTracksRequest): Promise<CloseTracksResponse> {
+  const { session } = ctx
+  const offer = body.sessionDescription
+  if (offer && offer.type !== 'offer') throw invalidSdp('tracks/close takes an offer, not an answer')
+  if (offer || !body.force) session.assertStable()
+  const targets = body.tracks.map(({ mid }) => ({
+    mid,
+    records: session.records.filter((r) => r.mid === mid && !r.closed),
+  }))
+  const close = () => {
+    for (const { records } of targets) {
+      for (const record of records) {
+        record.closed = true
+        record.subscription?.close()
+        if (record.published) session.unpublish(record.published)
+      }
+    }
+  }
+  const results = targets.map(({ mid, records }) =>
+    records.length > 0
+      ? { mid }
+      : { mid, errorCode: 'close_track_error', errorDescription: "Track doesn't exist or was already closed" },
+  )
+  if (offer) {
+    const sdp = await session.answer(offer.sdp, close)
+    return { requiresImmediateRenegotiation: false, sessionDescription: { type: 'answer', sdp }, tracks: results }
+  }
+  close()
+  if (body.force) return { requiresImmediateRenegotiation: false, tracks: results }
+  // No offer and no force: the SFU stops the transceivers and offers the change itself.
+  for (const { mid, records } of targets) if (records.length > 0) session.transceiverByMid(mid)?.stop()
+  const sdp = await session.offer()
+  return { requiresImmediateRenegotiation: true, sessionDescription: { type: 'offer', sdp }, tracks: results }
+}
+
+/** Points existing pull transceivers at another publication, or changes their layer. */
+export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequest): Promise<UpdateTracksResponse> {
+  const { session } = ctx
+  const tracks = body.tracks.map((item) => {
+    const echo = { mid: item.mid, sessionId: item.sessionId, trackName: item.trackName }
+    const record = session.records.find((r) => r.location === 'remote' && r.mid === item.mid && r.subscription)
+    const subscription = record?.subscription
+    if (!record || !subscription) {
+      return { ...echo, errorCode: 'update_track_error', errorDescription: `No pulled track with mid "${item.mid}"` }
+    }
+    const sessionId = item.sessionId ?? record.sessionId ?? ''
+    const trackName = item.trackName ?? record.trackName
+    const source = ctx.registry.findPublished(ctx.appId, sessionId, trackName)
+    if (!source) {
+      return {
+        ...echo,
+        errorCode: 'not_found_track_error',
+        errorDescription: `Track "${trackName}" of session ${sessionId} is not published`,
+      }
+    }
+    subscription.retarget(source, item.simulcast ?? subscription.preference)
+    record.sessionId = sessionId
+    record.trackName = trackName
+    record.closed = false
+    return { mid: item.mid, sessionId, trackName }
+  })
+  return { requiresImmediateRenegotiation: false, tracks }
+}
+
+export function getSession(ctx: OperationContext): GetSessionResponse {
+  return { tracks: ctx.session.trackStates(), dataChannels: [] }
+}

@@ -1,0 +1,74 @@
+/** SFU configuration, read once from the environment (see README.md for every variable). */
+export interface SfuConfig {
+  host: string
+  port: number
+  /** The address put in ICE host candidates: what peers send media to. */
+  announcedIp: string
+  /** Local address the UDP sockets bind to. */
+  udpBindIp: string
+  /** Inclusive UDP port range for ICE; undefined means any free port. */
+  udpPortRange: [number, number] | undefined
+  /** appId → app secret. */
+  apps: Map<string, string>
+  /** A session that is not connected for this long is closed. */
+  sessionIdleTimeoutMs: number
+  /** A published track that receives no media for this long is closed. */
+  trackIdleTimeoutMs: number
+  /** How long closed session ids are remembered so they answer 410 instead of 404. */
+  closedSessionMemoryMs: number
+  maxBodyBytes: number
+  logLevel: LogLevel
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export const DEFAULT_PORT = 7880
+export const DEV_APP_ID = 'tangerine-dev'
+export const DEV_APP_SECRET = 'dev-secret'
+
+export function parseApps(value: string): Map<string, string> {
+  const apps = new Map<string, string>()
+  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const colon = pair.indexOf(':')
+    if (colon <= 0 || colon === pair.length - 1) {
+      throw new Error(`SFU_APPS entry must be appId:secret, got "${pair.slice(0, colon > 0 ? colon : 20)}:…"`)
+    }
+    apps.set(pair.slice(0, colon), pair.slice(colon + 1))
+  }
+  if (apps.size === 0) throw new Error('SFU_APPS names no app')
+  return apps
+}
+
+export function parsePortRange(value: string): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(value.trim())
+  const min = Number(match?.[1])
+  const max = Number(match?.[2])
+  if (!match || !(min > 0 && max <= 65535 && min < max)) {
+    throw new Error(`SFU_UDP_PORT_RANGE must be "min-max" with min < max, got "${value}"`)
+  }
+  return [min, max]
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`)
+  return n
+}
+
+export function configFromEnv(env: Record<string, string | undefined> = process.env): SfuConfig {
+  const range = env.SFU_UDP_PORT_RANGE ?? '40000-40199'
+  return {
+    host: env.SFU_HOST ?? '0.0.0.0',
+    port: int(env.SFU_PORT, DEFAULT_PORT, 'SFU_PORT'),
+    announcedIp: env.SFU_ANNOUNCED_IP ?? '127.0.0.1',
+    udpBindIp: env.SFU_UDP_BIND_IP ?? '0.0.0.0',
+    udpPortRange: range === 'any' ? undefined : parsePortRange(range),
+    apps: parseApps(env.SFU_APPS ?? `${DEV_APP_ID}:${DEV_APP_SECRET}`),
+    sessionIdleTimeoutMs: int(env.SFU_SESSION_IDLE_TIMEOUT_MS, 30_000, 'SFU_SESSION_IDLE_TIMEOUT_MS'),
+    trackIdleTimeoutMs: int(env.SFU_TRACK_IDLE_TIMEOUT_MS, 30_000, 'SFU_TRACK_IDLE_TIMEOUT_MS'),
+    closedSessionMemoryMs: 10 * 60_000,
+    maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
+    logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+  }
+}

@@ -1,0 +1,28 @@
+import type { ItemErrorCode, TopLevelErrorCode } from '@tangerine/contracts/calls/api'
+
+/** A top-level API failure; the HTTP layer turns it into `{errorCode, errorDescription}`. */
+export class CallsError extends Error {
+  readonly status: number
+  readonly code: TopLevelErrorCode
+
+  constructor(status: number, code: TopLevelErrorCode, description: string) {
+    super(description)
+    this.status = status
+    this.code = code
+  }
+}
+
+export const invalidParams = (description: string) => new CallsError(406, 'invalid_params', description)
+export const invalidSdp = (description: string) => new CallsError(400, 'invalid_session_description', description)
+
+/** A per-item failure: the request still answers 200 and the item carries these fields. */
+export interface ItemError {
+  errorCode: ItemErrorCode
+  errorDescription: string
+}
+
+export const trackNotFound: ItemError = {
+  errorCode: 'not_found_track_error',
+  errorDescription:
+    'Track not found on remote peer. Make sure the publisher peer is connected and sending packets for this track',
+}

@@ -1,0 +1,114 @@
+import type { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpTransceiver, RtpPacket } from 'werift'
+import type { TrackKind } from '@tangerine/contracts/calls/api'
+
+/** Anything that wants the publisher's packets: a subscription of some puller. */
+export interface PacketSink {
+  onPacket(packet: RtpPacket, rid: string): void
+  onSourceClosed(): void
+}
+
+/** Keyframe requests closer together than this add nothing but upstream load. */
+const KEYFRAME_REQUEST_INTERVAL_MS = 300
+
+/**
+ * A track some session pushes: the receiving side of one transceiver, fanned out to
+ * every subscription. Simulcast layers arrive as separate werift tracks keyed by rid
+ * (`''` when the publisher sends a single encoding).
+ */
+export class PublishedTrack {
+  readonly name: string
+  readonly sessionId: string
+  readonly transceiver: RTCRtpTransceiver
+  readonly kind: TrackKind
+  /** A `sendrecv` transceiver also carries a pulled track back to this peer (the AI flow). */
+  readonly bidirectional: boolean
+  readonly createdAt = Date.now()
+  lastPacketAt: number | undefined
+  packetsReceived = 0
+  closed = false
+
+  private readonly sinks = new Set<PacketSink>()
+  private readonly watched = new Set<MediaStreamTrack>()
+  /** rid → the SSRC the publisher sends that layer on, learnt from its packets. */
+  private readonly layerSsrc = new Map<string, number>()
+  private readonly unsubscribers: Array<() => void> = []
+  private lastKeyframeRequestAt = 0
+
+  constructor(init: {
+    name: string
+    sessionId: string
+    transceiver: RTCRtpTransceiver
+    kind: TrackKind
+    bidirectional: boolean
+  }) {
+    this.name = init.name
+    this.sessionId = init.sessionId
+    this.transceiver = init.transceiver
+    this.kind = init.kind
+    this.bidirectional = init.bidirectional
+    const receiver = init.transceiver.receiver
+    for (const track of [...receiver.tracks, receiver.track]) this.watch(track)
+    const { unSubscribe } = init.transceiver.onTrack.subscribe((track) => this.watch(track))
+    this.unsubscribers.push(unSubscribe)
+  }
+
+  get mid(): string | undefined {
+    return this.transceiver.mid ?? undefined
+  }
+
+  /** The codecs negotiated with the publisher, primary first (empty before negotiation). */
+  get codecs(): RTCRtpCodecParameters[] {
+    return this.transceiver.codecs
+  }
+
+  get rids(): string[] {
+    return [...this.layerSsrc.keys()]
+  }
+
+  addSink(sink: PacketSink): void {
+    this.sinks.add(sink)
+  }
+
+  removeSink(sink: PacketSink): void {
+    this.sinks.delete(sink)
+  }
+
+  get sinkCount(): number {
+    return this.sinks.size
+  }
+
+  /** Asks the publisher for a keyframe (PLI) on every layer; throttled. */
+  requestKeyframe(force = false): void {
+    if (this.closed || this.kind !== 'video') return
+    const now = Date.now()
+    if (!force && now - this.lastKeyframeRequestAt < KEYFRAME_REQUEST_INTERVAL_MS) return
+    this.lastKeyframeRequestAt = now
+    for (const ssrc of this.layerSsrc.values()) {
+      this.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {
+        // The publisher's transport may already be gone; the GC will close us.
+      })
+    }
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
+    for (const sink of [...this.sinks]) sink.onSourceClosed()
+    this.sinks.clear()
+  }
+
+  private watch(track: MediaStreamTrack): void {
+    if (this.watched.has(track)) return
+    this.watched.add(track)
+    const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => {
+      const rid = track.rid ?? ''
+      // werift hands each packet to exactly one track, so no layer is seen twice.
+      this.layerSsrc.set(rid, packet.header.ssrc)
+      this.lastPacketAt = Date.now()
+      this.packetsReceived++
+      for (const sink of this.sinks) sink.onPacket(packet, rid)
+    })
+    this.unsubscribers.push(unSubscribe)
+  }
+}

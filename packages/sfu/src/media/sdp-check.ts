@@ -1,0 +1,35 @@
+import { invalidSdp } from '../errors.ts'
+
+/**
+ * Rejects SDP that cannot be a WebRTC description before it reaches the peer
+ * connection, so a malformed request leaves the session exactly as it was.
+ */
+export function assertPlausibleSdp(sdp: string): void {
+  const lines = sdp.split(/\r?\n/).filter((line) => line.length > 0)
+  if (lines[0] !== 'v=0') throw invalidSdp('SDP must start with "v=0"')
+  for (const line of lines) {
+    if (!/^[a-z]=/.test(line)) throw invalidSdp(`Malformed SDP line: "${line.slice(0, 60)}"`)
+  }
+  for (const field of ['o=', 's=', 't=']) {
+    if (!lines.some((line) => line.startsWith(field))) throw invalidSdp(`SDP lacks its "${field}" line`)
+  }
+  const media = lines.filter((line) => line.startsWith('m='))
+  for (const line of media) {
+    if (!/^m=(audio|video|application) \d+ [A-Z/]+( \S+)+$/.test(line)) {
+      throw invalidSdp(`Malformed media line: "${line.slice(0, 60)}"`)
+    }
+  }
+  if (media.length > 0) {
+    const has = (prefix: string) => lines.some((line) => line.startsWith(prefix))
+    if (!has('a=ice-ufrag:') || !has('a=ice-pwd:')) throw invalidSdp('SDP lacks ICE credentials')
+    if (!has('a=fingerprint:')) throw invalidSdp('SDP lacks a DTLS fingerprint')
+    if (media.length > 1 && lines.filter((line) => line.startsWith('a=mid:')).length < media.length) {
+      throw invalidSdp('Every media section needs an a=mid')
+    }
+  }
+}
+
+/** The m-section count, used to check an answer lines up with the offer it answers. */
+export function mediaSectionCount(sdp: string): number {
+  return sdp.split(/\r?\n/).filter((line) => line.startsWith('m=')).length
+}

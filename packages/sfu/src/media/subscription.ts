@@ -1,0 +1,127 @@
+import {
+  RtcpPayloadSpecificFeedback,
+  RtpHeader,
+  RtpPacket,
+  type RTCRtpSender,
+  type RtcpPacket,
+} from 'werift'
+import type { PacketSink, PublishedTrack } from './published-track.ts'
+import { chooseLayer, type LayerPreference } from './layers.ts'
+
+const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
+
+/** RFC 5104 FIR is payload-specific feedback format 4 (werift types do not export its class). */
+const FIR_FMT = 4
+
+/** Timestamp step inserted when the source switches, about one frame. */
+const SWITCH_TIMESTAMP_STEP = { audio: 960, video: 3000 } as const
+
+/**
+ * One puller's view of one published track: rewrites sequence numbers and timestamps
+ * into this puller's own continuous space (werift's sender then stamps its own SSRC
+ * and negotiated payload type, and keeps the retransmission buffer NACKs are served
+ * from), and turns the puller's PLI/FIR into keyframe requests upstream.
+ */
+export class Subscription implements PacketSink {
+  readonly sender: RTCRtpSender
+  source: PublishedTrack | undefined
+  preference: LayerPreference
+  packetsForwarded = 0
+  /** Called once when the source goes away; the session marks its record inactive. */
+  onEnded: (() => void) | undefined
+
+  private seqDelta = 0
+  private tsDelta = 0
+  private lastSeq: number | undefined
+  private lastTs: number | undefined
+  /** Set when the next packet starts a new source span and needs fresh offsets. */
+  private resync = true
+  private keyframeAsked = false
+  private readonly unsubscribers: Array<() => void> = []
+
+  constructor(sender: RTCRtpSender, source: PublishedTrack, preference: LayerPreference = {}) {
+    this.sender = sender
+    this.preference = preference
+    this.unsubscribers.push(
+      sender.onPictureLossIndication.subscribe(() => this.source?.requestKeyframe()).unSubscribe,
+      sender.onRtcp.subscribe((packet) => this.onRtcp(packet)).unSubscribe,
+    )
+    this.attach(source)
+  }
+
+  /** Points this puller at another publication without renegotiating (tracks/update, `#name`). */
+  retarget(source: PublishedTrack, preference: LayerPreference = this.preference): void {
+    this.preference = preference
+    if (source === this.source) return
+    this.source?.removeSink(this)
+    this.attach(source)
+  }
+
+  onPacket(packet: RtpPacket, rid: string): void {
+    const source = this.source
+    if (!source || rid !== chooseLayer(source.rids, this.preference)) return
+    if (this.sender.dtlsTransport?.state !== 'connected' || !this.sender.codec) return
+    if (!this.keyframeAsked) {
+      // The first packets the puller can decode must start at a keyframe.
+      this.keyframeAsked = true
+      source.requestKeyframe(true)
+    }
+    const { header } = packet
+    // Padding-only packets are the publisher's bandwidth probes, meaningless downstream.
+    if (packet.payload.length === 0) return
+    if (this.resync) {
+      this.resync = false
+      const nextSeq = this.lastSeq === undefined ? randomUint(16) : (this.lastSeq + 1) & 0xffff
+      const nextTs =
+        this.lastTs === undefined ? randomUint(32) : (this.lastTs + SWITCH_TIMESTAMP_STEP[source.kind]) >>> 0
+      this.seqDelta = nextSeq - header.sequenceNumber
+      this.tsDelta = nextTs - header.timestamp
+    }
+    const seq = (header.sequenceNumber + this.seqDelta) & 0xffff
+    const ts = (header.timestamp + this.tsDelta) >>> 0
+    this.lastSeq = seq
+    this.lastTs = ts
+    // The publisher's header extensions use the publisher's ids; the sender writes
+    // the ones negotiated with this puller, so none are carried across.
+    const out = new RtpPacket(
+      new RtpHeader({
+        marker: header.marker,
+        payloadType: header.payloadType,
+        sequenceNumber: seq,
+        timestamp: ts,
+        ssrc: header.ssrc,
+      }),
+      packet.payload,
+    )
+    this.packetsForwarded++
+    this.sender.sendRtp(out).catch(() => {
+      // A puller whose transport just died; its session's GC cleans up.
+    })
+  }
+
+  onSourceClosed(): void {
+    this.source = undefined
+    this.onEnded?.()
+  }
+
+  close(): void {
+    this.source?.removeSink(this)
+    this.source = undefined
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
+  }
+
+  private attach(source: PublishedTrack): void {
+    this.source = source
+    this.resync = true
+    this.keyframeAsked = false
+    source.addSink(this)
+    source.requestKeyframe(true)
+  }
+
+  private onRtcp(packet: RtcpPacket): void {
+    // werift's sender answers PLI and NACK itself; FIR is left to us.
+    if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback.count === FIR_FMT) {
+      this.source?.requestKeyframe()
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { SfuConfig } from './config.ts'
+import { createLogger, type Logger } from './log.ts'
+import { SessionRegistry } from './sessions/registry.ts'
+import { createRouter } from './http/router.ts'
+
+export interface RunningSfu {
+  /** Base URL of the API, e.g. `http://127.0.0.1:7880` (append `/v1`). */
+  url: string
+  port: number
+  registry: SessionRegistry
+  server: Server
+  close(): Promise<void>
+}
+
+/** Starts the HTTP API and the media plane; `port: 0` picks a free port (tests). */
+export async function startSfu(config: SfuConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningSfu> {
+  const registry = new SessionRegistry(
+    {
+      ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
+      sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+      trackIdleTimeoutMs: config.trackIdleTimeoutMs,
+      closedSessionMemoryMs: config.closedSessionMemoryMs,
+    },
+    log,
+  )
+  const route = createRouter({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log })
+  const server = createServer((req, res) => {
+    void route(req, res)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    registry,
+    server,
+    async close() {
+      registry.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,100 @@
+import type { IceOptions } from '../media/peer.ts'
+import type { PublishedTrack } from '../media/published-track.ts'
+import { CallsError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import { Session } from './session.ts'
+
+export interface RegistryOptions {
+  ice: IceOptions
+  sessionIdleTimeoutMs: number
+  trackIdleTimeoutMs: number
+  closedSessionMemoryMs: number
+}
+
+/**
+ * Every live session, and the garbage collector that closes what clients abandon:
+ * partytracks rebuilds a failed session without closing the old one, so sessions
+ * without a transport and tracks without media must go away by themselves.
+ */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>()
+  /** Closed session id → when it closed, so late calls get 410 rather than 404. */
+  private readonly closedAt = new Map<string, number>()
+  private readonly timer: NodeJS.Timeout
+  private readonly options: RegistryOptions
+  private readonly log: Logger
+
+  constructor(options: RegistryOptions, log: Logger) {
+    this.options = options
+    this.log = log
+    const every = Math.max(50, Math.min(1000, Math.min(options.sessionIdleTimeoutMs, options.trackIdleTimeoutMs) / 4))
+    this.timer = setInterval(() => this.sweep(), every)
+    this.timer.unref()
+  }
+
+  get size(): number {
+    return this.sessions.size
+  }
+
+  all(): IterableIterator<Session> {
+    return this.sessions.values()
+  }
+
+  create(appId: string, thirdparty: boolean): Session {
+    const session = new Session(appId, thirdparty, this.options.ice, this.log)
+    session.onClosed = () => {
+      this.sessions.delete(session.id)
+      this.closedAt.set(session.id, Date.now())
+    }
+    this.sessions.set(session.id, session)
+    this.log.info('session created', { sessionId: session.id, appId, thirdparty })
+    return session
+  }
+
+  /** The caller's session, or the spec's error: 410 once closed, 404 if never seen. */
+  get(appId: string, sessionId: string): Session {
+    const session = this.sessions.get(sessionId)
+    if (session && session.appId === appId) return session
+    if (this.closedAt.has(sessionId)) {
+      throw new CallsError(410, 'session_error', 'Session has expired or was closed')
+    }
+    throw new CallsError(404, 'session_error', `Session ${sessionId.slice(0, 64)} not found`)
+  }
+
+  /** A track another session of the same app publishes, if it is live. */
+  findPublished(appId: string, sessionId: string, trackName: string): PublishedTrack | undefined {
+    const session = this.sessions.get(sessionId)
+    if (!session || session.appId !== appId) return undefined
+    return session.published.get(trackName)
+  }
+
+  sweep(now = Date.now()): void {
+    const { sessionIdleTimeoutMs, trackIdleTimeoutMs, closedSessionMemoryMs } = this.options
+    for (const session of [...this.sessions.values()]) {
+      if (session.connected) {
+        session.lastAliveAt = now
+      } else if (now - session.lastAliveAt > sessionIdleTimeoutMs) {
+        session.close('no connection')
+        continue
+      }
+      for (const track of [...session.published.values()]) {
+        // A sendrecv transceiver also carries media back to its peer; it lives as
+        // long as its session does, whether or not the peer speaks.
+        if (track.bidirectional) continue
+        const lastMedia = track.lastPacketAt ?? track.createdAt
+        if (now - lastMedia > trackIdleTimeoutMs) {
+          this.log.info('track idle, closing', { sessionId: session.id, trackName: track.name })
+          session.unpublish(track)
+        }
+      }
+    }
+    for (const [id, at] of this.closedAt) {
+      if (now - at > closedSessionMemoryMs) this.closedAt.delete(id)
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer)
+    for (const session of [...this.sessions.values()]) session.close('server shutdown')
+  }
+}

@@ -1,0 +1,155 @@
+import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
+import type { SessionTrackState, TrackLocation } from '@tangerine/contracts/calls/api'
+import { createPeer, type IceOptions } from '../media/peer.ts'
+import type { PublishedTrack } from '../media/published-track.ts'
+import type { Subscription } from '../media/subscription.ts'
+import { assertPlausibleSdp, mediaSectionCount } from '../media/sdp-check.ts'
+import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
+import type { Logger } from '../log.ts'
+
+/** What `GET …/sessions/{id}` lists: every track this session pushed or pulled. */
+export interface TrackRecord {
+  location: TrackLocation
+  trackName: string
+  mid: string | undefined
+  /** The publisher's session, for pulls. */
+  sessionId?: string
+  closed: boolean
+  published?: PublishedTrack
+  subscription?: Subscription
+}
+
+export const newId = () => crypto.randomUUID().replaceAll('-', '')
+
+/**
+ * One client peer connection and the tracks it pushes and pulls. Every API call on a
+ * session runs through `run`, one at a time, so SDP exchanges never interleave.
+ */
+export class Session {
+  readonly id = newId()
+  readonly appId: string
+  readonly thirdparty: boolean
+  readonly pc: RTCPeerConnection
+  readonly createdAt = Date.now()
+  /** Active published tracks by name. */
+  readonly published = new Map<string, PublishedTrack>()
+  readonly records: TrackRecord[] = []
+  /** Last moment the transport was known to be up (or creation time). */
+  lastAliveAt = Date.now()
+  closed = false
+  onClosed: (() => void) | undefined
+
+  private chain: Promise<unknown> = Promise.resolve()
+  private readonly log: Logger
+
+  constructor(appId: string, thirdparty: boolean, ice: IceOptions, log: Logger) {
+    this.appId = appId
+    this.thirdparty = thirdparty
+    this.log = log.child({ sessionId: this.id })
+    this.pc = createPeer(ice)
+    this.pc.connectionStateChange.subscribe((state) => {
+      this.log.debug('connection state', { state })
+      if (state === 'connected') this.lastAliveAt = Date.now()
+      // A failed or closed transport never comes back without an ICE restart, which
+      // partytracks never does; closing now frees the pullers instead of waiting.
+      if (state === 'failed' || state === 'closed') this.close('transport ' + state)
+    })
+  }
+
+  get connected(): boolean {
+    return this.pc.connectionState === 'connected'
+  }
+
+  run<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(() => {
+      if (this.closed) throw new CallsError(410, 'session_error', 'Session is closed')
+      return op()
+    })
+    this.chain = next.catch(() => undefined)
+    return next
+  }
+
+  get awaitingAnswer(): boolean {
+    return this.pc.signalingState === 'have-local-offer'
+  }
+
+  assertStable(): void {
+    if (this.awaitingAnswer) {
+      throw invalidParams('The session has an SFU offer waiting for its answer; send it to renegotiate first')
+    }
+  }
+
+  transceiverByMid(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid)
+  }
+
+  /** Applies a client offer and returns the SFU's answer. */
+  async answer(offerSdp: string, beforeAnswer?: () => void): Promise<string> {
+    assertPlausibleSdp(offerSdp)
+    this.assertStable()
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp })
+    } catch (err) {
+      throw invalidSdp(`Offer rejected: ${(err as Error).message}`)
+    }
+    beforeAnswer?.()
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    return this.localSdp()
+  }
+
+  /** Makes an SFU offer covering every pending change; the client answers via renegotiate. */
+  async offer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer())
+    return this.localSdp()
+  }
+
+  async applyAnswer(answerSdp: string): Promise<void> {
+    assertPlausibleSdp(answerSdp)
+    if (!this.awaitingAnswer) throw invalidParams('There is no SFU offer waiting for an answer')
+    const offered = mediaSectionCount(this.pc.localDescription?.sdp ?? '')
+    if (mediaSectionCount(answerSdp) !== offered) {
+      throw invalidSdp(`The answer has ${mediaSectionCount(answerSdp)} media sections, the offer ${offered}`)
+    }
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp })
+    } catch (err) {
+      throw invalidSdp(`Answer rejected: ${(err as Error).message}`)
+    }
+  }
+
+  trackStates(): SessionTrackState[] {
+    return this.records.map((record) => ({
+      location: record.location,
+      mid: record.mid ?? '',
+      trackName: record.trackName,
+      ...(record.sessionId === undefined ? {} : { sessionId: record.sessionId }),
+      status: record.closed ? 'inactive' : this.connected ? 'active' : 'initializing',
+    }))
+  }
+
+  /** Stops a published track: its pullers stop receiving, its record turns inactive. */
+  unpublish(track: PublishedTrack): void {
+    if (this.published.get(track.name) === track) this.published.delete(track.name)
+    track.close()
+    for (const record of this.records) if (record.published === track) record.closed = true
+  }
+
+  close(reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.log.info('session closed', { reason })
+    for (const track of [...this.published.values()]) this.unpublish(track)
+    for (const record of this.records) {
+      record.subscription?.close()
+      record.closed = true
+    }
+    this.pc.close().catch(() => undefined)
+    this.onClosed?.()
+  }
+
+  private localSdp(): string {
+    const sdp = this.pc.localDescription?.sdp
+    if (!sdp) throw new CallsError(500, 'internal_error', 'No local description')
+    return sdp
+  }
+}

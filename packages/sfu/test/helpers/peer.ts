@@ -1,0 +1,185 @@
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+  useNACK,
+  usePLI,
+  type RTCRtpTransceiver,
+} from 'werift'
+import type { CallsClient } from '@tangerine/contracts/calls/client'
+import { waitFor } from './wait.ts'
+
+/** A werift peer standing in for a browser: loopback only, Opus + VP8. */
+export function clientPeer(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 109 })],
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          payloadType: 120,
+          rtcpFeedback: [useNACK(), usePLI()],
+        }),
+      ],
+    },
+  })
+}
+
+export const connected = (pc: RTCPeerConnection, what = 'peer connected') =>
+  waitFor(() => pc.connectionState === 'connected', what)
+
+/** A marker in every synthetic payload: "TNG", the track's tag, then a 32-bit counter. */
+export function syntheticPayload(tag: number, counter: number, size: number): Buffer {
+  const payload = Buffer.alloc(size, tag)
+  payload.write('TNG', 0)
+  payload.writeUInt8(tag, 3)
+  payload.writeUInt32BE(counter, 4)
+  return payload
+}
+
+export function readPayload(payload: Buffer): { tag: number; counter: number } | undefined {
+  if (payload.length < 8 || payload.toString('latin1', 0, 3) !== 'TNG') return undefined
+  return { tag: payload.readUInt8(3), counter: payload.readUInt32BE(4) }
+}
+
+/** Writes synthetic RTP into a local track on a timer, like a capture device would. */
+export class SyntheticSource {
+  readonly track: MediaStreamTrack
+  sent = 0
+  private seq = Math.floor(Math.random() * 65536)
+  private ts = Math.floor(Math.random() * 2 ** 31)
+  private timer: NodeJS.Timeout | undefined
+  readonly tag: number
+
+  constructor(kind: 'audio' | 'video', tag: number) {
+    this.track = new MediaStreamTrack({ kind })
+    this.tag = tag
+  }
+
+  start(intervalMs: number, size: number): this {
+    const step = this.track.kind === 'audio' ? 960 : 3000
+    this.timer = setInterval(() => {
+      this.seq = (this.seq + 1) & 0xffff
+      this.ts = (this.ts + step) >>> 0
+      const header = new RtpHeader({ sequenceNumber: this.seq, timestamp: this.ts, marker: true, payloadType: 0 })
+      this.track.writeRtp(new RtpPacket(header, syntheticPayload(this.tag, this.sent++, size)))
+    }, intervalMs)
+    return this
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+}
+
+export interface Publisher {
+  pc: RTCPeerConnection
+  sessionId: string
+  sources: Map<string, SyntheticSource>
+  transceivers: Map<string, RTCRtpTransceiver>
+  close(): Promise<void>
+}
+
+/** A session that pushes one synthetic track per entry, the partytracks way (client offer). */
+export async function publish(
+  api: CallsClient,
+  tracks: Array<{ name: string; kind: 'audio' | 'video'; tag: number }>,
+): Promise<Publisher> {
+  const pc = clientPeer()
+  const { sessionId } = await api.newSession()
+  const sources = new Map<string, SyntheticSource>()
+  const transceivers = new Map<string, RTCRtpTransceiver>()
+  for (const t of tracks) {
+    const source = new SyntheticSource(t.kind, t.tag)
+    sources.set(t.name, source)
+    transceivers.set(t.name, pc.addTransceiver(source.track, { direction: 'sendonly' }))
+  }
+  await pc.setLocalDescription(await pc.createOffer())
+  const response = await api.newTracks(sessionId, {
+    sessionDescription: { type: 'offer', sdp: pc.localDescription!.sdp },
+    tracks: tracks.map((t) => ({ location: 'local', trackName: t.name, mid: transceivers.get(t.name)!.mid! })),
+  })
+  await pc.setRemoteDescription(response.sessionDescription!)
+  await connected(pc, 'publisher connected')
+  for (const [name, source] of sources) source.start(name.includes('video') ? 33 : 20, name.includes('video') ? 1000 : 160)
+  return {
+    pc,
+    sessionId,
+    sources,
+    transceivers,
+    async close() {
+      for (const source of sources.values()) source.stop()
+      await pc.close()
+    },
+  }
+}
+
+export interface Received {
+  seqs: number[]
+  counters: number[]
+  tags: Set<number>
+  ssrcs: Set<number>
+}
+
+export interface Puller {
+  pc: RTCPeerConnection
+  sessionId: string
+  /** Packets by the mid the SFU gave each pull. */
+  received: Map<string, Received>
+  mids: Map<string, string>
+  close(): Promise<void>
+}
+
+export function recordInto(transceiver: RTCRtpTransceiver, received: Map<string, Received>, mid: string) {
+  const record: Received = { seqs: [], counters: [], tags: new Set(), ssrcs: new Set() }
+  received.set(mid, record)
+  const listen = (track: MediaStreamTrack) =>
+    track.onReceiveRtp.subscribe((packet) => {
+      const marker = readPayload(packet.payload)
+      if (!marker) return
+      record.seqs.push(packet.header.sequenceNumber)
+      record.counters.push(marker.counter)
+      record.tags.add(marker.tag)
+      record.ssrcs.add(packet.header.ssrc)
+    })
+  listen(transceiver.receiver.track)
+  transceiver.onTrack.subscribe((track) => {
+    if (track !== transceiver.receiver.track) listen(track)
+  })
+}
+
+/** A session that pulls remote tracks: SFU offer → client answer → renegotiate. */
+export async function pull(
+  api: CallsClient,
+  items: Array<{ sessionId: string; trackName: string }>,
+  existing?: { pc: RTCPeerConnection; sessionId: string; received: Map<string, Received>; mids: Map<string, string> },
+): Promise<Puller> {
+  const pc = existing?.pc ?? clientPeer()
+  const sessionId = existing?.sessionId ?? (await api.newSession()).sessionId
+  const received = existing?.received ?? new Map<string, Received>()
+  const mids = existing?.mids ?? new Map<string, string>()
+  const response = await api.newTracks(sessionId, {
+    tracks: items.map((i) => ({ location: 'remote', sessionId: i.sessionId, trackName: i.trackName })),
+  })
+  if (!response.requiresImmediateRenegotiation) throw new Error('expected an SFU offer')
+  await pc.setRemoteDescription(response.sessionDescription!)
+  for (const track of response.tracks ?? []) {
+    if (track.errorCode) throw new Error(`pull failed: ${track.errorCode}`)
+    const transceiver = pc.getTransceivers().find((t) => t.mid === track.mid)!
+    mids.set(track.trackName!, track.mid!)
+    recordInto(transceiver, received, track.mid!)
+  }
+  await pc.setLocalDescription(await pc.createAnswer())
+  await api.renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: pc.localDescription!.sdp } })
+  await connected(pc, 'puller connected')
+  return { pc, sessionId, received, mids, close: () => pc.close() }
+}

@@ -1,0 +1,51 @@
+import { createCallsClient } from '@tangerine/contracts/calls/client'
+import { startSfu, type RunningSfu } from '../../src/server.ts'
+import { createLogger } from '../../src/log.ts'
+import type { SfuConfig } from '../../src/config.ts'
+
+export const APP_ID = 'test-app'
+export const APP_SECRET = 'test-secret'
+
+export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    announcedIp: '127.0.0.1',
+    udpBindIp: '127.0.0.1',
+    udpPortRange: undefined,
+    apps: new Map([
+      [APP_ID, APP_SECRET],
+      ['other-app', 'other-secret'],
+    ]),
+    sessionIdleTimeoutMs: 30_000,
+    trackIdleTimeoutMs: 30_000,
+    closedSessionMemoryMs: 60_000,
+    maxBodyBytes: 64 * 1024,
+    logLevel: (process.env.SFU_TEST_LOG_LEVEL as SfuConfig['logLevel'] | undefined) ?? 'silent',
+    ...overrides,
+  }
+}
+
+export async function startTestSfu(overrides: Partial<SfuConfig> = {}): Promise<RunningSfu> {
+  const config = testConfig(overrides)
+  return startSfu(config, createLogger(config.logLevel))
+}
+
+export function clientFor(sfu: RunningSfu, prefix = '/v1') {
+  return createCallsClient({ baseUrl: `${sfu.url}${prefix}`, appId: APP_ID, appSecret: APP_SECRET })
+}
+
+/** A raw request, for the cases the typed client would never send. */
+export async function raw(
+  sfu: RunningSfu,
+  method: string,
+  path: string,
+  init: { body?: string; secret?: string | null; headers?: Record<string, string> } = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers; text: string }> {
+  const headers: Record<string, string> = { ...init.headers }
+  const secret = init.secret === undefined ? APP_SECRET : init.secret
+  if (secret !== null) headers.Authorization = `Bearer ${secret}`
+  const response = await fetch(`${sfu.url}${path}`, { method, headers, body: init.body })
+  const text = await response.text()
+  return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, headers: response.headers, text }
+}
