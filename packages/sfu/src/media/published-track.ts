@@ -33,6 +33,7 @@ export class PublishedTrack {
   private readonly layerSsrc = new Map<string, number>()
   private readonly unsubscribers: Array<() => void> = []
   private lastKeyframeRequestAt = 0
+  private deferredKeyframe: NodeJS.Timeout | undefined
 
   constructor(init: {
     name: string
@@ -77,12 +78,26 @@ export class PublishedTrack {
     return this.sinks.size
   }
 
-  /** Asks the publisher for a keyframe (PLI) on every layer; throttled. */
+  /**
+   * Asks the publisher for a keyframe (PLI) on every layer. Requests inside the
+   * throttle window are coalesced into one sent when it ends, never dropped.
+   */
   requestKeyframe(force = false): void {
     if (this.closed || this.kind !== 'video') return
-    const now = Date.now()
-    if (!force && now - this.lastKeyframeRequestAt < KEYFRAME_REQUEST_INTERVAL_MS) return
-    this.lastKeyframeRequestAt = now
+    const wait = this.lastKeyframeRequestAt + KEYFRAME_REQUEST_INTERVAL_MS - Date.now()
+    if (force || wait <= 0) {
+      this.sendPli()
+      return
+    }
+    this.deferredKeyframe ??= setTimeout(() => {
+      this.deferredKeyframe = undefined
+      this.sendPli()
+    }, wait)
+  }
+
+  private sendPli(): void {
+    if (this.closed) return
+    this.lastKeyframeRequestAt = Date.now()
     for (const ssrc of this.layerSsrc.values()) {
       this.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {
         // The publisher's transport may already be gone; the GC will close us.
@@ -93,6 +108,7 @@ export class PublishedTrack {
   close(): void {
     if (this.closed) return
     this.closed = true
+    clearTimeout(this.deferredKeyframe)
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     for (const sink of [...this.sinks]) sink.onSourceClosed()
     this.sinks.clear()

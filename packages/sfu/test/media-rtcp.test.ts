@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GenericNack, RtcpTransportLayerFeedback } from 'werift'
+import type { RunningSfu } from '../src/server.ts'
+import { clientFor, startTestSfu } from './helpers/sfu.ts'
+import { publish, pull } from './helpers/peer.ts'
+import { waitFor } from './helpers/wait.ts'
+
+let sfu: RunningSfu
+beforeAll(async () => {
+  sfu = await startTestSfu()
+})
+afterAll(() => sfu.close())
+
+describe('RTCP', () => {
+  it('asks the publisher for a keyframe when a puller attaches, and forwards the puller PLI', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
+    let plis = 0
+    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
+    expect(plis).toBe(0)
+
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const video = () => b.received.get(b.mids.get('cam-video')!)!
+    await waitFor(() => video().seqs.length >= 5, 'B receiving video')
+    await waitFor(() => plis >= 1, 'keyframe request on attach')
+
+    const before = plis
+    const receiver = b.pc.getTransceivers().find((t) => t.mid === b.mids.get('cam-video'))!.receiver
+    const ssrc = [...video().ssrcs][0]!
+    await receiver.sendRtcpPLI(ssrc)
+    await waitFor(() => plis > before, "B's PLI reaching A")
+    await b.close()
+    await a.close()
+  })
+
+  it('answers a NACK from its retransmission buffer', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 3 }])
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const video = () => b.received.get(b.mids.get('cam-video')!)!
+    await waitFor(() => video().seqs.length >= 10, 'B receiving video')
+    const lost = video().seqs[2]!
+    const timesSeen = () => video().seqs.filter((s) => s === lost).length
+    expect(timesSeen()).toBe(1)
+
+    const transceiver = b.pc.getTransceivers().find((t) => t.mid === b.mids.get('cam-video'))!
+    const nack = new RtcpTransportLayerFeedback({
+      feedback: new GenericNack({ senderSsrc: 1234, mediaSourceSsrc: [...video().ssrcs][0]!, lost: [lost] }),
+    })
+    await transceiver.receiver.dtlsTransport.sendRtcp([nack])
+    await waitFor(() => timesSeen() === 2, 'the retransmitted packet')
+    // The retransmission carries the original payload.
+    const indices = video().seqs.flatMap((s, i) => (s === lost ? [i] : []))
+    expect(video().counters[indices[1]!]).toBe(video().counters[indices[0]!])
+    await b.close()
+    await a.close()
+  })
+})

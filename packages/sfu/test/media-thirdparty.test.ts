@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningSfu } from '../src/server.ts'
+import { clientFor, startTestSfu } from './helpers/sfu.ts'
+import { clientPeer, connected, publish, pull, recordInto, SyntheticSource, type Received } from './helpers/peer.ts'
+import { waitFor } from './helpers/wait.ts'
+
+/** Forward steps of 1 (2–3 only if loopback dropped a packet), across 16-bit wrap. */
+function expectContinuous(seqs: number[]) {
+  for (let i = 1; i < seqs.length; i++) {
+    const step = (seqs[i]! - seqs[i - 1]! + 0x10000) & 0xffff
+    expect(step).toBeGreaterThanOrEqual(1)
+    expect(step).toBeLessThanOrEqual(3)
+  }
+}
+
+let sfu: RunningSfu
+beforeAll(async () => {
+  sfu = await startTestSfu()
+})
+afterAll(() => sfu.close())
+
+describe('third-party session (the Orange AI flow)', () => {
+  it('gets a server-made offer a werift peer answers, and pulls into the sendrecv transceiver without SDP', async () => {
+    const api = clientFor(sfu, '') // Orange calls the API without /v1.
+    const { sessionId: aiSession } = await api.newSession({ thirdparty: true, correlationId: 'meeting-1' })
+    const offered = await api.newTracks(aiSession, {
+      tracks: [{ location: 'local', trackName: 'ai-generated-voice', bidirectionalMediaStream: true, kind: 'audio' }],
+    })
+    expect(offered.requiresImmediateRenegotiation).toBe(true)
+    const aiMid = offered.tracks![0]!.mid!
+
+    // The "OpenAI" peer: answers the offer and speaks on the same sendrecv transceiver.
+    const ai = clientPeer()
+    await ai.setRemoteDescription(offered.sessionDescription!)
+    const aiTransceiver = ai.getTransceivers().find((t) => t.mid === aiMid)!
+    const voice = new SyntheticSource('audio', 5)
+    aiTransceiver.setDirection('sendrecv')
+    await aiTransceiver.sender.replaceTrack(voice.track)
+    const heard = new Map<string, Received>()
+    recordInto(aiTransceiver, heard, aiMid)
+    await ai.setLocalDescription(await ai.createAnswer())
+    expect(ai.localDescription!.sdp).toMatch(/a=sendrecv/)
+    await api.renegotiate(aiSession, { sessionDescription: { type: 'answer', sdp: ai.localDescription!.sdp } })
+    await connected(ai, 'AI peer connected')
+    voice.start(20, 120)
+
+    // Participants pull the AI voice like any remote track.
+    const listener = await pull(api, [{ sessionId: aiSession, trackName: 'ai-generated-voice' }])
+    const aiVoice = () => listener.received.get(listener.mids.get('ai-generated-voice')!)!
+    await waitFor(() => aiVoice().seqs.length >= 10, 'listener hearing the AI')
+    expect([...aiVoice().tags]).toEqual([5])
+
+    // A user takes control: their mic goes to the AI through the existing transceiver.
+    const user = await publish(api, [{ name: 'mic', kind: 'audio', tag: 7 }])
+    const sdpBefore = ai.remoteDescription!.sdp
+    const control = await api.newTracks(aiSession, {
+      tracks: [{ location: 'remote', sessionId: user.sessionId, trackName: 'mic', mid: '#ai-generated-voice' }],
+    })
+    expect(control.requiresImmediateRenegotiation).toBe(false)
+    expect(control.sessionDescription).toBeUndefined()
+    expect(control.tracks).toEqual([{ sessionId: user.sessionId, trackName: 'mic', mid: aiMid }])
+    await waitFor(() => (heard.get(aiMid)?.seqs.length ?? 0) >= 10, 'AI peer receiving the user mic')
+    expect([...heard.get(aiMid)!.tags]).toEqual([7])
+    expect(ai.remoteDescription!.sdp).toBe(sdpBefore)
+    expectContinuous(heard.get(aiMid)!.seqs)
+
+    // A second user takes over: same transceiver, continuous sequence numbers.
+    const other = await publish(api, [{ name: 'mic', kind: 'audio', tag: 8 }])
+    await api.newTracks(aiSession, {
+      tracks: [{ location: 'remote', sessionId: other.sessionId, trackName: 'mic', mid: '#ai-generated-voice' }],
+    })
+    await waitFor(() => heard.get(aiMid)!.tags.has(8), 'AI peer receiving the second user')
+    const seqs = heard.get(aiMid)!.seqs
+    const switchAt = heard.get(aiMid)!.counters.length
+    await waitFor(() => heard.get(aiMid)!.seqs.length >= switchAt + 5, 'more of the second user')
+    // The switch of source is invisible downstream: no jump, no step back.
+    expectContinuous(seqs)
+    // Session state names the pull on the bidirectional mid.
+    const state = await api.getSession(aiSession)
+    expect(state.tracks.filter((t) => t.status === 'active').map((t) => [t.location, t.trackName, t.mid])).toEqual([
+      ['local', 'ai-generated-voice', aiMid],
+      ['remote', 'mic', aiMid],
+    ])
+
+    voice.stop()
+    await Promise.all([listener.close(), user.close(), other.close(), ai.close()])
+  })
+})
