@@ -26,6 +26,11 @@ export default tseslint.config(
     },
   },
   {
+    // Ambient declarations can only name modules through import() types.
+    files: ['**/*.d.ts', '**/*.d.mts'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

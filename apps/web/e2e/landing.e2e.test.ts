@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+
+const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
+const url = inject('stackUrl')
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  browser = await launchChromium()
+  page = await browser.newPage()
+})
+afterAll(() => browser?.close())
+
+describe('landing page, served through the gateway', () => {
+  it('shows every service up, as reported through the bindings', async () => {
+    await page.goto(url)
+    const panel = page.getByTestId('health')
+    await expect.poll(() => panel.getAttribute('data-status')).toBe('ok')
+    for (const service of ['gateway', 'rooms', 'media', 'ai', 'feedback', 'web']) {
+      expect(await panel.locator(`li[data-service="${service}"]`).getAttribute('data-status')).toBe('ok')
+    }
+    await page.screenshot({ path: join(artifacts, 'landing.png'), fullPage: true })
+  })
+
+  it('creates a shareable room link that opens the room', async () => {
+    await page.goto(url)
+    await page.getByRole('button', { name: 'New meeting' }).click()
+    const link = await page.getByLabel('Share this link').inputValue()
+    expect(link).toMatch(new RegExp(`^${url}/r/[a-z]+-[a-z]+-\\d{3}$`))
+    await page.getByTestId('new-room').getByRole('link', { name: 'Join' }).click()
+    await page.waitForURL(link)
+    expect(await page.getByTestId('room-name').textContent()).toBe(link.split('/').pop())
+  })
+
+  it('joins by a pasted link and refuses a bad name', async () => {
+    await page.goto(url)
+    const input = page.getByLabel('Room name or link')
+    await input.fill('not a room!')
+    await page.getByRole('button', { name: 'Join', exact: true }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Enter a room name')
+    expect(await input.getAttribute('aria-invalid')).toBe('true')
+
+    await input.fill(`${url}/r/weekly-sync`)
+    await page.getByRole('button', { name: 'Join', exact: true }).click()
+    await page.waitForURL(`${url}/r/weekly-sync`)
+    expect(await page.getByTestId('room-name').textContent()).toBe('weekly-sync')
+  })
+})

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { ClientMessage, MAX_CHAT_LENGTH, ServerMessage } from '../src/rooms/messages.ts'
+import { RoomName } from '../src/rooms/room.ts'
+
+describe('ClientMessage', () => {
+  it.each([
+    { type: 'heartbeat' },
+    { type: 'userLeft' },
+    { type: 'chatMessage', message: 'hello' },
+    { type: 'muteUser', id: 'u1' },
+    { type: 'userUpdate', user: { name: 'Ada', tracks: { audioEnabled: true, audio: 'sess/track' } } },
+    { type: 'requestAiControl', track: { sessionId: 's1', trackName: 'mic' } },
+    { type: 'callsApiHistoryEntry', entry: { type: 'request', method: 'POST', endpoint: '/sessions/new', body: {} } },
+  ])('accepts $type', (message) => {
+    expect(ClientMessage.safeParse(message).success).toBe(true)
+  })
+
+  it.each([
+    ['no type', {}],
+    ['an unknown type', { type: 'dropTables' }],
+    ['a wrong field type', { type: 'muteUser', id: 42 }],
+    ['a blank chat message', { type: 'chatMessage', message: '   ' }],
+    ['an oversized chat message', { type: 'chatMessage', message: 'x'.repeat(MAX_CHAT_LENGTH + 1) }],
+    ['an empty display name', { type: 'userUpdate', user: { name: '' } }],
+  ])('refuses %s', (_label, message) => {
+    expect(ClientMessage.safeParse(message).success).toBe(false)
+  })
+})
+
+describe('ServerMessage', () => {
+  it('carries the room log position with the state', () => {
+    const parsed = ServerMessage.parse({
+      type: 'roomState',
+      seq: 3,
+      state: { users: [], ai: { enabled: false } },
+    })
+    expect(parsed.type === 'roomState' && parsed.seq).toBe(3)
+  })
+})
+
+describe('RoomName', () => {
+  it.each(['standup', 'swift-otter-482', 'a1'])('accepts %s', (name) => {
+    expect(RoomName.safeParse(name).success).toBe(true)
+  })
+  it.each(['', 'Upper', 'two words', 'double--dash', '-edge', 'edge-', '_health', 'x'.repeat(65)])('refuses %j', (name) => {
+    expect(RoomName.safeParse(name).success).toBe(false)
+  })
+})

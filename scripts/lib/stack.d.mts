@@ -1,0 +1,14 @@
+export declare const root: string
+export declare const workerConfigs: string[]
+export declare function buildWeb(): Promise<void>
+export interface Stack {
+  url: string
+  stop(): Promise<void>
+  output: string[]
+}
+export declare function startStack(options?: {
+  port?: number
+  persistTo?: string
+  stdio?: 'inherit' | 'pipe'
+  timeoutMs?: number
+}): Promise<Stack>

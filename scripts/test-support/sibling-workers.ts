@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+/**
+ * Miniflare options for Workers that a test's main Worker binds to: each one's own wrangler
+ * config (bindings, Durable Objects, assets) with the bundle its `build` script wrote to `dist/`.
+ * Throws with the fix when a bundle is missing, rather than letting a binding fail obscurely.
+ *
+ * The Worker under test runs renamed as vitest's runner (`vitest-plugin-runner-<project>`), so
+ * siblings' bindings back to it (the web app's GATEWAY) are pointed at the runner.
+ */
+export function siblingWorkers(folders: string[], underTest?: { name: string; project: string }) {
+  return folders.map((folder) => {
+    const dir = join(root, folder)
+    const configPath = join(dir, 'wrangler.jsonc')
+    const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath)
+    const bundle = join(dir, 'dist', main?.endsWith('_worker.js') ? '_worker.js' : 'index.js')
+    if (!existsSync(bundle)) {
+      throw new Error(`${folder} is not built: run \`npm run build -w ${folder}\` (turbo does it before tests)`)
+    }
+    const serviceBindings = Object.fromEntries(
+      Object.entries(workerOptions.serviceBindings ?? {}).map(([binding, target]) => {
+        const targetName = typeof target === 'string' ? target : (target as { name?: unknown }).name
+        if (!underTest || targetName !== underTest.name) return [binding, target]
+        const runner = `vitest-plugin-runner-${underTest.project}`
+        return [binding, typeof target === 'string' ? runner : { ...target, name: runner }]
+      }),
+    )
+    return {
+      ...workerOptions,
+      serviceBindings,
+      name: unstable_readConfig({ config: configPath }).name,
+      modules: [{ type: 'ESModule' as const, path: bundle }],
+      modulesRoot: join(dir, 'dist'),
+    }
+  })
+}
