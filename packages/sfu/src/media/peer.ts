@@ -74,7 +74,7 @@ function headerExtensions() {
  * One peer connection per session. No STUN/TURN servers: the SFU is the public end,
  * and its only candidate is a host candidate on the announced address.
  */
-export function createPeer(ice: IceOptions): RTCPeerConnection {
+export function createPeer(ice: IceOptions, onStunRequest?: () => void): RTCPeerConnection {
   return new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
     codecs: codecs(),
@@ -87,6 +87,12 @@ export function createPeer(ice: IceOptions): RTCPeerConnection {
     iceAdditionalHostAddresses: [ice.announcedIp],
     iceInterfaceAddresses: { udp4: ice.udpBindIp },
     icePortRange: ice.udpPortRange,
+    // Consent checks (every few seconds from browsers) prove the peer is still there
+    // even when it sends no media.
+    iceFilterStunResponse: () => {
+      onStunRequest?.()
+      return true
+    },
   })
 }
 

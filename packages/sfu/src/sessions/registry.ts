@@ -71,7 +71,7 @@ export class SessionRegistry {
   sweep(now = Date.now()): void {
     const { sessionIdleTimeoutMs, trackIdleTimeoutMs, closedSessionMemoryMs } = this.options
     for (const session of [...this.sessions.values()]) {
-      if (session.connected) {
+      if (session.connected && now - session.lastInboundAt <= sessionIdleTimeoutMs) {
         session.lastAliveAt = now
       } else if (now - session.lastAliveAt > sessionIdleTimeoutMs) {
         session.close('no connection')

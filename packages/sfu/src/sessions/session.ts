@@ -36,6 +36,12 @@ export class Session {
   readonly records: TrackRecord[] = []
   /** Last moment the transport was known to be up (or creation time). */
   lastAliveAt = Date.now()
+  /**
+   * Last STUN request, RTP or RTCP from the peer. werift's consent expiry takes 30 s
+   * to notice a vanished peer; a live WebRTC peer sends one of these every few
+   * seconds, so their silence is the quicker sign.
+   */
+  lastInboundAt = Date.now()
   closed = false
   onClosed: (() => void) | undefined
 
@@ -46,10 +52,15 @@ export class Session {
     this.appId = appId
     this.thirdparty = thirdparty
     this.log = log.child({ sessionId: this.id })
-    this.pc = createPeer(ice)
+    this.pc = createPeer(ice, () => {
+      this.lastInboundAt = Date.now()
+    })
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.debug('connection state', { state })
-      if (state === 'connected') this.lastAliveAt = Date.now()
+      if (state === 'connected') {
+        this.lastAliveAt = this.lastInboundAt = Date.now()
+        this.watchInbound()
+      }
       // A failed or closed transport never comes back without an ICE restart, which
       // partytracks never does; closing now frees the pullers instead of waiting.
       if (state === 'failed' || state === 'closed') this.close('transport ' + state)
@@ -145,6 +156,20 @@ export class Session {
     }
     this.pc.close().catch(() => undefined)
     this.onClosed?.()
+  }
+
+  private readonly watchedTransports = new Set<unknown>()
+
+  private watchInbound(): void {
+    for (const transport of this.pc.dtlsTransports) {
+      if (this.watchedTransports.has(transport)) continue
+      this.watchedTransports.add(transport)
+      const touch = () => {
+        this.lastInboundAt = Date.now()
+      }
+      transport.onRtp.subscribe(touch)
+      transport.onRtcp.subscribe(touch)
+    }
   }
 
   private localSdp(): string {
