@@ -208,6 +208,30 @@ describe('tracks', () => {
     await a.close()
   })
 
+  it("offers pulls under the payload types the puller's session already uses", async () => {
+    const api = clientFor(sfu)
+    // The test peers map Opus to 109 and VP8 to 120, unlike the SFU's defaults (111, 96).
+    const a = await publish(api, [
+      { name: 'mic', kind: 'audio', tag: 1 },
+      { name: 'cam-video', kind: 'video', tag: 2 },
+    ])
+    const b = await publish(api, [{ name: 'b-mic', kind: 'audio', tag: 3 }])
+    const res = await api.newTracks(b.sessionId, {
+      tracks: [
+        { location: 'remote', sessionId: a.sessionId, trackName: 'mic' },
+        { location: 'remote', sessionId: a.sessionId, trackName: 'cam-video' },
+      ],
+    })
+    const sdp = res.sessionDescription!.sdp
+    expect(sdp).toMatch(/a=rtpmap:109 opus\/48000\/2/)
+    expect(sdp).toMatch(/a=rtpmap:120 VP8\/90000/)
+    expect(sdp).not.toMatch(/a=rtpmap:111 /)
+    // Only the publisher's codec is offered, so the puller cannot pick another.
+    expect(sdp).not.toMatch(/H264|VP9|AV1/)
+    await b.close()
+    await a.close()
+  })
+
   it('makes the offer for a local push with kind (bidirectional → sendrecv)', async () => {
     const api = clientFor(sfu)
     const { sessionId } = await api.newSession({ thirdparty: true })

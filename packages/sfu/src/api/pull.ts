@@ -1,19 +1,44 @@
-import type { RTCRtpCodecParameters, RTCRtpTransceiver } from 'werift'
+import { MediaStream, type RTCRtpTransceiver } from 'werift'
 import type { TrackObject, TrackResult } from '@tangerine/contracts/calls/api'
 import { Subscription } from '../media/subscription.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import { trackNotFound } from '../errors.ts'
+import { pullCodecs } from '../media/payload-types.ts'
+import { extensionsFor } from '../media/extension-ids.ts'
 import type { OperationContext } from './context.ts'
 
-/** The SFU's codecs of the publisher's kind, narrowed to the publisher's codec (and its RTX). */
-export function codecsFor(ctx: OperationContext, source: PublishedTrack): RTCRtpCodecParameters[] {
-  const all = ctx.session.pc.config.codecs[source.kind] ?? []
-  const primary = source.codecs.find((c) => !/\/(rtx|red|ulpfec)$/i.test(c.mimeType))
-  if (!primary) return []
-  const main = all.find((c) => c.mimeType.toLowerCase() === primary.mimeType.toLowerCase())
-  if (!main) return []
-  const rtx = all.find((c) => c.name.toLowerCase() === 'rtx' && c.parameters === `apt=${main.payloadType}`)
-  return rtx ? [main, rtx] : [main]
+/** Every description of the session plus what pending transceivers will add to the next. */
+export function sessionNumbering(ctx: OperationContext): string[] {
+  const { pc } = ctx.session
+  const pending = pc.getTransceivers().flatMap((t) => [
+    ...t.codecs.map((c) => `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}\na=fmtp:${c.payloadType} ${c.parameters ?? ''}`),
+    ...t.headerExtensions.map((e) => `a=extmap:${e.id} ${e.uri}`),
+  ])
+  return [pc.currentRemoteDescription?.sdp, pc.currentLocalDescription?.sdp, pending.join('\n')].filter(
+    (s) => s !== undefined,
+  )
+}
+
+/**
+ * A new SFU-offered transceiver numbered to fit the session's BUNDLE: the publisher's
+ * codec under non-colliding payload types (werift would otherwise use its configured
+ * numbers), and header extension ids the session already uses.
+ */
+export function addNumberedTransceiver(
+  ctx: OperationContext,
+  kind: 'audio' | 'video',
+  direction: 'sendonly' | 'recvonly' | 'sendrecv',
+  source?: PublishedTrack,
+): RTCRtpTransceiver {
+  const { pc } = ctx.session
+  const sdps = sessionNumbering(ctx)
+  // One stream per publisher session, so a browser syncs its audio and video.
+  const streams = source ? [new MediaStream({ id: source.sessionId })] : []
+  const transceiver = pc.addTransceiver(kind, { direction, streams })
+  const codecs = source ? pullCodecs(pc.config.codecs[kind] ?? [], source.codecs, sdps) : []
+  if (codecs.length > 0) transceiver.codecs = codecs
+  transceiver.headerExtensions = extensionsFor(pc.config.headerExtensions[kind] ?? [], sdps)
+  return transceiver
 }
 
 export interface PlannedPull {
@@ -54,9 +79,7 @@ export function attachPulls(ctx: OperationContext, items: TrackObject[]): Planne
       recordPull(ctx, item, target.transceiver, subscription)
       return { result: { ...echo, mid: target.mid ?? '' }, needsOffer: false, transceiver: target.transceiver }
     }
-    const transceiver = session.pc.addTransceiver(source.kind, { direction: 'sendonly' })
-    const codecs = codecsFor(ctx, source)
-    if (codecs.length > 0) transceiver.setCodecPreferences(codecs)
+    const transceiver = addNumberedTransceiver(ctx, source.kind, 'sendonly', source)
     recordPull(ctx, item, transceiver, new Subscription(transceiver.sender, source, preference))
     return { result: echo, needsOffer: true, transceiver }
   })

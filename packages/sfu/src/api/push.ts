@@ -3,6 +3,7 @@ import type { TrackObject, TrackResult } from '@tangerine/contracts/calls/api'
 import { PublishedTrack } from '../media/published-track.ts'
 import { newId } from '../sessions/session.ts'
 import type { OperationContext } from './context.ts'
+import { addNumberedTransceiver } from './pull.ts'
 
 const repeated = (trackName: string) => ({
   errorCode: 'repeated_local_track_error' as const,
@@ -80,9 +81,8 @@ export function publishForSfuOffer(ctx: OperationContext, items: TrackObject[]):
     const name = item.trackName ?? ''
     if (isDuplicate(name)) return { trackName: name, mid: '', ...repeated(name) }
     const bidirectional = item.bidirectionalMediaStream === true
-    const transceiver = ctx.session.pc.addTransceiver(item.kind ?? 'audio', {
-      direction: bidirectional ? 'sendrecv' : 'recvonly',
-    })
+    const direction = bidirectional ? 'sendrecv' : 'recvonly'
+    const transceiver = addNumberedTransceiver(ctx, item.kind ?? 'audio', direction)
     publish(ctx, name, transceiver, bidirectional)
     return { trackName: name }
   })
