@@ -77,3 +77,31 @@ describe('track lifecycle on live sessions', () => {
     await a.close()
   })
 })
+
+describe('re-pointing a pull (tracks/update)', () => {
+  it('switches a video pull to another publisher at a keyframe, with continuous sequence numbers', async () => {
+    const api = clientFor(sfu)
+    const first = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 21 }])
+    const second = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 22 }])
+    const b = await pull(api, [{ sessionId: first.sessionId, trackName: 'cam-video' }])
+    const mid = b.mids.get('cam-video')!
+    const video = () => b.received.get(mid)!
+    await waitFor(() => video().seqs.length >= 10, 'B receiving the first publisher')
+
+    const keyframesBefore = second.sources.get('cam-video')!.keyframesSent
+    const res = await api.updateTracks(b.sessionId, {
+      tracks: [{ location: 'remote', sessionId: second.sessionId, trackName: 'cam-video', mid }],
+    })
+    expect(res.tracks).toEqual([{ mid, sessionId: second.sessionId, trackName: 'cam-video' }])
+    await waitFor(() => video().tags.has(22), 'B receiving the second publisher')
+    await waitFor(() => video().tagSeq.at(-1) === 22 && video().seqs.length > video().tagSeq.indexOf(22) + 5, 'more of it')
+    // The SFU asked the new publisher for a keyframe, and the switch happened on it.
+    expect(second.sources.get('cam-video')!.keyframesSent).toBeGreaterThan(keyframesBefore)
+    const switchAt = video().tagSeq.indexOf(22)
+    expect(video().keyframes[switchAt]).toBe(true)
+    expect(video().tagSeq.slice(switchAt).every((tag) => tag === 22)).toBe(true)
+    const step = (i: number) => (video().seqs[i]! - video().seqs[i - 1]! + 0x10000) & 0xffff
+    expect(step(switchAt)).toBe(1)
+    await Promise.all([b.close(), first.close(), second.close()])
+  })
+})

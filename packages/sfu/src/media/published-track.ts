@@ -62,8 +62,12 @@ export class PublishedTrack {
     return this.transceiver.codecs
   }
 
-  get rids(): string[] {
-    return [...this.layerSsrc.keys()]
+  /** The layers seen so far, ascending; replaced (never mutated) when one appears. */
+  rids: readonly string[] = []
+
+  /** The primary codec's mime type, e.g. `video/VP8` (empty before negotiation). */
+  get mimeType(): string {
+    return this.codecs.find((c) => !/\/(rtx|red|ulpfec)$/i.test(c.mimeType))?.mimeType ?? ''
   }
 
   addSink(sink: PacketSink): void {
@@ -120,7 +124,10 @@ export class PublishedTrack {
     const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => {
       const rid = track.rid ?? ''
       // werift hands each packet to exactly one track, so no layer is seen twice.
-      this.layerSsrc.set(rid, packet.header.ssrc)
+      if (this.layerSsrc.get(rid) !== packet.header.ssrc) {
+        this.layerSsrc.set(rid, packet.header.ssrc)
+        this.rids = [...this.layerSsrc.keys()].sort()
+      }
       this.lastPacketAt = Date.now()
       this.packetsReceived++
       for (const sink of this.sinks) sink.onPacket(packet, rid)

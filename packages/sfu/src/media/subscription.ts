@@ -7,6 +7,7 @@ import {
 } from 'werift'
 import type { PacketSink, PublishedTrack } from './published-track.ts'
 import { chooseLayer, type LayerPreference } from './layers.ts'
+import { isKeyframeStart } from './keyframe.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
 
@@ -36,6 +37,8 @@ export class Subscription implements PacketSink {
   private lastTs: number | undefined
   /** Set when the next packet starts a new source span and needs fresh offsets. */
   private resync = true
+  /** The simulcast layer being forwarded ('' without simulcast). */
+  private currentRid: string | undefined
   private keyframeAsked = false
   private readonly unsubscribers: Array<() => void> = []
 
@@ -52,14 +55,19 @@ export class Subscription implements PacketSink {
   /** Points this puller at another publication without renegotiating (tracks/update, `#name`). */
   retarget(source: PublishedTrack, preference: LayerPreference = this.preference): void {
     this.preference = preference
-    if (source === this.source) return
+    if (source === this.source) {
+      // Maybe a new preferred layer: its keyframe is where the switch happens.
+      source.requestKeyframe()
+      return
+    }
     this.source?.removeSink(this)
     this.attach(source)
   }
 
   onPacket(packet: RtpPacket, rid: string): void {
     const source = this.source
-    if (!source || rid !== chooseLayer(source.rids, this.preference)) return
+    if (!source) return
+    if (rid !== this.currentRid && !this.switchLayer(source, rid, packet)) return
     if (this.sender.dtlsTransport?.state !== 'connected' || !this.sender.codec) return
     if (!this.keyframeAsked) {
       // The first packets the puller can decode must start at a keyframe.
@@ -99,6 +107,25 @@ export class Subscription implements PacketSink {
     })
   }
 
+  /**
+   * A packet from a layer this puller is not getting: switch to it if it is the one
+   * wanted, at a keyframe when we can tell, so the decoder never sees a delta frame
+   * of a stream it has no reference for.
+   */
+  private switchLayer(source: PublishedTrack, rid: string, packet: RtpPacket): boolean {
+    if (rid !== chooseLayer(source.rids, this.preference)) return false
+    if (this.lastSeq !== undefined && source.kind === 'video') {
+      const keyframe = isKeyframeStart(source.mimeType, packet.payload)
+      if (keyframe === false) {
+        source.requestKeyframe()
+        return false
+      }
+    }
+    this.currentRid = rid
+    this.resync = true
+    return true
+  }
+
   onSourceClosed(): void {
     this.source = undefined
     this.onEnded?.()
@@ -113,6 +140,7 @@ export class Subscription implements PacketSink {
   private attach(source: PublishedTrack): void {
     this.source = source
     this.resync = true
+    this.currentRid = undefined
     this.keyframeAsked = false
     source.addSink(this)
     source.requestKeyframe(true)

@@ -37,18 +37,23 @@ export function clientPeer(): RTCPeerConnection {
 export const connected = (pc: RTCPeerConnection, what = 'peer connected') =>
   waitFor(() => pc.connectionState === 'connected', what)
 
-/** A marker in every synthetic payload: "TNG", the track's tag, then a 32-bit counter. */
-export function syntheticPayload(tag: number, counter: number, size: number): Buffer {
-  const payload = Buffer.alloc(size, tag)
-  payload.write('TNG', 0)
-  payload.writeUInt8(tag, 3)
-  payload.writeUInt32BE(counter, 4)
+/**
+ * Every synthetic payload is VP8-shaped — a descriptor with S=1, PID=0, then a frame
+ * header whose P bit marks keyframes — followed by "TNG", the track's tag and a counter.
+ */
+export function syntheticPayload(tag: number, counter: number, size: number, keyframe: boolean): Buffer {
+  const payload = Buffer.alloc(Math.max(size, 10), tag)
+  payload.writeUInt8(0x10, 0)
+  payload.writeUInt8(keyframe ? 0x00 : 0x01, 1)
+  payload.write('TNG', 2)
+  payload.writeUInt8(tag, 5)
+  payload.writeUInt32BE(counter, 6)
   return payload
 }
 
-export function readPayload(payload: Buffer): { tag: number; counter: number } | undefined {
-  if (payload.length < 8 || payload.toString('latin1', 0, 3) !== 'TNG') return undefined
-  return { tag: payload.readUInt8(3), counter: payload.readUInt32BE(4) }
+export function readPayload(payload: Buffer): { tag: number; counter: number; keyframe: boolean } | undefined {
+  if (payload.length < 10 || payload.toString('latin1', 2, 5) !== 'TNG') return undefined
+  return { tag: payload.readUInt8(5), counter: payload.readUInt32BE(6), keyframe: (payload[1]! & 1) === 0 }
 }
 
 /** Writes synthetic RTP into a local track on a timer, like a capture device would. */
@@ -58,7 +63,9 @@ export class SyntheticSource {
   private seq = Math.floor(Math.random() * 65536)
   private ts = Math.floor(Math.random() * 2 ** 31)
   private timer: NodeJS.Timeout | undefined
+  private keyframeWanted = true
   readonly tag: number
+  keyframesSent = 0
 
   constructor(kind: 'audio' | 'video', tag: number) {
     this.track = new MediaStreamTrack({ kind })
@@ -71,9 +78,17 @@ export class SyntheticSource {
       this.seq = (this.seq + 1) & 0xffff
       this.ts = (this.ts + step) >>> 0
       const header = new RtpHeader({ sequenceNumber: this.seq, timestamp: this.ts, marker: true, payloadType: 0 })
-      this.track.writeRtp(new RtpPacket(header, syntheticPayload(this.tag, this.sent++, size)))
+      // Like an encoder: a keyframe at start, every 60 frames, and when asked (PLI).
+      const keyframe = this.keyframeWanted || this.sent % 60 === 0
+      this.keyframeWanted = false
+      if (keyframe) this.keyframesSent++
+      this.track.writeRtp(new RtpPacket(header, syntheticPayload(this.tag, this.sent++, size, keyframe)))
     }, intervalMs)
     return this
+  }
+
+  requestKeyframe(): void {
+    this.keyframeWanted = true
   }
 
   stop(): void {
@@ -101,7 +116,9 @@ export async function publish(
   for (const t of tracks) {
     const source = new SyntheticSource(t.kind, t.tag)
     sources.set(t.name, source)
-    transceivers.set(t.name, pc.addTransceiver(source.track, { direction: 'sendonly' }))
+    const transceiver = pc.addTransceiver(source.track, { direction: 'sendonly' })
+    transceiver.sender.onPictureLossIndication.subscribe(() => source.requestKeyframe())
+    transceivers.set(t.name, transceiver)
   }
   await pc.setLocalDescription(await pc.createOffer())
   const response = await api.newTracks(sessionId, {
@@ -128,6 +145,9 @@ export interface Received {
   counters: number[]
   tags: Set<number>
   ssrcs: Set<number>
+  /** Tag of each packet, in arrival order. */
+  tagSeq: number[]
+  keyframes: boolean[]
 }
 
 export interface Puller {
@@ -140,7 +160,7 @@ export interface Puller {
 }
 
 export function recordInto(transceiver: RTCRtpTransceiver, received: Map<string, Received>, mid: string) {
-  const record: Received = { seqs: [], counters: [], tags: new Set(), ssrcs: new Set() }
+  const record: Received = { seqs: [], counters: [], tags: new Set(), ssrcs: new Set(), tagSeq: [], keyframes: [] }
   received.set(mid, record)
   const listen = (track: MediaStreamTrack) =>
     track.onReceiveRtp.subscribe((packet) => {
@@ -149,6 +169,8 @@ export function recordInto(transceiver: RTCRtpTransceiver, received: Map<string,
       record.seqs.push(packet.header.sequenceNumber)
       record.counters.push(marker.counter)
       record.tags.add(marker.tag)
+      record.tagSeq.push(marker.tag)
+      record.keyframes.push(marker.keyframe)
       record.ssrcs.add(packet.header.ssrc)
     })
   listen(transceiver.receiver.track)
