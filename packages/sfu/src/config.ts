@@ -28,7 +28,10 @@ export const DEV_APP_SECRET = 'dev-secret'
 
 export function parseApps(value: string): Map<string, string> {
   const apps = new Map<string, string>()
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = pair.indexOf(':')
     if (colon <= 0 || colon === pair.length - 1) {
       throw new Error(`SFU_APPS entry must be appId:secret, got "${pair.slice(0, colon > 0 ? colon : 20)}:…"`)

@@ -93,11 +93,40 @@ describe('errors', () => {
       ['{not json', 400, 'decoding_error'],
       [JSON.stringify({ tracks: 'nope' }), 400, 'decoding_error'],
       [JSON.stringify({ tracks: [] }), 406, 'invalid_params'],
-      [JSON.stringify({ tracks: Array.from({ length: 65 }, (_, i) => ({ location: 'remote', sessionId, trackName: `t${i}` })) }), 406, 'invalid_params'],
-      [JSON.stringify({ tracks: [{ location: 'local', trackName: 'a', kind: 'audio' }, { location: 'remote', trackName: 'b', sessionId }] }), 406, 'invalid_params'],
+      [
+        JSON.stringify({
+          tracks: Array.from({ length: 65 }, (_, i) => ({ location: 'remote', sessionId, trackName: `t${i}` })),
+        }),
+        406,
+        'invalid_params',
+      ],
+      [
+        JSON.stringify({
+          tracks: [
+            { location: 'local', trackName: 'a', kind: 'audio' },
+            { location: 'remote', trackName: 'b', sessionId },
+          ],
+        }),
+        406,
+        'invalid_params',
+      ],
       [JSON.stringify({ tracks: [{ location: 'local', trackName: 'a' }] }), 406, 'invalid_params'],
-      [JSON.stringify({ sessionDescription: { type: 'offer', sdp: 'hello' }, tracks: [{ location: 'local', trackName: 'a', mid: '0' }] }), 400, 'invalid_session_description'],
-      [JSON.stringify({ sessionDescription: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio x\r\n' }, tracks: [{ location: 'local', trackName: 'a', mid: '0' }] }), 400, 'invalid_session_description'],
+      [
+        JSON.stringify({
+          sessionDescription: { type: 'offer', sdp: 'hello' },
+          tracks: [{ location: 'local', trackName: 'a', mid: '0' }],
+        }),
+        400,
+        'invalid_session_description',
+      ],
+      [
+        JSON.stringify({
+          sessionDescription: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio x\r\n' },
+          tracks: [{ location: 'local', trackName: 'a', mid: '0' }],
+        }),
+        400,
+        'invalid_session_description',
+      ],
       ['x'.repeat(17 * 1024), 413, 'payload_too_large'],
     ]
     for (const [body, status, errorCode] of cases) {
@@ -144,7 +173,10 @@ describe('tracks', () => {
     expect(body.sessionDescription?.type).toBe('answer')
     expect(body.tracks).toEqual([{ trackName: 'mic', mid }])
     const state = GetSessionResponse.parse((await raw(sfu, 'GET', `${base}/sessions/${sessionId}`)).json)
-    expect(state).toEqual({ tracks: [{ location: 'local', mid, trackName: 'mic', status: 'initializing' }], dataChannels: [] })
+    expect(state).toEqual({
+      tracks: [{ location: 'local', mid, trackName: 'mic', status: 'initializing' }],
+      dataChannels: [],
+    })
     await pc.close()
   })
 
@@ -266,7 +298,7 @@ describe('tracks', () => {
     const state = await api.getSession(a.sessionId)
     expect(state.tracks).toEqual([{ location: 'local', mid, trackName: 'mic', status: 'inactive' }])
     const missing = await raw(sfu, 'PUT', `${base}/sessions/${a.sessionId}/tracks/close`, {
-      body: JSON.stringify({ tracks: [] , force: true }),
+      body: JSON.stringify({ tracks: [], force: true }),
     })
     expect(missing.status).toBe(406)
     await a.close()
@@ -279,7 +311,9 @@ describe('tracks', () => {
       { name: 'two', kind: 'audio', tag: 2 },
     ])
     const { sessionId } = await api.newSession()
-    const pulled = await api.newTracks(sessionId, { tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'one' }] })
+    const pulled = await api.newTracks(sessionId, {
+      tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'one' }],
+    })
     const mid = pulled.tracks![0]!.mid!
     const res = await api.updateTracks(sessionId, {
       tracks: [
@@ -291,7 +325,9 @@ describe('tracks', () => {
     expect(res.tracks?.[0]).toEqual({ mid, sessionId: a.sessionId, trackName: 'two' })
     expect(res.tracks?.[1]?.errorCode).toBe('update_track_error')
     const state = await api.getSession(sessionId)
-    expect(state.tracks).toEqual([{ location: 'remote', mid, trackName: 'two', sessionId: a.sessionId, status: 'initializing' }])
+    expect(state.tracks).toEqual([
+      { location: 'remote', mid, trackName: 'two', sessionId: a.sessionId, status: 'initializing' },
+    ])
     await a.close()
   })
 

@@ -102,4 +102,3 @@ describe('garbage collection', () => {
     await a.close()
   })
 })
-

@@ -53,7 +53,10 @@ describe('track lifecycle on live sessions', () => {
 
     // Remove, the partytracks way: stop the transceiver, offer, tracks/close without force.
     const audioMid = b.mids.get('mic')!
-    b.pc.getTransceivers().find((t) => t.mid === audioMid)!.stop()
+    b.pc
+      .getTransceivers()
+      .find((t) => t.mid === audioMid)!
+      .stop()
     await b.pc.setLocalDescription(await b.pc.createOffer())
     const closed = await api.closeTracks(b.sessionId, {
       tracks: [{ mid: audioMid }],
@@ -94,12 +97,19 @@ describe('re-pointing a pull (tracks/update)', () => {
     })
     expect(res.tracks).toEqual([{ mid, sessionId: second.sessionId, trackName: 'cam-video' }])
     await waitFor(() => video().tags.has(22), 'B receiving the second publisher')
-    await waitFor(() => video().tagSeq.at(-1) === 22 && video().seqs.length > video().tagSeq.indexOf(22) + 5, 'more of it')
+    await waitFor(
+      () => video().tagSeq.at(-1) === 22 && video().seqs.length > video().tagSeq.indexOf(22) + 5,
+      'more of it',
+    )
     // The SFU asked the new publisher for a keyframe, and the switch happened on it.
     expect(second.sources.get('cam-video')!.keyframesSent).toBeGreaterThan(keyframesBefore)
     const switchAt = video().tagSeq.indexOf(22)
     expect(video().keyframes[switchAt]).toBe(true)
-    expect(video().tagSeq.slice(switchAt).every((tag) => tag === 22)).toBe(true)
+    expect(
+      video()
+        .tagSeq.slice(switchAt)
+        .every((tag) => tag === 22),
+    ).toBe(true)
     const step = (i: number) => (video().seqs[i]! - video().seqs[i - 1]! + 0x10000) & 0xffff
     expect(step(switchAt)).toBe(1)
     await Promise.all([b.close(), first.close(), second.close()])

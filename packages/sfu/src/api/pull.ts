@@ -10,10 +10,14 @@ import type { OperationContext } from './context.ts'
 /** Every description of the session plus what pending transceivers will add to the next. */
 export function sessionNumbering(ctx: OperationContext): string[] {
   const { pc } = ctx.session
-  const pending = pc.getTransceivers().flatMap((t) => [
-    ...t.codecs.map((c) => `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}\na=fmtp:${c.payloadType} ${c.parameters ?? ''}`),
-    ...t.headerExtensions.map((e) => `a=extmap:${e.id} ${e.uri}`),
-  ])
+  const pending = pc
+    .getTransceivers()
+    .flatMap((t) => [
+      ...t.codecs.map(
+        (c) => `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}\na=fmtp:${c.payloadType} ${c.parameters ?? ''}`,
+      ),
+      ...t.headerExtensions.map((e) => `a=extmap:${e.id} ${e.uri}`),
+    ])
   return [pc.currentRemoteDescription?.sdp, pc.currentLocalDescription?.sdp, pending.join('\n')].filter(
     (s) => s !== undefined,
   )

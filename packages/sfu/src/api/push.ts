@@ -55,7 +55,11 @@ export function publishFromOffer(ctx: OperationContext, items: TrackObject[], au
     if (isDuplicate(name)) return { ...echo, ...repeated(name) }
     const transceiver = ctx.session.transceiverByMid(item.mid ?? '')
     if (!transceiver) {
-      return { ...echo, errorCode: 'not_found_track_error', errorDescription: `The offer has no media section with mid "${item.mid}"` }
+      return {
+        ...echo,
+        errorCode: 'not_found_track_error',
+        errorDescription: `The offer has no media section with mid "${item.mid}"`,
+      }
     }
     publish(ctx, name, transceiver, false)
     return echo

@@ -59,7 +59,5 @@ export function parseBody<S extends z.ZodType>(schema: S, text: string): z.infer
     .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
     .join('; ')
   const onlyLimits = issues.every((i) => i.code === 'too_big' || i.code === 'too_small')
-  throw onlyLimits
-    ? new CallsError(406, 'invalid_params', detail)
-    : new CallsError(400, 'decoding_error', detail)
+  throw onlyLimits ? new CallsError(406, 'invalid_params', detail) : new CallsError(400, 'decoding_error', detail)
 }

@@ -23,7 +23,8 @@ export interface RouterDeps {
 }
 
 // `/v1` is optional: Orange calls the API without it.
-const appRoute = /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate)?\/?$/
+const appRoute =
+  /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate)?\/?$/
 
 type Handler = (ctx: OperationContext, body: string) => Promise<unknown> | unknown
 

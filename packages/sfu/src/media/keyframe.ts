@@ -44,7 +44,7 @@ function h264(payload: Buffer): boolean {
   if (type === IDR || type === SPS) return true
   if (type === 28) return (payload[1]! & 0x80) !== 0 && (payload[1]! & 0x1f) === IDR
   if (type === 24) {
-    for (let offset = 1; offset + 2 < payload.length; ) {
+    for (let offset = 1; offset + 2 < payload.length;) {
       const size = payload.readUInt16BE(offset)
       const nal = payload[offset + 2]! & 0x1f
       if (nal === IDR || nal === SPS) return true

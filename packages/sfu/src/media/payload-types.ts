@@ -33,7 +33,8 @@ function sameCodec(entry: PayloadMapping, codec: RTCRtpCodecParameters): boolean
   if (entry.name !== 'h264') return true
   return (
     fmtpParam(entry.fmtp, 'packetization-mode') === fmtpParam(codec.parameters, 'packetization-mode') &&
-    fmtpParam(entry.fmtp, 'profile-level-id')?.slice(0, 4) === fmtpParam(codec.parameters, 'profile-level-id')?.slice(0, 4)
+    fmtpParam(entry.fmtp, 'profile-level-id')?.slice(0, 4) ===
+      fmtpParam(codec.parameters, 'profile-level-id')?.slice(0, 4)
   )
 }
 
@@ -72,8 +73,12 @@ export function pullCodecs(
   })
   if (primary.mimeType.toLowerCase().startsWith('audio/')) return [main]
   const rtxReuse = [...taken].find(([, e]) => e.name === 'rtx' && fmtpParam(e.fmtp, 'apt') === String(pt))?.[0]
-  const publisherRtx = publisherCodecs.find((c) => c.name.toLowerCase() === 'rtx' && c.parameters === `apt=${primary.payloadType}`)
-  const serverRtx = serverCodecs.find((c) => c.name.toLowerCase() === 'rtx' && c.parameters === `apt=${server?.payloadType}`)
+  const publisherRtx = publisherCodecs.find(
+    (c) => c.name.toLowerCase() === 'rtx' && c.parameters === `apt=${primary.payloadType}`,
+  )
+  const serverRtx = serverCodecs.find(
+    (c) => c.name.toLowerCase() === 'rtx' && c.parameters === `apt=${server?.payloadType}`,
+  )
   const rtxPt = rtxReuse ?? firstFree(taken, [publisherRtx?.payloadType, serverRtx?.payloadType])
   const rtx = new RTCRtpCodecParameters({
     mimeType: `${primary.mimeType.split('/')[0]}/rtx`,

@@ -38,7 +38,12 @@ function codecs() {
       }),
     ],
     video: [
-      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: videoFeedback() }),
+      new RTCRtpCodecParameters({
+        mimeType: 'video/VP8',
+        clockRate: 90000,
+        payloadType: 96,
+        rtcpFeedback: videoFeedback(),
+      }),
       rtx(97, 96),
       new RTCRtpCodecParameters({
         mimeType: 'video/VP9',
@@ -56,7 +61,12 @@ function codecs() {
         rtcpFeedback: videoFeedback(),
       }),
       rtx(103, 102),
-      new RTCRtpCodecParameters({ mimeType: 'video/AV1', clockRate: 90000, payloadType: 45, rtcpFeedback: videoFeedback() }),
+      new RTCRtpCodecParameters({
+        mimeType: 'video/AV1',
+        clockRate: 90000,
+        payloadType: 45,
+        rtcpFeedback: videoFeedback(),
+      }),
       rtx(46, 45),
     ],
   }

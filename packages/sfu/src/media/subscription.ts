@@ -1,10 +1,4 @@
-import {
-  RtcpPayloadSpecificFeedback,
-  RtpHeader,
-  RtpPacket,
-  type RTCRtpSender,
-  type RtcpPacket,
-} from 'werift'
+import { RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, type RTCRtpSender, type RtcpPacket } from 'werift'
 import type { PacketSink, PublishedTrack } from './published-track.ts'
 import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'

@@ -127,7 +127,8 @@ export async function publish(
   })
   await pc.setRemoteDescription(response.sessionDescription!)
   await connected(pc, 'publisher connected')
-  for (const [name, source] of sources) source.start(name.includes('video') ? 33 : 20, name.includes('video') ? 1000 : 160)
+  for (const [name, source] of sources)
+    source.start(name.includes('video') ? 33 : 20, name.includes('video') ? 1000 : 160)
   return {
     pc,
     sessionId,
