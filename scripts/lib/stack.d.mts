@@ -1,6 +1,8 @@
 export declare const root: string
 export declare const workerConfigs: string[]
 export declare function buildWeb(): Promise<void>
+export declare function ensureDevVars(): void
+export declare function applyD1Migrations(persistTo: string): Promise<void>
 export interface Stack {
   url: string
   stop(): Promise<void>

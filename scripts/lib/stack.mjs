@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,6 +27,24 @@ export async function buildWeb() {
   await run('npm', ['run', 'build', '-w', 'apps/web'])
 }
 
+/** Local secrets: each Worker's `.dev.vars`, made from its committed example on first run. */
+export function ensureDevVars() {
+  for (const config of workerConfigs) {
+    const dir = join(root, dirname(config))
+    const example = join(dir, '.dev.vars.example')
+    const vars = join(dir, '.dev.vars')
+    if (existsSync(example) && !existsSync(vars)) copyFileSync(example, vars)
+  }
+}
+
+/** D1 schema for the meeting records, applied to the local database the stack will use. */
+export async function applyD1Migrations(persistTo) {
+  await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'tangerine-meetings', '--local', '--persist-to', persistTo, '-c', 'services/rooms/wrangler.jsonc'], {
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+}
+
 async function waitForHealth(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   let last = 'no answer yet'
@@ -51,6 +69,8 @@ async function waitForHealth(url, child, timeoutMs) {
  */
 export async function startStack({ port = 8787, persistTo = join(root, '.wrangler/state'), stdio = 'inherit', timeoutMs = 90_000 } = {}) {
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
+  ensureDevVars()
+  await applyD1Migrations(persistTo)
   const args = ['wrangler', 'dev', ...workerConfigs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
   const child = spawn('npx', args, {
     cwd: root,

@@ -1,9 +1,18 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** The entry first, then the modules wrangler wrote beside it (text rules such as `.sql`). */
+function bundleModules(dist: string, entry: string) {
+  const extra = readdirSync(dist)
+    .map((file) => join(dist, file))
+    .filter((path) => path !== entry && !path.endsWith('.map') && !path.endsWith('README.md'))
+    .map((path) => ({ type: path.endsWith('.js') || path.endsWith('.mjs') ? ('ESModule' as const) : ('Text' as const), path }))
+  return [{ type: 'ESModule' as const, path: entry }, ...extra]
+}
 
 /**
  * Miniflare options for Workers that a test's main Worker binds to: each one's own wrangler
@@ -34,7 +43,7 @@ export function siblingWorkers(folders: string[], underTest?: { name: string; pr
       ...workerOptions,
       serviceBindings,
       name: unstable_readConfig({ config: configPath }).name,
-      modules: [{ type: 'ESModule' as const, path: bundle }],
+      modules: bundleModules(join(dir, 'dist'), bundle),
       modulesRoot: join(dir, 'dist'),
     }
   })

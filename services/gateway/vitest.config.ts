@@ -9,6 +9,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
       miniflare: {
+        bindings: { SESSION_SECRET: 'test-session-secret' },
         workers: siblingWorkers(['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'], {
           name: 'tangerine-gateway',
           project: 'gateway',

@@ -1,7 +1,18 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
-  test: { name: 'rooms' },
-})
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.jsonc' },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations('./drizzle/meetings'),
+          // Short heartbeats so presence tests time users out in well under a second.
+          HEARTBEAT_INTERVAL_MS: '200',
+        },
+      },
+    }),
+  ],
+  test: { name: 'rooms', setupFiles: ['./test/helpers/apply-migrations.ts'] },
+}))

@@ -1,4 +1,6 @@
 export * from './errors.ts'
 export * from './health.ts'
 export * from './rooms/room.ts'
+export * from './rooms/events.ts'
 export * from './rooms/messages.ts'
+export * from './identity.ts'

@@ -32,7 +32,8 @@ describe('ServerMessage', () => {
     const parsed = ServerMessage.parse({
       type: 'roomState',
       seq: 3,
-      state: { users: [], ai: { enabled: false } },
+      you: 'u1',
+      state: { users: [], ai: { enabled: false, connectionPending: false }, chat: [], peakUserCount: 0 },
     })
     expect(parsed.type === 'roomState' && parsed.seq).toBe(3)
   })

@@ -1,1 +1,6 @@
-export type AppEnv = { Bindings: GatewayEnv }
+import type { Identity } from '@tangerine/contracts'
+
+export type AppEnv = {
+  Bindings: GatewayEnv
+  Variables: { identity: Identity | undefined }
+}

@@ -2,10 +2,11 @@ import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
 import { health } from './routes/health.ts'
+import { rooms } from './routes/rooms.ts'
 
-export { Room } from './room/room.ts'
+export { Room } from './room/room-server.ts'
 
-const app = new Hono<AppEnv>().route('/health', health)
+const app = new Hono<AppEnv>().route('/health', health).route('/rooms', rooms)
 app.onError(onError).notFound(notFound)
 
 export type AppType = typeof app

@@ -1,9 +1,14 @@
 import { z } from 'zod'
-import { DisplayName, RoomState, TrackRef, UserTracks } from './room.ts'
+import { LoggedEvent } from './events.ts'
+import { RoomState, TrackRef, UserPatch } from './room.ts'
 
 /** Largest WebSocket frame a room accepts; bigger ones are refused before parsing. */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024
 export const MAX_CHAT_LENGTH = 2000
+
+/** Per-socket flood control: a bucket of this many messages, refilled at this rate. */
+export const RATE_LIMIT_BURST = 60
+export const RATE_LIMIT_PER_SECOND = 20
 
 /** An entry of partytracks' API history, relayed for the debug view. */
 export const ApiHistoryEntry = z.union([
@@ -12,22 +17,14 @@ export const ApiHistoryEntry = z.union([
 ])
 export type ApiHistoryEntry = z.infer<typeof ApiHistoryEntry>
 
-/** What a browser may send a room. Orange Meets' messages, plus chat and hands. */
+const UserId = z.string().min(1).max(64)
+
+/** What a browser may send a room: Orange Meets' messages, plus chat and hands. */
 export const ClientMessage = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('userUpdate'),
-    user: z.object({
-      name: DisplayName.optional(),
-      transceiverSessionId: z.string().max(64).optional(),
-      speaking: z.boolean().optional(),
-      joined: z.boolean().optional(),
-      raisedHand: z.boolean().optional(),
-      tracks: UserTracks.partial().optional(),
-    }),
-  }),
-  z.object({ type: z.literal('directMessage'), to: z.string().min(1).max(64), message: z.string().min(1).max(MAX_CHAT_LENGTH) }),
+  z.object({ type: z.literal('userUpdate'), user: UserPatch }),
+  z.object({ type: z.literal('directMessage'), to: UserId, message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
   z.object({ type: z.literal('chatMessage'), message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
-  z.object({ type: z.literal('muteUser'), id: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('muteUser'), id: UserId }),
   z.object({ type: z.literal('raiseHand') }),
   z.object({ type: z.literal('lowerHand') }),
   z.object({ type: z.literal('userLeft') }),
@@ -57,29 +54,29 @@ export const RoomErrorCode = z.enum([
   'rate_limited',
   'not_joined',
   'unknown_user',
-  'forbidden',
+  'conflict',
   'internal',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
 
-/** What a room sends a browser. `seq` is the room log position the message reflects. */
+/** Query of the room socket: `since` resumes after the last log position the client saw. */
+export const RoomSocketQuery = z.object({
+  since: z.coerce.number().int().nonnegative().optional(),
+  /** partysocket's connection id: the user's id for this tab, kept across reconnects. */
+  _pk: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+})
+export type RoomSocketQuery = z.infer<typeof RoomSocketQuery>
+
+/** What a room sends a browser. */
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('roomState'), seq: z.number().int().nonnegative(), state: RoomState }),
+  /** On connect: the whole state as of log position `seq`, and which user this socket is. */
+  z.object({ type: z.literal('roomState'), seq: z.number().int().nonnegative(), you: UserId, state: RoomState }),
+  /** On reconnect with `since`: exactly the events after it, in order. */
+  z.object({ type: z.literal('replay'), you: UserId, events: z.array(LoggedEvent) }),
+  /** Afterwards: each event as it is appended. */
+  z.object({ type: z.literal('event'), event: LoggedEvent }),
   z.object({ type: z.literal('error'), code: RoomErrorCode, error: z.string() }),
-  z.object({ type: z.literal('directMessage'), from: z.string(), message: z.string() }),
-  z.object({
-    type: z.literal('chatMessage'),
-    seq: z.number().int().nonnegative(),
-    id: z.string(),
-    from: z.string(),
-    name: z.string(),
-    message: z.string(),
-    at: z.iso.datetime(),
-  }),
-  z.object({ type: z.literal('muteMic') }),
+  z.object({ type: z.literal('e2eeMlsMessage'), from: UserId, payload: z.string() }),
   z.object({ type: z.literal('partyserver-pong') }),
-  z.object({ type: z.literal('e2eeMlsMessage'), payload: z.string() }),
-  z.object({ type: z.literal('userLeftNotification'), id: z.string() }),
-  z.object({ type: z.literal('aiSdp'), sdp: z.string() }),
 ])
 export type ServerMessage = z.infer<typeof ServerMessage>

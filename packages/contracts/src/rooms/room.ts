@@ -28,24 +28,54 @@ export const User = z.object({
   id: z.string().min(1).max(64),
   name: DisplayName,
   transceiverSessionId: z.string().max(64).optional(),
-  raisedHand: z.boolean().default(false),
-  speaking: z.boolean().default(false),
-  joined: z.boolean().default(false),
+  raisedHand: z.boolean(),
+  speaking: z.boolean(),
+  /** In the meeting, as opposed to looking in from the lobby. */
+  joined: z.boolean(),
   tracks: UserTracks,
 })
 export type User = z.infer<typeof User>
 
+/** What a user may change about themself; hands and mutes have their own messages. */
+export const UserPatch = z.strictObject({
+  name: DisplayName.optional(),
+  transceiverSessionId: z.string().max(64).optional(),
+  speaking: z.boolean().optional(),
+  joined: z.boolean().optional(),
+  tracks: UserTracks.partial().strict().optional(),
+})
+export type UserPatch = z.infer<typeof UserPatch>
+
 export const AiState = z.object({
   enabled: z.boolean(),
+  /** Asked for and not yet connected (or failed). */
+  connectionPending: z.boolean(),
   controllingUser: z.string().optional(),
-  connectionPending: z.boolean().optional(),
   error: z.string().optional(),
+  sessionId: z.string().optional(),
+  trackName: z.string().optional(),
 })
 export type AiState = z.infer<typeof AiState>
 
+export const ChatMessage = z.object({
+  id: z.string(),
+  seq: z.number().int().positive(),
+  userId: z.string(),
+  name: z.string(),
+  message: z.string(),
+  at: z.iso.datetime(),
+})
+export type ChatMessage = z.infer<typeof ChatMessage>
+
+/** How many chat messages the room state carries; older ones stay in the log. */
+export const CHAT_HISTORY_IN_STATE = 100
+
 export const RoomState = z.object({
   meetingId: z.string().optional(),
+  meetingStartedAt: z.iso.datetime().optional(),
+  peakUserCount: z.number().int().nonnegative(),
   users: z.array(User),
   ai: AiState,
+  chat: z.array(ChatMessage),
 })
 export type RoomState = z.infer<typeof RoomState>

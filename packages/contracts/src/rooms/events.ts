@@ -1,0 +1,61 @@
+import { z } from 'zod'
+import { DisplayName, UserPatch } from './room.ts'
+
+/**
+ * The room's event log: what happened, in past tense, shaped `{ type, data, metadata }`.
+ * A shipped event shape never changes; a new shape is a new type (or a new schemaVersion).
+ */
+const UserId = z.string().min(1).max(64)
+const MeetingId = z.string().min(1).max(64)
+
+export const EventMetadata = z.object({
+  /** When the command that produced the event was accepted, ISO 8601. */
+  at: z.iso.datetime(),
+  /** The user (connection) or service that caused it: `user:<id>`, `system`, `service:ai`. */
+  actor: z.string().max(80),
+  schemaVersion: z.literal(1),
+})
+export type EventMetadata = z.infer<typeof EventMetadata>
+
+const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ type: z.literal(type), data, metadata: EventMetadata })
+
+export const RoomEvent = z.discriminatedUnion('type', [
+  event('MeetingStarted', z.object({ meetingId: MeetingId })),
+  event('MeetingEnded', z.object({ meetingId: MeetingId, peakUserCount: z.number().int().nonnegative() })),
+  event('UserJoined', z.object({ userId: UserId, name: DisplayName })),
+  event('UserUpdated', z.object({ userId: UserId, patch: UserPatch })),
+  event('UserLeft', z.object({ userId: UserId, reason: z.enum(['left', 'disconnected', 'timeout']) })),
+  event('UserMuted', z.object({ userId: UserId, by: UserId })),
+  event('HandRaised', z.object({ userId: UserId })),
+  event('HandLowered', z.object({ userId: UserId })),
+  event(
+    'ChatMessageSent',
+    z.object({ messageId: z.string().min(1).max(64), userId: UserId, name: DisplayName, message: z.string() }),
+  ),
+  event(
+    'DirectMessageSent',
+    z.object({ messageId: z.string().min(1).max(64), from: UserId, to: UserId, message: z.string() }),
+  ),
+  event(
+    'AiInvited',
+    z.object({ by: UserId, instructions: z.string().optional(), voice: z.string().optional() }),
+  ),
+  event('AiJoined', z.object({ sessionId: z.string().max(64), trackName: z.string().max(200) })),
+  event('AiFailed', z.object({ error: z.string().max(500) })),
+  event('AiDismissed', z.object({ by: z.string().max(80) })),
+  event('AiControlTaken', z.object({ userId: UserId })),
+  event('AiControlReleased', z.object({ userId: UserId })),
+])
+export type RoomEvent = z.infer<typeof RoomEvent>
+export type RoomEventType = RoomEvent['type']
+export type RoomEventOf<T extends RoomEventType> = Extract<RoomEvent, { type: T }>
+
+/** An event as stored and sent: with its position in the room's log. */
+export const LoggedEvent = z.intersection(z.object({ seq: z.number().int().positive() }), RoomEvent)
+export type LoggedEvent = RoomEvent & { seq: number }
+
+/** Events only some users may see; every other event goes to everyone in the room. */
+export function audienceOf(event: RoomEvent): readonly string[] | 'everyone' {
+  return event.type === 'DirectMessageSent' ? [event.data.from, event.data.to] : 'everyone'
+}

@@ -1,0 +1,150 @@
+import type { RoomErrorCode, RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+
+/** Time, the actor and a fresh id arrive with the command, so deciding stays pure. */
+export interface CommandMetadata {
+  now: string
+  actor: string
+  /** A new unique id, for the meeting or message the command may create. */
+  id: string
+}
+
+type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
+
+export type RoomCommand =
+  | Cmd<'Connect', { userId: string; name: string }>
+  | Cmd<'UpdateUser', { userId: string; patch: UserPatch }>
+  | Cmd<'Leave', { userId: string; reason: 'left' | 'disconnected' | 'timeout' }>
+  | Cmd<'MuteUser', { by: string; userId: string }>
+  | Cmd<'RaiseHand', { userId: string }>
+  | Cmd<'LowerHand', { userId: string }>
+  | Cmd<'SendChat', { userId: string; message: string }>
+  | Cmd<'SendDirect', { from: string; to: string; message: string }>
+  | Cmd<'InviteAi', { by: string; instructions?: string; voice?: string }>
+  | Cmd<'CompleteAi', { sessionId: string; trackName: string }>
+  | Cmd<'FailAi', { error: string }>
+  | Cmd<'DismissAi', { by: string }>
+  | Cmd<'TakeAiControl', { userId: string }>
+  | Cmd<'ReleaseAiControl', { userId: string }>
+
+/** A command the room refuses; the code is what the sender is told. */
+export class RoomError extends Error {
+  constructor(
+    readonly code: RoomErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+type Data<T extends RoomEvent['type']> = Extract<RoomEvent, { type: T }>['data']
+type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
+
+const emitter =
+  (metadata: CommandMetadata): Emit =>
+  (type, data) =>
+    ({ type, data, metadata: { at: metadata.now, actor: metadata.actor, schemaVersion: 1 } }) as RoomEvent
+
+function userOf(state: RoomState, id: string) {
+  const user = state.users.find((u) => u.id === id)
+  if (!user) throw new RoomError('unknown_user', `No user ${id} in this room`)
+  return user
+}
+
+/** Only the fields that would change: a patch that changes nothing makes no event. */
+function effectivePatch(state: RoomState, userId: string, patch: UserPatch): UserPatch | undefined {
+  const user = userOf(state, userId)
+  const out: UserPatch = {}
+  for (const key of ['name', 'transceiverSessionId', 'speaking', 'joined'] as const) {
+    if (patch[key] !== undefined && patch[key] !== user[key]) Object.assign(out, { [key]: patch[key] })
+  }
+  if (patch.tracks) {
+    const tracks = Object.fromEntries(
+      Object.entries(patch.tracks).filter(([k, v]) => v !== undefined && user.tracks[k as keyof typeof user.tracks] !== v),
+    )
+    if (Object.keys(tracks).length > 0) out.tracks = tracks
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** Ends the meeting when the last joined user is gone once `events` apply. */
+function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
+  if (!state.meetingId || remainingJoined > 0) return []
+  return [emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
+}
+
+const joinedExcept = (state: RoomState, userId: string) =>
+  state.users.filter((u) => u.joined && u.id !== userId).length
+
+export function decide(state: RoomState, command: RoomCommand): RoomEvent[] {
+  const emit = emitter(command.metadata)
+  switch (command.type) {
+    case 'Connect': {
+      if (state.users.some((u) => u.id === command.data.userId)) return []
+      return [emit('UserJoined', command.data)]
+    }
+    case 'UpdateUser': {
+      const { userId } = command.data
+      const patch = effectivePatch(state, userId, command.data.patch)
+      if (!patch) return []
+      const events: RoomEvent[] = []
+      if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId: command.metadata.id }))
+      events.push(emit('UserUpdated', { userId, patch }))
+      if (patch.joined === false) events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
+      return events
+    }
+    case 'Leave': {
+      const { userId } = command.data
+      if (!state.users.some((u) => u.id === userId)) return []
+      const events: RoomEvent[] = []
+      if (state.ai.controllingUser === userId) events.push(emit('AiControlReleased', { userId }))
+      events.push(emit('UserLeft', command.data))
+      events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
+      return events
+    }
+    case 'MuteUser': {
+      userOf(state, command.data.by)
+      const target = userOf(state, command.data.userId)
+      return target.tracks.audioEnabled ? [emit('UserMuted', command.data)] : []
+    }
+    case 'RaiseHand':
+      return userOf(state, command.data.userId).raisedHand ? [] : [emit('HandRaised', command.data)]
+    case 'LowerHand':
+      return userOf(state, command.data.userId).raisedHand ? [emit('HandLowered', command.data)] : []
+    case 'SendChat': {
+      const user = userOf(state, command.data.userId)
+      if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to chat')
+      return [emit('ChatMessageSent', { messageId: command.metadata.id, userId: user.id, name: user.name, message: command.data.message })]
+    }
+    case 'SendDirect': {
+      userOf(state, command.data.from)
+      userOf(state, command.data.to)
+      return [emit('DirectMessageSent', { messageId: command.metadata.id, ...command.data })]
+    }
+    case 'InviteAi': {
+      const user = userOf(state, command.data.by)
+      if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to invite the AI')
+      if (state.ai.enabled || state.ai.connectionPending) throw new RoomError('conflict', 'The AI is already here or on its way')
+      return [emit('AiInvited', command.data)]
+    }
+    case 'CompleteAi':
+      if (!state.ai.connectionPending) throw new RoomError('conflict', 'The AI was not invited')
+      return [emit('AiJoined', command.data)]
+    case 'FailAi':
+      return state.ai.connectionPending || state.ai.enabled ? [emit('AiFailed', command.data)] : []
+    case 'DismissAi':
+      return state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', command.data)] : []
+    case 'TakeAiControl': {
+      userOf(state, command.data.userId)
+      if (!state.ai.enabled) throw new RoomError('conflict', 'The AI is not in the meeting')
+      if (state.ai.controllingUser === command.data.userId) return []
+      if (state.ai.controllingUser) throw new RoomError('conflict', 'Someone else is talking to the AI')
+      return [emit('AiControlTaken', command.data)]
+    }
+    case 'ReleaseAiControl':
+      return state.ai.controllingUser === command.data.userId ? [emit('AiControlReleased', command.data)] : []
+    default: {
+      const unknown: never = command
+      throw new Error(`Unknown command ${(unknown as { type: string }).type}`)
+    }
+  }
+}

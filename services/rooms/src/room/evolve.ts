@@ -1,0 +1,110 @@
+import {
+  CHAT_HISTORY_IN_STATE,
+  type LoggedEvent,
+  type RoomState,
+  type User,
+  type UserPatch,
+} from '@tangerine/contracts'
+
+/**
+ * The room's state is a pure fold of its log: `log.reduce(evolve, initialState())`.
+ * Shared with the browser, which folds the same events it receives.
+ */
+export function initialState(): RoomState {
+  return {
+    peakUserCount: 0,
+    users: [],
+    ai: { enabled: false, connectionPending: false },
+    chat: [],
+  }
+}
+
+const joinedCount = (users: readonly User[]) => users.filter((u) => u.joined).length
+
+function newUser(id: string, name: string): User {
+  return {
+    id,
+    name,
+    raisedHand: false,
+    speaking: false,
+    joined: false,
+    tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false },
+  }
+}
+
+function patchUser(user: User, patch: UserPatch): User {
+  const { tracks, ...rest } = patch
+  return { ...user, ...rest, tracks: tracks ? { ...user.tracks, ...tracks } : user.tracks }
+}
+
+function updateUser(state: RoomState, id: string, change: (user: User) => User): RoomState {
+  const users = state.users.map((u) => (u.id === id ? change(u) : u))
+  return { ...state, users, peakUserCount: Math.max(state.peakUserCount, joinedCount(users)) }
+}
+
+export function evolve(state: RoomState, event: LoggedEvent): RoomState {
+  switch (event.type) {
+    case 'MeetingStarted':
+      return {
+        ...state,
+        meetingId: event.data.meetingId,
+        meetingStartedAt: event.metadata.at,
+        peakUserCount: joinedCount(state.users),
+      }
+    case 'MeetingEnded': {
+      const { meetingId: _id, meetingStartedAt: _at, ...rest } = state
+      return { ...rest, peakUserCount: 0 }
+    }
+    case 'UserJoined':
+      if (state.users.some((u) => u.id === event.data.userId)) return state
+      return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name)] }
+    case 'UserUpdated':
+      return updateUser(state, event.data.userId, (u) => patchUser(u, event.data.patch))
+    case 'UserLeft': {
+      const users = state.users.filter((u) => u.id !== event.data.userId)
+      const ai =
+        state.ai.controllingUser === event.data.userId
+          ? { ...state.ai, controllingUser: undefined }
+          : state.ai
+      return { ...state, users, ai }
+    }
+    case 'UserMuted':
+      return updateUser(state, event.data.userId, (u) => ({ ...u, tracks: { ...u.tracks, audioEnabled: false } }))
+    case 'HandRaised':
+      return updateUser(state, event.data.userId, (u) => ({ ...u, raisedHand: true }))
+    case 'HandLowered':
+      return updateUser(state, event.data.userId, (u) => ({ ...u, raisedHand: false }))
+    case 'ChatMessageSent': {
+      const message = {
+        id: event.data.messageId,
+        seq: event.seq,
+        userId: event.data.userId,
+        name: event.data.name,
+        message: event.data.message,
+        at: event.metadata.at,
+      }
+      return { ...state, chat: [...state.chat, message].slice(-CHAT_HISTORY_IN_STATE) }
+    }
+    case 'DirectMessageSent':
+      return state
+    case 'AiInvited':
+      return { ...state, ai: { enabled: false, connectionPending: true } }
+    case 'AiJoined':
+      return {
+        ...state,
+        ai: { enabled: true, connectionPending: false, sessionId: event.data.sessionId, trackName: event.data.trackName },
+      }
+    case 'AiFailed':
+      return { ...state, ai: { enabled: false, connectionPending: false, error: event.data.error } }
+    case 'AiDismissed':
+      return { ...state, ai: { enabled: false, connectionPending: false } }
+    case 'AiControlTaken':
+      return { ...state, ai: { ...state.ai, controllingUser: event.data.userId } }
+    case 'AiControlReleased':
+      return { ...state, ai: { ...state.ai, controllingUser: undefined } }
+    default: {
+      const unknown: never = event
+      throw new Error(`Unknown event ${(unknown as { type: string }).type}`)
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { LoggedEvent, RoomState } from '@tangerine/contracts'
+import { eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { meetings } from '../../db/meetings-schema.ts'
+
+/**
+ * Meeting records in D1, derived from the log. Idempotent (upserts keyed by meeting id), so a
+ * replay of the same events writes the same rows; a failure is logged, and the log still holds
+ * everything needed to rebuild them.
+ */
+export async function projectMeetings(d1: D1Database, room: string, logged: LoggedEvent[], state: RoomState) {
+  const relevant = logged.filter((e) => e.type === 'MeetingStarted' || e.type === 'MeetingEnded' || e.type === 'UserUpdated')
+  if (relevant.length === 0) return
+  const db = drizzle(d1)
+  try {
+    for (const event of relevant) {
+      if (event.type === 'MeetingStarted') {
+        await db
+          .insert(meetings)
+          .values({ id: event.data.meetingId, room, startedAt: event.metadata.at, peakUserCount: state.peakUserCount })
+          .onConflictDoNothing()
+          .run()
+      } else if (event.type === 'MeetingEnded') {
+        await db
+          .update(meetings)
+          .set({ endedAt: event.metadata.at, peakUserCount: event.data.peakUserCount })
+          .where(eq(meetings.id, event.data.meetingId))
+          .run()
+      } else if (state.meetingId && event.data.patch.joined) {
+        await db.update(meetings).set({ peakUserCount: state.peakUserCount }).where(eq(meetings.id, state.meetingId)).run()
+      }
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'meeting projection failed', room, error: String(err) }))
+  }
+}

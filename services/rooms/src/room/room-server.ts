@@ -1,0 +1,197 @@
+import {
+  audienceOf,
+  ClientMessage,
+  decodeIdentity,
+  IDENTITY_HEADER,
+  MAX_CLIENT_MESSAGE_BYTES,
+  RoomSocketQuery,
+  type LoggedEvent,
+  type RoomErrorCode,
+  type RoomState,
+  type ServerMessage,
+} from '@tangerine/contracts'
+import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
+import type { ConnectionState } from './connection-state.ts'
+import { commandFor } from './commands.ts'
+import { decide, RoomError, type RoomCommand } from './decide.ts'
+import { EventStore } from './event-store.ts'
+import { staleUsers } from './presence.ts'
+import { projectMeetings } from './projections/meetings.ts'
+import { fullBucket, take } from './rate-limit.ts'
+
+/** A client that missed more than this many events gets the whole state instead of a replay. */
+const MAX_REPLAY = 1000
+
+type Conn = Connection<ConnectionState>
+
+/**
+ * One room. Its truth is the event log; `state` and `seq` are the cached fold of it.
+ * Hooks only parse, decide, append, evolve and broadcast.
+ * (`Server`'s default Env is `Cloudflare.Env`, which this Worker's generated types make RoomsEnv.)
+ */
+export class Room extends Server {
+  static override options = { hibernate: true }
+
+  readonly #store: EventStore
+  #state!: RoomState
+  #seq = 0
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env)
+    this.#store = new EventStore(ctx.storage)
+    void ctx.blockConcurrencyWhile(async () => {
+      await this.#store.migrate()
+      ;({ state: this.#state, seq: this.#seq } = this.#store.load())
+    })
+  }
+
+  get #heartbeatMs() {
+    return Number(this.env.HEARTBEAT_INTERVAL_MS) || 5000
+  }
+
+  override async onConnect(connection: Conn, ctx: ConnectionContext) {
+    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER))
+    const query = RoomSocketQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams))
+    if (!identity || !query.success) {
+      // The rooms Worker checks both before it routes here; this is the object's own guard.
+      this.#send(connection, { type: 'error', code: 'invalid_message', error: 'Missing identity or bad query' })
+      connection.close(1008, 'Missing identity or bad query')
+      return
+    }
+    const now = Date.now()
+    connection.setState({ userId: connection.id, lastSeen: now, bucket: fullBucket(now) })
+    const logged = await this.#run({ type: 'Connect', data: { userId: connection.id, name: identity.name }, metadata: this.#metadata(connection.id) }, [connection.id])
+    const since = query.data.since
+    if (since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY) {
+      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(this.#store.after(since, MAX_REPLAY), connection.id) })
+    } else {
+      this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: this.#state })
+    }
+    if (logged.length > 0 || (await this.ctx.storage.getAlarm()) === null) await this.#scheduleSweep()
+  }
+
+  override async onMessage(connection: Conn, raw: WSMessage) {
+    const state = connection.state
+    if (!state) return
+    const now = Date.now()
+    const { bucket, allowed } = take(state.bucket, now)
+    connection.setState({ ...state, bucket, lastSeen: now })
+    if (!allowed) return this.#fail(connection, 'rate_limited', 'Too many messages: slow down')
+    if (typeof raw !== 'string') return this.#fail(connection, 'invalid_message', 'Messages are JSON text')
+    if (raw.length > MAX_CLIENT_MESSAGE_BYTES) {
+      return this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes`)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return this.#fail(connection, 'invalid_json', 'Not valid JSON')
+    }
+    const parsed = ClientMessage.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return this.#fail(connection, 'invalid_message', `${issue?.path.join('.') || 'message'}: ${issue?.message}`)
+    }
+    const message = parsed.data
+    switch (message.type) {
+      case 'heartbeat':
+        return
+      case 'partyserver-ping':
+        return this.#send(connection, { type: 'partyserver-pong' })
+      case 'e2eeMlsMessage': {
+        const out: ServerMessage = { type: 'e2eeMlsMessage', from: state.userId, payload: message.payload }
+        return this.broadcast(JSON.stringify(out), [connection.id])
+      }
+      case 'callsApiHistoryEntry':
+        console.log(JSON.stringify({ level: 'debug', msg: 'calls api', room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint }))
+        return
+    }
+    try {
+      await this.#run(commandFor(message, state.userId, this.#metadata(state.userId)))
+    } catch (err) {
+      if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
+      throw err
+    }
+    if (message.type === 'userLeft') connection.close(1000, 'left')
+  }
+
+  override onError(connection: Conn, error: unknown) {
+    console.error(JSON.stringify({ level: 'error', msg: 'room socket error', room: this.name, connection: connection.id, error: String(error) }))
+  }
+
+  /** Times out users whose sockets went quiet, then sleeps until the next sweep if anyone is left. */
+  override async onAlarm() {
+    const now = Date.now()
+    const lastSeen = new Map<string, number>()
+    for (const c of this.getConnections<ConnectionState>()) {
+      if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
+    }
+    for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs)) {
+      await this.#run({ type: 'Leave', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
+      for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId) c.close(4001, 'timed out')
+    }
+    if (this.#state.users.length > 0) await this.#scheduleSweep()
+  }
+
+  /** For the ops view and the other services: the state as of `seq`. */
+  getState(): { seq: number; state: RoomState } {
+    return { seq: this.#seq, state: this.#state }
+  }
+
+  /** A page of the log, newest first, before `before` (exclusive). */
+  getEvents(before: number | undefined, limit: number): { events: LoggedEvent[]; seq: number } {
+    return { events: this.#store.before(before ?? this.#seq + 1, limit), seq: this.#seq }
+  }
+
+  async ping(): Promise<number> {
+    return this.ctx.storage.sql.exec<{ one: number }>('SELECT 1 AS one').one().one
+  }
+
+  async #run(command: RoomCommand, exclude: string[] = []): Promise<LoggedEvent[]> {
+    const fresh = decide(this.#state, command)
+    if (fresh.length === 0) return []
+    const { state, seq, logged } = this.#store.append(this.#state, this.#seq, fresh)
+    this.#state = state
+    this.#seq = seq
+    this.#broadcast(logged, exclude)
+    await projectMeetings(this.env.DB, this.name, logged, state)
+    return logged
+  }
+
+  #broadcast(logged: LoggedEvent[], exclude: string[]) {
+    for (const event of logged) {
+      const message = JSON.stringify({ type: 'event', event } satisfies ServerMessage)
+      const audience = audienceOf(event)
+      if (audience === 'everyone') {
+        this.broadcast(message, exclude)
+        continue
+      }
+      for (const c of this.getConnections<ConnectionState>()) {
+        if (c.state && audience.includes(c.state.userId) && !exclude.includes(c.id)) c.send(message)
+      }
+    }
+  }
+
+  #visible(events: LoggedEvent[], userId: string) {
+    return events.filter((e) => {
+      const audience = audienceOf(e)
+      return audience === 'everyone' || audience.includes(userId)
+    })
+  }
+
+  #metadata(actor: string) {
+    return { now: new Date().toISOString(), actor: actor === 'system' ? 'system' : `user:${actor}`, id: crypto.randomUUID() }
+  }
+
+  async #scheduleSweep() {
+    await this.ctx.storage.setAlarm(Date.now() + this.#heartbeatMs)
+  }
+
+  #send(connection: Conn, message: ServerMessage) {
+    connection.send(JSON.stringify(message))
+  }
+
+  #fail(connection: Conn, code: RoomErrorCode, error: string) {
+    this.#send(connection, { type: 'error', code, error })
+  }
+}

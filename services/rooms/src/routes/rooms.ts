@@ -1,0 +1,34 @@
+import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
+import { validate } from '@tangerine/contracts/http'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env.ts'
+
+const RoomParam = z.object({ name: RoomName })
+const EventsQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+export const rooms = new Hono<AppEnv>()
+  /** The room socket. Reached only through the gateway, which sets the identity header. */
+  .get('/:name/ws', validate('param', RoomParam), validate('query', RoomSocketQuery), async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return c.json(problem(426, 'Upgrade required', { detail: 'This is a WebSocket endpoint' }), 426)
+    }
+    if (!decodeIdentity(c.req.header(IDENTITY_HEADER))) {
+      return c.json(problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Join through the lobby first' }), 401)
+    }
+    return c.env.ROOM.getByName(c.req.valid('param').name).fetch(c.req.raw)
+  })
+  /** Read-only, for the ops dashboard: the room state and its log position. */
+  .get('/:name', validate('param', RoomParam), async (c) => {
+    return c.json(await c.env.ROOM.getByName(c.req.valid('param').name).getState(), 200)
+  })
+  /** Read-only, for the ops dashboard: the log, newest first, paged with `before`. */
+  .get('/:name/events', validate('param', RoomParam), validate('query', EventsQuery), async (c) => {
+    const { before, limit } = c.req.valid('query')
+    const page = await c.env.ROOM.getByName(c.req.valid('param').name).getEvents(before, limit)
+    const last = page.events.at(-1)
+    return c.json({ ...page, next: last && last.seq > 1 ? last.seq : undefined }, 200)
+  })

@@ -1,0 +1,85 @@
+import { MAX_CLIENT_MESSAGE_BYTES, RATE_LIMIT_BURST } from '@tangerine/contracts'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { connect, isError, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
+
+async function pair() {
+  const room = randomRoom()
+  const sender = await connect(room, 'Sender')
+  const other = await connect(room, 'Other')
+  await Promise.all([sender.next(isState), other.next(isState)])
+  await sender.next((m) => m.type === 'event' && m.event.type === 'UserJoined')
+  return { room, sender, other }
+}
+
+/** A message the room always answers, so "nothing else arrived before it" can be checked. */
+async function settle(socket: TestSocket) {
+  const from = socket.messages.length
+  socket.send({ type: 'partyserver-ping' })
+  await socket.next((m) => m.type === 'partyserver-pong', from)
+}
+
+describe('bad input: the sender is told, the room and everyone else are untouched', () => {
+  it.each([
+    ['malformed JSON', '{"type": "chatMessage",', 'invalid_json'],
+    ['an unknown type', JSON.stringify({ type: 'dropTables' }), 'invalid_message'],
+    ['no type', JSON.stringify({ message: 'hi' }), 'invalid_message'],
+    ['a wrong field type', JSON.stringify({ type: 'muteUser', id: 42 }), 'invalid_message'],
+    ['an unknown user field', JSON.stringify({ type: 'userUpdate', user: { admin: true } }), 'invalid_message'],
+    ['a blank chat message', JSON.stringify({ type: 'chatMessage', message: '   ' }), 'invalid_message'],
+    ['a JSON array', '[1,2,3]', 'invalid_message'],
+    ['an oversized message', JSON.stringify({ type: 'chatMessage', message: 'x'.repeat(MAX_CLIENT_MESSAGE_BYTES) }), 'message_too_large'],
+    ['a binary frame', new TextEncoder().encode('{"type":"heartbeat"}').buffer as ArrayBuffer, 'invalid_message'],
+    ['muting a user who is not here', JSON.stringify({ type: 'muteUser', id: 'nobody-here' }), 'unknown_user'],
+    ['taking the AI when it is absent', JSON.stringify({ type: 'requestAiControl', track: { sessionId: 's', trackName: 't' } }), 'conflict'],
+  ])('%s', async (_label, payload, code) => {
+    const { room, sender, other } = await pair()
+    const before = await env.ROOM.getByName(room).getState()
+    const seenByOther = other.messages.length
+    const from = sender.messages.length
+    sender.send(payload)
+    const error = await sender.next(isError, from)
+    expect(error.code).toBe(code)
+    expect(error.error.length).toBeGreaterThan(0)
+    expect(await env.ROOM.getByName(room).getState()).toEqual(before)
+    await settle(other)
+    expect(other.messages.slice(seenByOther).map((m) => m.type)).toEqual(['partyserver-pong'])
+    // The socket stays usable after a bad message.
+    await settle(sender)
+  })
+
+  it('rate-limits a flood from one socket without touching the room', async () => {
+    const { room, sender, other } = await pair()
+    const before = await env.ROOM.getByName(room).getState()
+    const from = sender.messages.length
+    for (let i = 0; i < RATE_LIMIT_BURST * 2; i++) sender.send({ type: 'raiseHand' })
+    await sender.next((m) => m.type === 'error' && m.code === 'rate_limited', from)
+    const after = await env.ROOM.getByName(room).getState()
+    // Only the first raise changed anything; the rest were no-ops or refused.
+    expect(after.seq).toBe(before.seq + 1)
+    expect(after.state.users.find((u) => u.id === sender.id)?.raisedHand).toBe(true)
+    await settle(other)
+    expect(other.messages.filter((m) => m.type === 'event' && m.event.type === 'HandRaised')).toHaveLength(1)
+  })
+})
+
+describe('the rooms Worker refuses bad socket requests before they reach a room', () => {
+  it.each([
+    ['a bad room name', '/rooms/Bad_Name/ws?_pk=abcdefgh12', 400],
+    ['a bad since', '/rooms/good-room/ws?since=-4&_pk=abcdefgh12', 400],
+    ['a bad connection id', '/rooms/good-room/ws?_pk=%3Cscript%3E', 400],
+  ])('%s', async (_label, path, status) => {
+    const { exports } = await import('cloudflare:workers')
+    const res = await exports.default.fetch(new Request(`http://rooms.internal${path}`, { headers: { Upgrade: 'websocket' } }))
+    expect(res.status).toBe(status)
+    expect((await res.json<{ status: number }>()).status).toBe(status)
+  })
+
+  it('refuses a socket without an identity', async () => {
+    const { exports } = await import('cloudflare:workers')
+    const res = await exports.default.fetch(
+      new Request('http://rooms.internal/rooms/good-room/ws?_pk=abcdefgh12', { headers: { Upgrade: 'websocket' } }),
+    )
+    expect(res.status).toBe(401)
+  })
+})

@@ -1,0 +1,129 @@
+import { env } from 'cloudflare:workers'
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
+import { mirror } from '../helpers/mirror.ts'
+
+const stateOf = (room: string) => env.ROOM.getByName(room).getState()
+
+describe('room sockets', () => {
+  it('shows everyone the others joining, updating and leaving; a newcomer gets the same state', async () => {
+    const room = randomRoom()
+    const ada = await connect(room, 'Ada')
+    await ada.next(isState)
+    const bob = await connect(room, 'Bob')
+    await ada.next(isEvent('UserJoined', (d) => d.name === 'Bob'))
+
+    ada.send({ type: 'userUpdate', user: { joined: true, tracks: { audioEnabled: true, audio: 's1/mic' } } })
+    await bob.next(isEvent('UserUpdated', (d) => d.userId === ada.id))
+    bob.send({ type: 'userUpdate', user: { joined: true } })
+    await ada.next(isEvent('UserUpdated', (d) => d.userId === bob.id))
+
+    const cy = await connect(room, 'Cy')
+    const welcome = await cy.next(isState)
+    await Promise.all([ada, bob].map((s) => s.next(isEvent('UserJoined', (d) => d.name === 'Cy'))))
+
+    // Everyone's fold of what they received equals what the newcomer was given.
+    const server = await stateOf(room)
+    expect(mirror(ada.messages)).toEqual(server)
+    expect(mirror(bob.messages)).toEqual(server)
+    expect({ seq: welcome.seq, state: welcome.state }).toEqual(server)
+    expect(server.state.users.map((u) => [u.name, u.joined])).toEqual([
+      ['Ada', true],
+      ['Bob', true],
+      ['Cy', false],
+    ])
+    expect(server.state.users[0]?.tracks).toMatchObject({ audioEnabled: true, audio: 's1/mic' })
+
+    bob.send({ type: 'userLeft' })
+    await bob.closed
+    await Promise.all([ada, cy].map((s) => s.next(isEvent('UserLeft', (d) => d.userId === bob.id && d.reason === 'left'))))
+    expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
+    expect(mirror(cy.messages)).toEqual(await stateOf(room))
+  })
+
+  it('counts the peak of joined users, ends the meeting when the room empties and records it in D1', async () => {
+    const room = randomRoom()
+    const sockets = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
+    for (const s of sockets) {
+      await s.next(isState)
+      s.send({ type: 'userUpdate', user: { joined: true } })
+    }
+    const [a, b, c] = sockets as [typeof sockets[0], typeof sockets[0], typeof sockets[0]]
+    await a.next(isEvent('UserUpdated', (d) => d.userId === c.id))
+    expect((await stateOf(room)).state.peakUserCount).toBe(3)
+
+    c.send({ type: 'userLeft' })
+    await a.next(isEvent('UserLeft', (d) => d.userId === c.id))
+    const d = await connect(room, 'D')
+    await d.next(isState)
+    d.send({ type: 'userUpdate', user: { joined: true } })
+    await a.next(isEvent('UserUpdated', (x) => x.userId === d.id))
+    let { state } = await stateOf(room)
+    expect(state.users.filter((u) => u.joined)).toHaveLength(3)
+    expect(state.peakUserCount).toBe(3)
+    const meetingId = state.meetingId
+    expect(meetingId).toBeDefined()
+
+    for (const s of [a, b, d]) s.send({ type: 'userLeft' })
+    await Promise.all([a, b, d].map((s) => s.closed))
+    ;({ state } = await stateOf(room))
+    expect(state.users).toEqual([])
+    expect(state.meetingId).toBeUndefined()
+    const row = await env.DB.prepare('SELECT room, peak_user_count AS peak, ended_at AS ended FROM meetings WHERE id = ?')
+      .bind(meetingId!)
+      .first<{ room: string; peak: number; ended: string | null }>()
+    expect(row).toMatchObject({ room, peak: 3 })
+    expect(row?.ended).toMatch(/^\d{4}-/)
+  })
+
+  it('times out a user whose heartbeats stop, and closes their socket', async () => {
+    const room = randomRoom()
+    const alive = await connect(room, 'Alive')
+    const silent = await connect(room, 'Silent')
+    await silent.next(isState)
+    // HEARTBEAT_INTERVAL_MS is 200 in tests: 2.5 missed intervals is 500 ms.
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 200))
+      alive.send({ type: 'heartbeat' })
+    }
+    await runDurableObjectAlarm(env.ROOM.getByName(room))
+    await alive.next(isEvent('UserLeft', (d) => d.userId === silent.id && d.reason === 'timeout'))
+    expect((await silent.closed).code).toBe(4001)
+    expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
+  })
+
+  it('sends a direct message to its recipient only, and lets anyone mute another', async () => {
+    const room = randomRoom()
+    const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
+    await Promise.all([a!, b!, c!].map((s) => s.next(isState)))
+    await a!.next(isEvent('UserJoined', (d) => d.userId === c!.id))
+    b!.send({ type: 'userUpdate', user: { joined: true, tracks: { audioEnabled: true } } })
+    await a!.next(isEvent('UserUpdated', (d) => d.userId === b!.id))
+
+    a!.send({ type: 'directMessage', to: b!.id, message: 'psst' })
+    const dm = await b!.next(isEvent('DirectMessageSent'))
+    expect(dm.event.data).toMatchObject({ from: a!.id, to: b!.id, message: 'psst' })
+
+    a!.send({ type: 'muteUser', id: b!.id })
+    await b!.next(isEvent('UserMuted', (d) => d.userId === b!.id && d.by === a!.id))
+    await c!.next(isEvent('UserMuted'))
+    expect(c!.messages.some((m) => m.type === 'event' && m.event.type === 'DirectMessageSent')).toBe(false)
+    expect((await stateOf(room)).state.users.find((u) => u.id === b!.id)?.tracks.audioEnabled).toBe(false)
+  })
+
+  it('keeps chat in the room log and state', async () => {
+    const room = randomRoom()
+    const a = await connect(room, 'Ada')
+    await a.next(isState)
+    a.send({ type: 'chatMessage', message: 'before joining' })
+    await a.next((m) => m.type === 'error' && m.code === 'not_joined')
+    a.send({ type: 'userUpdate', user: { joined: true } })
+    a.send({ type: 'chatMessage', message: '  hello, room  ' })
+    const sent = await a.next(isEvent('ChatMessageSent'))
+    expect(sent.event.data).toMatchObject({ userId: a.id, name: 'Ada', message: 'hello, room' })
+    const late = await connect(room, 'Late')
+    const welcome = await late.next(isState)
+    expect(welcome.state.chat.map((m) => m.message)).toEqual(['hello, room'])
+  })
+})
