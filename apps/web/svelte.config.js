@@ -10,6 +10,22 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ platformProxy: { configPath: 'wrangler.jsonc' } }),
+    // Pages get a CSP with hashes for SvelteKit's own inline scripts; media and sockets stay same-origin.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:', 'https:'],
+        'media-src': ['self', 'blob:', 'mediastream:'],
+        'connect-src': ['self'],
+        'frame-ancestors': ['self'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'object-src': ['none'],
+      },
+    },
     typescript: {
       // The gateway client's types reach into every service, and each declares its own Env.
       config: (config) => {

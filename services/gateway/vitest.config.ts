@@ -1,21 +1,46 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
+import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
 
 // The gateway is tested against the real sibling Workers, built as they deploy
-// (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare.
-export default defineConfig({
+// (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare,
+// and against a real JWKS endpoint and user directory on loopback (test/support).
+const project = (name: string, include: string[], vars: Record<string, string>) => ({
   plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: {
-        bindings: { SESSION_SECRET: 'test-session-secret' },
-        workers: siblingWorkers(['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'], {
-          name: 'tangerine-gateway',
-          project: 'gateway',
-        }),
-      },
+    cloudflareTest(({ inject }) => {
+      const servers = inject('identityServers')
+      return {
+        wrangler: { configPath: './wrangler.jsonc' },
+        miniflare: {
+          bindings: {
+            SESSION_SECRET: 'test-session-secret',
+            USER_DIRECTORY_TOKEN: '',
+            ACCESS_TEAM_DOMAIN,
+            ACCESS_AUD,
+            ACCESS_JWKS_URL: servers.jwksUrl,
+            USER_DIRECTORY_URL: servers.directoryUrl,
+            USER_DIRECTORY_TIMEOUT_MS: '500',
+            TEST_PRIVATE_JWK: servers.privateJwk,
+            ...vars,
+          },
+          workers: siblingWorkers(['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'], {
+            name: 'tangerine-gateway',
+            project: name,
+          }),
+        },
+      }
     }),
   ],
-  test: { name: 'gateway' },
+  test: { name, include },
+})
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/support/identity-servers.ts'],
+    projects: [
+      project('gateway', ['test/*.int.test.ts'], {}),
+      project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),
+    ],
+  },
 })

@@ -51,3 +51,17 @@ describe('landing page, served through the gateway', () => {
     expect(await page.getByTestId('room-name').textContent()).toBe('weekly-sync')
   })
 })
+
+describe('page security', () => {
+  it('serves pages with a content security policy and no console errors', async () => {
+    const errors: string[] = []
+    const fresh = await browser.newPage()
+    fresh.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    const res = await fresh.goto(url)
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'self'")
+    await fresh.getByRole('button', { name: 'New meeting' }).click()
+    await fresh.getByLabel('Share this link').waitFor()
+    expect(errors).toEqual([])
+    await fresh.close()
+  })
+})

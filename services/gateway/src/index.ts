@@ -2,19 +2,26 @@ import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
-import { identity } from './middleware/identity.ts'
+import { identity, requireIdentity } from './middleware/identity.ts'
+import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
 import { health } from './routes/health.ts'
 import { rooms } from './routes/rooms.ts'
 import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
-  .use('/api/*', identity())
+  .use(pageHeaders())
+  .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), identity(), rateLimit())
+  .use('/api/rooms/*', requireIdentity())
   .route('/api/health', health)
   .route('/api/session', session)
   .route('/api/rooms', rooms)
   .all('/api/*', (c) => notFound(c))
-  // Everything that is not the API is the web app's: pages, assets, its own 404s.
-  .all('*', (c) => c.env.WEB.fetch(forwardRequest(c.req.raw, undefined)))
+  // Everything that is not the API is the web app's: pages, assets, its own 404s. The answer is
+  // copied so that the gateway's security headers can be added to it.
+  .all('*', async (c) => {
+    const res = await c.env.WEB.fetch(forwardRequest(c.req.raw, undefined))
+    return new Response(res.body, res)
+  })
 app.onError(onError)
 
 export type AppType = typeof app

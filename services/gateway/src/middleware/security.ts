@@ -1,0 +1,76 @@
+import { problem, problemTypes } from '@tangerine/contracts'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { createMiddleware } from 'hono/factory'
+import { secureHeaders } from 'hono/secure-headers'
+import type { AppEnv } from '../app-env.ts'
+
+/** The largest API request body the gateway reads; bigger ones get a 413 before any service sees them. */
+export const MAX_API_BODY_BYTES = 64 * 1024
+
+const allowedOrigins = (env: GatewayEnv) =>
+  (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+
+const isAllowedOrigin = (origin: string, requestUrl: string, env: GatewayEnv) =>
+  origin === new URL(requestUrl).origin || allowedOrigins(env).includes(origin)
+
+/** Pages and API alike: no framing by others, no sniffing, camera and mic for this origin only. */
+export const pageHeaders = () =>
+  secureHeaders({
+    permissionsPolicy: { camera: ['self'], microphone: ['self'], displayCapture: ['self'], autoplay: ['self'] },
+    crossOriginResourcePolicy: 'same-origin',
+    referrerPolicy: 'strict-origin-when-cross-origin',
+  })
+
+/** CORS only for the operator's listed origins; everyone else gets same-origin browser rules. */
+export const strictCors = () =>
+  createMiddleware<AppEnv>((c, next) =>
+    cors({
+      origin: (origin) => (origin && isAllowedOrigin(origin, c.req.url, c.env) ? origin : null),
+      credentials: true,
+      maxAge: 600,
+    })(c, next),
+  )
+
+/**
+ * Cross-site requests that change things, and cross-site WebSockets, are refused: cookies ride
+ * along with them, so the origin is what proves the page is ours.
+ */
+export const sameOriginWrites = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const origin = c.req.header('origin')
+    const writes = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header('upgrade')?.toLowerCase() === 'websocket'
+    if (writes && origin && !isAllowedOrigin(origin, c.req.url, c.env)) {
+      return c.json(problem(403, 'Cross-origin request refused', { detail: `Origin ${origin} is not allowed` }), 403)
+    }
+    await next()
+  })
+
+export const limitBody = () =>
+  bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: (c) =>
+      c.json(
+        problem(413, 'Payload too large', {
+          type: problemTypes.payloadTooLarge,
+          detail: `Request bodies are at most ${MAX_API_BODY_BYTES} bytes`,
+        }),
+        413,
+      ),
+  })
+
+/** Per caller (address and identity) through the Workers rate-limiting binding. */
+export const rateLimit = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const who = c.get('identity')
+    const key = `${c.req.header('cf-connecting-ip') ?? 'local'}:${who?.email ?? who?.name ?? '-'}`
+    const { success } = await c.env.API_RATE_LIMITER.limit({ key })
+    if (!success) {
+      c.header('retry-after', '60')
+      return c.json(problem(429, 'Too many requests', { type: problemTypes.rateLimited, detail: 'Slow down and retry in a minute' }), 429)
+    }
+    await next()
+  })

@@ -1,0 +1,6 @@
+declare namespace Cloudflare {
+  interface Env {
+    /** The test JWKS server's private key, to sign Access tokens the way Access would. */
+    TEST_PRIVATE_JWK: string
+  }
+}

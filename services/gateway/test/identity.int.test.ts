@@ -1,0 +1,89 @@
+import type { Identity } from '@tangerine/contracts'
+import { env, exports } from 'cloudflare:workers'
+import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { accessToken } from './support/access.ts'
+
+const base = 'http://localhost'
+const whoAmI = async (headers: Record<string, string>) => {
+  const res = await exports.default.fetch(new Request(`${base}/api/session`, { headers }))
+  return { status: res.status, body: (await res.json()) as { identity: Identity | null; status?: number } }
+}
+const token = (options: Parameters<typeof accessToken>[1] = {}) => accessToken(env.TEST_PRIVATE_JWK, options)
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('Cloudflare Access', () => {
+  it('turns a valid token into an identity with the directory’s name', async () => {
+    const { status, body } = await whoAmI({ 'cf-access-jwt-assertion': await token() })
+    expect(status).toBe(200)
+    expect(body.identity).toEqual({
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      avatarUrl: 'https://example.com/ada.png',
+      profileUrl: 'https://example.com/ada',
+      source: 'access',
+    })
+  })
+
+  it.each([
+    ['an expired token', { expiresIn: Math.floor(Date.now() / 1000) - 60 }],
+    ['another application’s token', { audience: 'someone-else' }],
+    ['another team’s token', { issuer: 'https://evil.cloudflareaccess.com' }],
+    ['a forged signature', { forge: true }],
+  ])('refuses %s', async (_label, options) => {
+    const { status, body } = await whoAmI({ 'cf-access-jwt-assertion': await token(options) })
+    expect(status).toBe(401)
+    expect(body.status).toBe(401)
+  })
+
+  it('refuses garbage in the token header', async () => {
+    expect((await whoAmI({ 'cf-access-jwt-assertion': 'not.a.jwt' })).status).toBe(401)
+  })
+
+  it('does not trust the email header alone unless configured', async () => {
+    const { status, body } = await whoAmI({ 'cf-access-authenticated-user-email': 'ada@example.com' })
+    expect(status).toBe(200)
+    expect(body.identity).toBeNull()
+  })
+})
+
+describe('user directory', () => {
+  it('lets people in with the token’s name when the directory fails, and logs it', async () => {
+    const warn = vi.spyOn(console, 'warn')
+    const { body } = await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'broken@example.com', name: 'Broken Person' }) })
+    expect(body.identity).toMatchObject({ name: 'Broken Person', email: 'broken@example.com', source: 'access' })
+    expect(warn.mock.calls.flat().join(' ')).toContain('user directory lookup failed')
+  })
+
+  it('does not wait long for a slow directory', async () => {
+    const warn = vi.spyOn(console, 'warn')
+    const started = Date.now()
+    const { body } = await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'slow@example.com' }) })
+    expect(body.identity).toMatchObject({ name: 'slow', email: 'slow@example.com' })
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(warn.mock.calls.flat().join(' ')).toContain('no answer within 500 ms')
+  })
+
+  it('caches a person for a while', async () => {
+    const jwt = await token({ email: 'grace@example.com' })
+    for (let i = 0; i < 3; i++) expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
+    const counts = (await (await fetch(`${inject('identityServers').directoryUrl}/users/lookups`)).json()) as Record<string, number>
+    expect(counts['grace@example.com']).toBe(1)
+  })
+})
+
+describe('lobby enforcement', () => {
+  it('lets an Access user open a room socket with their directory name', async () => {
+    const res = await exports.default.fetch(
+      new Request(`${base}/api/rooms/access-room/ws?_pk=abcdefgh1234`, {
+        headers: { Upgrade: 'websocket', 'cf-access-jwt-assertion': await token() },
+      }),
+    )
+    expect(res.status).toBe(101)
+    const ws = res.webSocket!
+    ws.accept()
+    const first = await new Promise<string>((resolve) => ws.addEventListener('message', (e) => resolve(e.data as string), { once: true }))
+    expect(first).toContain('Ada Lovelace')
+    ws.close()
+  })
+})

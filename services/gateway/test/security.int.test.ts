@@ -1,0 +1,58 @@
+import { exports } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { MAX_API_BODY_BYTES } from '../src/middleware/security.ts'
+
+const base = 'http://localhost'
+const fetchGateway = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${base}${path}`, init))
+
+describe('security basics', () => {
+  it('refuses cross-origin writes and sockets, but not same-origin ones', async () => {
+    const body = JSON.stringify({ name: 'Eve' })
+    const foreign = await fetchGateway('/api/session', { method: 'POST', body, headers: { origin: 'https://evil.example', 'content-type': 'application/json' } })
+    expect(foreign.status).toBe(403)
+    expect(foreign.headers.get('set-cookie')).toBeNull()
+    const own = await fetchGateway('/api/session', { method: 'POST', body, headers: { origin: base, 'content-type': 'application/json' } })
+    expect(own.status).toBe(200)
+    const socket = await fetchGateway('/api/rooms/some-room/ws', { headers: { upgrade: 'websocket', origin: 'https://evil.example' } })
+    expect(socket.status).toBe(403)
+  })
+
+  it('gives foreign origins no CORS grant', async () => {
+    const preflight = await fetchGateway('/api/session', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    })
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('refuses an oversized body with a 413 problem', async () => {
+    const res = await fetchGateway('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x'.repeat(MAX_API_BODY_BYTES) }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ status: 413, title: 'Payload too large' })
+  })
+
+  it('sets security headers on pages and API answers', async () => {
+    for (const path of ['/', '/api/health']) {
+      const res = await fetchGateway(path)
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN')
+      expect(res.headers.get('permissions-policy'), path).toContain('camera=(self)')
+    }
+  })
+
+  it('rate-limits one caller without touching another', async () => {
+    const hammer = { 'cf-connecting-ip': '203.0.113.7' }
+    let limited: Response | undefined
+    for (let i = 0; i < 320 && !limited; i++) {
+      const res = await fetchGateway('/api/session', { headers: hammer })
+      if (res.status === 429) limited = res
+    }
+    expect(limited?.status).toBe(429)
+    expect(limited?.headers.get('retry-after')).toBe('60')
+    expect((await fetchGateway('/api/session', { headers: { 'cf-connecting-ip': '198.51.100.9' } })).status).toBe(200)
+  })
+})

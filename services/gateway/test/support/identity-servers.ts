@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair } from 'jose'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    identityServers: { jwksUrl: string; directoryUrl: string; privateJwk: string; kid: string }
+  }
+}
+
+/** People the test directory knows, and how it misbehaves for some of them. */
+const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: string }> = {
+  'ada@example.com': { name: 'Ada Lovelace', avatarUrl: 'https://example.com/ada.png', profileUrl: 'https://example.com/ada' },
+  'grace@example.com': { name: 'Grace Hopper' },
+}
+
+/**
+ * vitest globalSetup: a real JWKS endpoint (as Cloudflare Access serves its certs) and a real user
+ * directory, on loopback, for the gateway's identity tests.
+ */
+export default async function setup(project: TestProject) {
+  const kid = 'test-key-1'
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
+  const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'RS256' })
+  const lookups = new Map<string, number>()
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === '/certs') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }))
+      return
+    }
+    const match = /^\/users\/([^/]+)$/.exec(url.pathname)
+    if (!match) return void res.writeHead(404).end()
+    const email = decodeURIComponent(match[1]!)
+    lookups.set(email, (lookups.get(email) ?? 0) + 1)
+    if (url.pathname.startsWith('/users/') && email === 'lookups') {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(lookups)))
+    }
+    if (email.startsWith('slow@')) return void setTimeout(() => res.writeHead(200).end('{"name":"Too Late"}'), 5000)
+    if (email.startsWith('broken@')) return void res.writeHead(500).end('directory exploded')
+    const person = people[email]
+    if (!person) return void res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...person, department: 'ignored' }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  project.provide('identityServers', {
+    jwksUrl: `http://127.0.0.1:${port}/certs`,
+    directoryUrl: `http://127.0.0.1:${port}`,
+    privateJwk,
+    kid,
+  })
+  return () => new Promise<void>((resolve) => server.close(() => resolve()))
+}
