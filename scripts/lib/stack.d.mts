@@ -14,3 +14,5 @@ export declare function startStack(options?: {
   stdio?: 'inherit' | 'pipe'
   timeoutMs?: number
 }): Promise<Stack>
+export declare const SFU_PORT: number
+export declare function startSfu(options?: { stdio?: 'inherit' | 'pipe' }): Promise<{ stop(): Promise<void>; output: string[] }>

@@ -63,14 +63,66 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`The stack at ${url} was not healthy within ${timeoutMs} ms: ${last}`)
 }
 
+/** The local SFU's port: the media Worker's CALLS_API_URL in services/media/wrangler.jsonc names it. */
+export const SFU_PORT = 7880
+
+async function waitForUrl(url, child, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms`)
+}
+
+/** The local Calls-compatible SFU (packages/sfu), the media plane when no Cloudflare account is configured. */
+export async function startSfu({ stdio = 'inherit' } = {}) {
+  try {
+    await fetch(`http://127.0.0.1:${SFU_PORT}/healthz`)
+    throw new Error(`Port ${SFU_PORT} is taken (is \`npm run dev\` running?): the local SFU needs it`)
+  } catch (err) {
+    if (err.message.startsWith('Port')) throw err
+  }
+  const child = spawn(process.execPath, ['packages/sfu/src/main.ts'], {
+    cwd: root,
+    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    env: { SFU_LOG_LEVEL: 'info', ...process.env, SFU_PORT: String(SFU_PORT), SFU_HOST: '127.0.0.1' },
+  })
+  const output = []
+  if (stdio !== 'inherit') {
+    child.stdout.on('data', (d) => output.push(String(d)))
+    child.stderr.on('data', (d) => output.push(String(d)))
+  }
+  await waitForUrl(`http://127.0.0.1:${SFU_PORT}/healthz`, child, 'the local SFU', 15_000).catch((err) => {
+    child.kill('SIGKILL')
+    throw new Error(`${err.message}\n${output.join('').slice(-2000)}`)
+  })
+  const stop = async () => {
+    if (child.exitCode !== null) return
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+    await exited
+    clearTimeout(timer)
+  }
+  return { stop, output }
+}
+
 /**
- * Starts every Worker in one `wrangler dev` and waits until `/api/health` reports all services up.
+ * Starts the local SFU and every Worker in one `wrangler dev`, and waits until `/api/health`
+ * reports all services up (the media Worker's check reaches the SFU).
  * `persistTo` keeps local D1, KV, Queue and Durable Object state between runs.
  */
 export async function startStack({ port = 8787, persistTo = join(root, '.wrangler/state'), stdio = 'inherit', timeoutMs = 90_000 } = {}) {
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
   ensureDevVars()
   await applyD1Migrations(persistTo)
+  const sfu = await startSfu({ stdio })
   const args = ['wrangler', 'dev', ...workerConfigs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
   const child = spawn('npx', args, {
     cwd: root,
@@ -85,6 +137,7 @@ export async function startStack({ port = 8787, persistTo = join(root, '.wrangle
   }
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
+    await sfu.stop()
     if (child.exitCode !== null) return
     const exited = new Promise((r) => child.once('exit', r))
     try {
@@ -106,7 +159,7 @@ export async function startStack({ port = 8787, persistTo = join(root, '.wrangle
     await waitForHealth(url, child, timeoutMs)
   } catch (err) {
     await stop()
-    throw new Error(`${err.message}\n${output.join('').slice(-4000)}`)
+    throw new Error(`${err.message}\n${output.join('').slice(-4000)}\n${sfu.output.join('').slice(-2000)}`)
   }
   return { url, stop, output }
 }

@@ -21,8 +21,13 @@ function bundleModules(dist: string, entry: string) {
  *
  * The Worker under test runs renamed as vitest's runner (`vitest-plugin-runner-<project>`), so
  * siblings' bindings back to it (the web app's GATEWAY) are pointed at the runner.
+ * `bindings` overrides vars per folder, e.g. where a sibling finds the local SFU.
  */
-export function siblingWorkers(folders: string[], underTest?: { name: string; project: string }) {
+export function siblingWorkers(
+  folders: string[],
+  underTest?: { name: string; project: string },
+  bindings: Record<string, Record<string, string>> = {},
+) {
   return folders.map((folder) => {
     const dir = join(root, folder)
     const configPath = join(dir, 'wrangler.jsonc')
@@ -41,6 +46,7 @@ export function siblingWorkers(folders: string[], underTest?: { name: string; pr
     )
     return {
       ...workerOptions,
+      bindings: { ...workerOptions.bindings, ...bindings[folder] },
       serviceBindings,
       name: unstable_readConfig({ config: configPath }).name,
       modules: bundleModules(join(dir, 'dist'), bundle),

@@ -5,11 +5,12 @@ import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
 
 // The gateway is tested against the real sibling Workers, built as they deploy
 // (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare,
-// and against a real JWKS endpoint and user directory on loopback (test/support).
+// and against a real JWKS endpoint, user directory and the local SFU on loopback.
 const project = (name: string, include: string[], vars: Record<string, string>) => ({
   plugins: [
     cloudflareTest(({ inject }) => {
       const servers = inject('identityServers')
+      const sfu = inject('sfu')
       return {
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
@@ -24,10 +25,11 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             TEST_PRIVATE_JWK: servers.privateJwk,
             ...vars,
           },
-          workers: siblingWorkers(['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'], {
-            name: 'tangerine-gateway',
-            project: name,
-          }),
+          workers: siblingWorkers(
+            ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],
+            { name: 'tangerine-gateway', project: name },
+            { 'services/media': { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret } },
+          ),
         },
       }
     }),
@@ -37,7 +39,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
 
 export default defineConfig({
   test: {
-    globalSetup: ['./test/support/identity-servers.ts'],
+    globalSetup: ['./test/support/identity-servers.ts', '../../scripts/test-support/sfu-setup.ts'],
     projects: [
       project('gateway', ['test/*.int.test.ts'], {}),
       project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),

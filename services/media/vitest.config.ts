@@ -1,7 +1,21 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 
+// Calls is the local SFU on loopback (started by the global setup); the rooms Worker is the
+// real one, built, for membership checks.
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
-  test: { name: 'media' },
+  plugins: [
+    cloudflareTest(({ inject }) => {
+      const sfu = inject('sfu')
+      return {
+        wrangler: { configPath: './wrangler.jsonc' },
+        miniflare: {
+          bindings: { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret },
+          workers: siblingWorkers(['services/rooms']),
+        },
+      }
+    }),
+  ],
+  test: { name: 'media', globalSetup: ['../../scripts/test-support/sfu-setup.ts'] },
 })

@@ -5,6 +5,7 @@ import { forwardRequest } from './forward.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
 import { health } from './routes/health.ts'
+import { media } from './routes/media.ts'
 import { rooms } from './routes/rooms.ts'
 import { session } from './routes/session.ts'
 
@@ -12,9 +13,11 @@ const app = new Hono<AppEnv>()
   .use(pageHeaders())
   .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), identity(), rateLimit())
   .use('/api/rooms/*', requireIdentity())
+  .use('/api/partytracks/*', requireIdentity())
   .route('/api/health', health)
   .route('/api/session', session)
   .route('/api/rooms', rooms)
+  .route('/api/partytracks', media)
   .all('/api/*', (c) => notFound(c))
   // Everything that is not the API is the web app's: pages, assets, its own 404s. The answer is
   // copied so that the gateway's security headers can be added to it.

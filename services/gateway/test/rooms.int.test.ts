@@ -76,3 +76,19 @@ describe('room sockets through the gateway', () => {
   })
 })
 
+
+describe('the Calls API through the gateway', () => {
+  it('refuses partytracks calls without an identity', async () => {
+    const res = await exports.default.fetch(new Request(`${base}/api/partytracks/sessions/new?room=r&user=abcdefgh12`, { method: 'POST' }))
+    expect(res.status).toBe(401)
+  })
+
+  it('passes an identified caller on to the media Worker, which checks the room', async () => {
+    const cookie = await sessionCookie('Grace')
+    const res = await exports.default.fetch(
+      new Request(`${base}/api/partytracks/sessions/new?room=no-such-room&user=abcdefgh12`, { method: 'POST', headers: { cookie } }),
+    )
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ errorCode: 'unauthorized', detail: 'You are not in room no-such-room' })
+  })
+})

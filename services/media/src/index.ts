@@ -2,8 +2,11 @@ import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
 import { health } from './routes/health.ts'
+import { partytracks } from './routes/partytracks.ts'
 
-const app = new Hono<AppEnv>().route('/health', health)
+export { RoomMedia } from './room-media/room-media.ts'
+
+const app = new Hono<AppEnv>().route('/health', health).route('/partytracks', partytracks)
 app.onError(onError).notFound(notFound)
 
 export type AppType = typeof app

@@ -266,3 +266,39 @@ export const NewDataChannelsResponse = z.looseObject({
 export const CloseDataChannelsRequest = z.looseObject({
   dataChannels: z.array(z.looseObject({ id: z.number().int() })).min(1),
 })
+
+// --- Tangerine's proxy (services/media) ------------------------------------
+
+/**
+ * What the browser adds to every partytracks call (its `apiExtraParams`): the room it is in and
+ * its user id there. The media service checks both against the room before forwarding.
+ */
+export const ProxyQuery = z.looseObject({
+  room: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64),
+  user: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+})
+export type ProxyQuery = z.infer<typeof ProxyQuery>
+
+/** One request or response through the proxy, as kept for a session's debug view. */
+export const ProxyHistoryEntry = z.object({
+  at: z.iso.datetime(),
+  type: z.enum(['request', 'response']),
+  method: z.string(),
+  endpoint: z.string(),
+  status: z.number().int().optional(),
+  body: z.unknown(),
+})
+export type ProxyHistoryEntry = z.infer<typeof ProxyHistoryEntry>
+
+// --- TURN (spec section B) --------------------------------------------------
+
+export const IceServer = z.looseObject({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+})
+export type IceServer = z.infer<typeof IceServer>
+
+/** `generate-ice-servers`: what the browser passes to `RTCPeerConnection({ iceServers })`. */
+export const IceServersResponse = z.looseObject({ iceServers: z.array(IceServer) })
+export type IceServersResponse = z.infer<typeof IceServersResponse>

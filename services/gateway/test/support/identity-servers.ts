@@ -3,11 +3,6 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { TestProject } from 'vitest/node'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    identityServers: { jwksUrl: string; directoryUrl: string; privateJwk: string; kid: string }
-  }
-}
 
 /** People the test directory knows, and how it misbehaves for some of them. */
 const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: string }> = {

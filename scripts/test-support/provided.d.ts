@@ -1,0 +1,13 @@
+// What the vitest globalSetups here provide to tests (`inject(key)`), typed once for every package.
+import 'vitest'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** stack-setup.ts: the whole system as `npm run dev` runs it. */
+    stackUrl: string
+    /** sfu-setup.ts: the local SFU standing in for Cloudflare Calls. */
+    sfu: { apiUrl: string; appId: string; appSecret: string }
+    /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
+    identityServers: { jwksUrl: string; directoryUrl: string; privateJwk: string; kid: string }
+  }
+}

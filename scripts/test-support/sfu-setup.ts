@@ -1,0 +1,21 @@
+import { configFromEnv, startSfu } from '@tangerine/sfu'
+import type { TestProject } from 'vitest/node'
+
+
+const APP_ID = 'tangerine-test'
+const APP_SECRET = 'tangerine-test-secret'
+
+/**
+ * vitest globalSetup: the local Calls-compatible SFU on an ephemeral port, standing in for
+ * Cloudflare Calls at the network boundary.
+ */
+export default async function setup(project: TestProject) {
+  const sfu = await startSfu({
+    ...configFromEnv({ SFU_LOG_LEVEL: 'warn', SFU_UDP_PORT_RANGE: 'any' }),
+    host: '127.0.0.1',
+    port: 0,
+    apps: new Map([[APP_ID, APP_SECRET]]),
+  })
+  project.provide('sfu', { apiUrl: `${sfu.url}/v1`, appId: APP_ID, appSecret: APP_SECRET })
+  return () => sfu.close()
+}
