@@ -80,6 +80,12 @@ async function dispatch(
   if (url.pathname === '/healthz' && method === 'GET') {
     return { status: 200, body: { status: 'ok', sessions: deps.registry.size } }
   }
+  if (url.pathname === '/stats' && method === 'GET') {
+    // Counters only, no session data: safe without auth, like /healthz.
+    const body = { sessions: deps.registry.size, forwarding: deps.registry.stats.snapshot() }
+    if (url.searchParams.get('reset') === '1') deps.registry.stats.reset()
+    return { status: 200, body }
+  }
   const match = appRoute.exec(url.pathname)
   if (!match) throw new CallsError(404, 'not_found', `No route for ${method} ${url.pathname.slice(0, 200)}`)
   const appId = decodeURIComponent(match[1]!)

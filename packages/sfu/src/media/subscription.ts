@@ -2,6 +2,7 @@ import { RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, type RTCRtpSender, t
 import type { PacketSink, PublishedTrack } from './published-track.ts'
 import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
+import type { ForwardingStats } from './forwarding-stats.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
 
@@ -36,8 +37,11 @@ export class Subscription implements PacketSink {
   private keyframeAsked = false
   private readonly unsubscribers: Array<() => void> = []
 
-  constructor(sender: RTCRtpSender, source: PublishedTrack, preference: LayerPreference = {}) {
+  private readonly stats: ForwardingStats | undefined
+
+  constructor(sender: RTCRtpSender, source: PublishedTrack, preference: LayerPreference = {}, stats?: ForwardingStats) {
     this.sender = sender
+    this.stats = stats
     this.preference = preference
     this.unsubscribers.push(
       sender.onPictureLossIndication.subscribe(() => this.source?.requestKeyframe()).unSubscribe,
@@ -96,9 +100,17 @@ export class Subscription implements PacketSink {
       packet.payload,
     )
     this.packetsForwarded++
-    this.sender.sendRtp(out).catch(() => {
-      // A puller whose transport just died; its session's GC cleans up.
-    })
+    const stats = this.stats
+    if (stats) {
+      stats.packetsOut++
+      const started = performance.now()
+      this.sender.sendRtp(out).then(
+        () => stats.recordLatency(performance.now() - started),
+        () => undefined, // A puller whose transport just died; its session's GC cleans up.
+      )
+    } else {
+      this.sender.sendRtp(out).catch(() => undefined)
+    }
   }
 
   /**

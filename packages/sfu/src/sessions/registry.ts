@@ -3,6 +3,7 @@ import type { PublishedTrack } from '../media/published-track.ts'
 import { CallsError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { Session } from './session.ts'
+import { ForwardingStats } from '../media/forwarding-stats.ts'
 
 export interface RegistryOptions {
   ice: IceOptions
@@ -17,6 +18,7 @@ export interface RegistryOptions {
  * without a transport and tracks without media must go away by themselves.
  */
 export class SessionRegistry {
+  readonly stats = new ForwardingStats()
   private readonly sessions = new Map<string, Session>()
   /** Closed session id → when it closed, so late calls get 410 rather than 404. */
   private readonly closedAt = new Map<string, number>()

@@ -1,0 +1,171 @@
+/**
+ * Forwarding benchmark (figures, not a test): N participants each push a 30 fps
+ * ~500 kbit/s VP8-sized stream plus 50 pps Opus and pull everyone else's, through an
+ * SFU in its own process; the clients run in worker threads.
+ *
+ * Reports forwarded packets/s, SFU CPU and memory, the SFU's own forwarding latency
+ * (decrypted publisher packet in → encrypted copy handed to the socket, from its
+ * /stats histogram), and the end-to-end client → SFU → client latency, which also
+ * holds both clients' SRTP work and queueing.
+ *
+ *   npm run bench -w packages/sfu                  # N = 2, 4, 8, 12
+ *   BENCH_N=4,8 BENCH_SECONDS=5 BENCH_WORKERS=3 npm run bench -w packages/sfu
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { Worker } from 'node:worker_threads'
+import type { FromWorker, ToWorker, WorkerSetup } from './participant-worker.ts'
+
+const sizes = (process.env.BENCH_N ?? '2,4,8,12').split(',').map(Number)
+const measureSeconds = Number(process.env.BENCH_SECONDS ?? 8)
+const workerCount = Number(process.env.BENCH_WORKERS ?? 2)
+const APP = 'bench'
+const SECRET = 'bench-secret'
+const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
+const audio = { intervalMs: 20, packetBytes: 120 }
+
+async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      SFU_PORT: '0',
+      SFU_HOST: '127.0.0.1',
+      SFU_APPS: `${APP}:${SECRET}`,
+      SFU_UDP_PORT_RANGE: 'any',
+      SFU_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout! })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`SFU exited with ${code}`)))
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { level?: string; msg?: string; url?: string }
+      if (entry.msg === 'sfu listening' && entry.url) resolve(entry.url)
+      if (entry.level === 'warn' || entry.level === 'error') console.error(line)
+    })
+  })
+  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') }
+}
+
+function processStats(pid: number): { cpuSeconds: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  const ticks = Number(stat[11]) + Number(stat[12])
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+  return { cpuSeconds: ticks / 100, rssMiB: rssKiB / 1024 }
+}
+
+function next(worker: Worker, type: FromWorker['type']): Promise<FromWorker> {
+  return new Promise((resolve) => {
+    const onMessage = (message: FromWorker) => {
+      if (message.type !== type) return
+      worker.off('message', onMessage)
+      resolve(message)
+    }
+    worker.on('message', onMessage)
+  })
+}
+
+const phase = (what: string) => process.env.BENCH_DEBUG && console.error(new Date().toISOString(), what)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+
+async function run(n: number, sfu: { url: string; pid: number }) {
+  const shares = Array.from({ length: Math.min(workerCount, n) }, (_, w) =>
+    Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
+  )
+  const workers = shares.map((indices) => {
+    const setup: WorkerSetup = { url: sfu.url, appId: APP, secret: SECRET, indices, video, audio }
+    const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
+    worker.on('error', (err) => {
+      console.error('bench worker failed:', err)
+      process.exit(1)
+    })
+    return worker
+  })
+  const sessions: string[] = []
+  for (const worker of workers) {
+    const joined = (await next(worker, 'joined')) as Extract<FromWorker, { type: 'joined' }>
+    for (const [i, id] of Object.entries(joined.sessions)) sessions[Number(i)] = id
+  }
+  const send = (message: ToWorker) => workers.forEach((w) => w.postMessage(message))
+  phase('joined')
+  send({ type: 'pull', sessions })
+  await Promise.all(workers.map((w) => next(w, 'pulled')))
+  phase('pulled')
+  await sleep(2000) // warm-up: keyframe requests, JIT, socket buffers
+
+  await fetch(`${sfu.url}/stats?reset=1`)
+  phase('stats reset')
+  const before = processStats(sfu.pid)
+  const started = performance.now()
+  send({ type: 'measure' })
+  await sleep(measureSeconds * 1000)
+  phase('measured')
+  const reports = workers.map((w) => next(w, 'report'))
+  send({ type: 'report' })
+  const done = (await Promise.all(reports)) as Array<Extract<FromWorker, { type: 'report' }>>
+  phase('reported')
+  const seconds = (performance.now() - started) / 1000
+  const after = processStats(sfu.pid)
+  const sfuStats = (await (await fetch(`${sfu.url}/stats`)).json()) as {
+    forwarding: { packetsOut: number; latencyMs: { p50: number; p99: number } }
+  }
+  phase('sfu stats')
+  const closed = workers.map((w) => next(w, 'closed'))
+  send({ type: 'close' })
+  await Promise.all(closed)
+  await Promise.all(workers.map((w) => w.terminate()))
+
+  phase('closed')
+  const all = new Float64Array(done.reduce((sum, r) => sum + r.latencies.length, 0))
+  let offset = 0
+  for (const r of done) {
+    all.set(r.latencies, offset)
+    offset += r.latencies.length
+  }
+  all.sort()
+  const received = done.reduce((sum, r) => sum + r.received, 0)
+  const expected = n * (n - 1) * (video.fps * video.packetsPerFrame + 1000 / audio.intervalMs)
+  return {
+    N: n,
+    pulls: `${n}×${n - 1}`,
+    'expected pkt/s': Math.round(expected),
+    'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
+    'recv pkt/s': Math.round(received / seconds),
+    'SFU CPU %': Math.round((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds),
+    'SFU RSS MiB': Math.round(after.rssMiB),
+    'SFU p50 ms': sfuStats.forwarding.latencyMs.p50,
+    'SFU p99 ms': sfuStats.forwarding.latencyMs.p99,
+    'e2e p50 ms': Number(percentile(all, 0.5)?.toFixed(2)),
+    'e2e p99 ms': Number(percentile(all, 0.99)?.toFixed(2)),
+  }
+}
+
+const sfu = await startSfuProcess()
+const rows = []
+try {
+  for (const n of sizes) {
+    // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
+    const watchdog = setTimeout(
+      () => {
+        console.error(`N=${n} did not finish in time; giving up`)
+        sfu.stop()
+        process.exit(2)
+      },
+      120_000 + measureSeconds * 1000,
+    )
+    const row = await run(n, sfu)
+    clearTimeout(watchdog)
+    console.log(JSON.stringify(row))
+    rows.push(row)
+    await sleep(1000)
+  }
+} finally {
+  sfu.stop()
+}
+console.table(rows)
+process.exit(0)
