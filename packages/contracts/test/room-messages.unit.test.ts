@@ -47,3 +47,10 @@ describe('RoomName', () => {
     expect(RoomName.safeParse(name).success).toBe(false)
   })
 })
+
+describe('userUpdate patches', () => {
+  it('carry only what the sender changed: nothing absent comes back as a default', () => {
+    const parsed = ClientMessage.parse({ type: 'userUpdate', user: { tracks: { video: 'session/camera' } } })
+    expect(parsed).toEqual({ type: 'userUpdate', user: { tracks: { video: 'session/camera' } } })
+  })
+})

@@ -15,14 +15,25 @@ export const TrackRef = z.string().min(1).max(200)
 
 export const UserTracks = z.object({
   audio: TrackRef.optional(),
-  audioEnabled: z.boolean().default(false),
-  audioUnavailable: z.boolean().default(false),
+  audioEnabled: z.boolean(),
+  audioUnavailable: z.boolean(),
   video: TrackRef.optional(),
-  videoEnabled: z.boolean().default(false),
+  videoEnabled: z.boolean(),
   screenshare: TrackRef.optional(),
-  screenShareEnabled: z.boolean().default(false),
+  screenShareEnabled: z.boolean(),
 })
 export type UserTracks = z.infer<typeof UserTracks>
+
+/** A change to some of a user's tracks: what is absent stays as it is (no defaults here). */
+export const UserTracksPatch = z.strictObject({
+  audio: TrackRef.optional(),
+  audioEnabled: z.boolean().optional(),
+  audioUnavailable: z.boolean().optional(),
+  video: TrackRef.optional(),
+  videoEnabled: z.boolean().optional(),
+  screenshare: TrackRef.optional(),
+  screenShareEnabled: z.boolean().optional(),
+})
 
 export const User = z.object({
   id: z.string().min(1).max(64),
@@ -42,7 +53,7 @@ export const UserPatch = z.strictObject({
   transceiverSessionId: z.string().max(64).optional(),
   speaking: z.boolean().optional(),
   joined: z.boolean().optional(),
-  tracks: UserTracks.partial().strict().optional(),
+  tracks: UserTracksPatch.optional(),
 })
 export type UserPatch = z.infer<typeof UserPatch>
 

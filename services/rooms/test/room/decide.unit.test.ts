@@ -132,3 +132,14 @@ describe('evolve', () => {
     expect(state.chat[0]?.message).toBe('#20')
   })
 })
+
+describe('a track patch', () => {
+  it('leaves the tracks it does not name as they were', () => {
+    const g = given(started, ...joined('a'), {
+      type: 'UserUpdated',
+      data: { userId: 'a', patch: { tracks: { audioEnabled: true, videoEnabled: true } } },
+      metadata: meta,
+    }, { type: 'UserUpdated', data: { userId: 'a', patch: { tracks: { video: 's/cam' } } }, metadata: meta })
+    expect(g.state.users[0]?.tracks).toMatchObject({ audioEnabled: true, videoEnabled: true, video: 's/cam' })
+  })
+})

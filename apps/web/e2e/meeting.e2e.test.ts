@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+
+const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
+const url = inject('stackUrl')
+/** The local SFU the stack runs, with its development app (see packages/sfu). */
+const sfuApi = 'http://127.0.0.1:7880/v1'
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+})
+
+/** A person: their own browser context (own cookies), named in the lobby, in the meeting. */
+async function person(name: string, room: string, screenshotLobby = false): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
+  await page.goto(`${url}/r/${room}`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
+  if (screenshotLobby) await page.screenshot({ path: join(artifacts, 'lobby.png') })
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
+  return page
+}
+
+const tileOf = (page: Page, name: string) => page.locator(`[data-testid="tile"][data-name="${name}"]`)
+
+/**
+ * Frames the tile's video showed over half a second (the media element's own count of frames
+ * presented), as a person looking at it would see them move.
+ */
+async function framesIn(page: Page, name: string) {
+  const video = tileOf(page, name).locator('video')
+  if ((await video.count()) === 0) return 0
+  return video.evaluate(
+    (v: HTMLVideoElement) =>
+      new Promise<number>((resolve) => {
+        const before = v.getVideoPlaybackQuality().totalVideoFrames
+        setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames - before), 500)
+      }),
+    undefined,
+    { timeout: 2000 },
+  )
+}
+
+async function remoteAudioLive(page: Page, name: string) {
+  const audio = tileOf(page, name).locator('audio')
+  if ((await audio.count()) === 0) return false
+  return audio
+    .evaluate((audio: HTMLAudioElement) => {
+      const track = (audio.srcObject as MediaStream | null)?.getAudioTracks()[0]
+      return !!track && track.readyState === 'live' && !track.muted
+    })
+    .catch(() => false)
+}
+
+describe('a meeting between two browsers', () => {
+  const room = `e2e-${Date.now().toString(36)}`
+  let ada: Page
+  let bob: Page
+
+  it('shows each the other’s live video and audio', async () => {
+    ada = await person('Ada', room, true)
+    bob = await person('Bob', room)
+    for (const [page, other] of [
+      [ada, 'Bob'],
+      [bob, 'Ada'],
+    ] as const) {
+      await tileOf(page, other).waitFor({ timeout: 10_000 })
+      await expect.poll(() => framesIn(page, other), { timeout: 15_000 }).toBeGreaterThan(3)
+      await expect.poll(() => remoteAudioLive(page, other), { timeout: 15_000 }).toBe(true)
+    }
+    await ada.screenshot({ path: join(artifacts, 'meeting-two-people.png') })
+  })
+
+  it('shows a mic turned off as muted on the other side, and lets the other mute you', async () => {
+    await ada.getByRole('button', { name: 'Mute', exact: true }).click()
+    await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted'), { timeout: 1000 }).toBe('true')
+    await ada.getByRole('button', { name: 'Unmute', exact: true }).click()
+    await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted')).toBe('false')
+
+    await bob.getByRole('button', { name: 'People', exact: true }).click()
+    await bob.getByRole('button', { name: 'Mute Ada' }).click()
+    await expect.poll(() => ada.getByRole('button', { name: 'Unmute', exact: true }).count()).toBe(1)
+    await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted')).toBe('true')
+  })
+
+  it('shows a raised hand and chat on both sides', async () => {
+    await bob.getByRole('button', { name: 'Raise hand' }).click()
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-hand')).toBe('true')
+    await bob.getByRole('button', { name: 'Chat', exact: true }).click()
+    await bob.getByLabel('Message').fill('hello from Bob')
+    await bob.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => ada.getByTestId('chat-messages').textContent()).toContain('hello from Bob')
+  })
+
+  it('shows a shared screen as its own tile on the other side', async () => {
+    await ada.getByRole('button', { name: 'Share screen' }).click()
+    const screen = bob.locator('[data-testid="screen-tile"][data-name="Ada"]')
+    await screen.waitFor({ timeout: 10_000 })
+    await expect
+      .poll(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 })
+      .toBeGreaterThan(0)
+    await ada.getByRole('button', { name: 'Stop sharing' }).click()
+    await expect.poll(() => screen.count(), { timeout: 5000 }).toBe(0)
+  })
+
+  it('rejoins after a reload and sees the same state', async () => {
+    await bob.reload()
+    await bob.getByRole('button', { name: 'Join', exact: true }).click()
+    await tileOf(bob, 'Ada').waitFor({ timeout: 10_000 })
+    await expect.poll(() => framesIn(bob, 'Ada'), { timeout: 15_000 }).toBeGreaterThan(3)
+    await expect.poll(() => bob.getByTestId('chat-messages').textContent()).toContain('hello from Bob')
+  })
+
+  it('removes the tile of someone who leaves and closes what was pulled of them at the SFU', async () => {
+    await ada.keyboard.press('Control+Shift+D')
+    const history = (await ada.getByTestId('debug-panel').textContent()) ?? ''
+    const adaSession = /sessions\/([0-9a-f]{32})\//.exec(history)?.[1]
+    expect(adaSession).toBeDefined()
+    const pulledFromBob = async () => {
+      const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${adaSession}`, { headers: { authorization: 'Bearer dev-secret' } })
+      const body = (await res.json()) as { tracks: Array<{ location: string; status: string }> }
+      return body.tracks.filter((t) => t.location === 'remote' && t.status === 'active').length
+    }
+    expect(await pulledFromBob()).toBeGreaterThan(0)
+
+    await bob.getByRole('button', { name: 'Leave' }).click()
+    await bob.getByTestId('left').waitFor()
+    await expect.poll(() => tileOf(ada, 'Bob').count(), { timeout: 5000 }).toBe(0)
+    await expect.poll(pulledFromBob, { timeout: 5000 }).toBe(0)
+  })
+})

@@ -1,0 +1,142 @@
+import type { LoggedEvent, RoomState } from '@tangerine/contracts'
+import { of, type Subscription } from 'rxjs'
+import { Calls } from '../media/calls.svelte.ts'
+import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
+import { LocalMedia } from '../media/local-media.svelte.ts'
+import { RoomConnection } from '../realtime/room.svelte.ts'
+
+export interface Toast {
+  id: number
+  text: string
+}
+
+let toastIds = 0
+
+/**
+ * One person's meeting: the room socket, their camera and mic, their Calls connection and what
+ * they publish. Components render it; it owns the side effects.
+ */
+export class Meeting {
+  readonly room: RoomConnection
+  readonly media = new LocalMedia()
+  calls = $state<Calls>()
+  phase = $state<'lobby' | 'joined' | 'left'>('lobby')
+  screen = $state<MediaStreamTrack>()
+  toasts = $state<Toast[]>([])
+  pinned = $state<string>()
+  readonly #pushes: Subscription[] = []
+  #screenPush: Subscription | undefined
+  readonly #stopListening: () => void
+
+  constructor(roomName: string, userId: string) {
+    this.room = new RoomConnection(roomName, userId)
+    this.#stopListening = this.room.onEvent((event, before) => this.#notice(event, before))
+  }
+
+  async join() {
+    const { room, media } = this
+    const calls = new Calls(room.room, room.userId)
+    this.calls = calls
+    this.phase = 'joined'
+    room.update({
+      joined: true,
+      tracks: { audioEnabled: media.micEnabled, videoEnabled: media.cameraEnabled, audioUnavailable: !media.mic },
+    })
+    if (media.mic) {
+      this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && room.update({ tracks: { audio } })))
+    }
+    if (media.camera) {
+      this.#pushes.push(
+        calls.push(media.camera$, of(cameraEncodings)).subscribe((video) => video && room.update({ tracks: { video } })),
+      )
+    }
+  }
+
+  setMic(on: boolean) {
+    this.media.setMicEnabled(on)
+    this.room.update({ tracks: { audioEnabled: this.media.micEnabled }, speaking: false })
+  }
+
+  setCamera(on: boolean) {
+    this.media.setCameraEnabled(on)
+    this.room.update({ tracks: { videoEnabled: this.media.cameraEnabled } })
+  }
+
+  async shareScreen() {
+    if (!this.calls || this.screen) return
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: MAX_SCREENSHARE_FRAMERATE }, audio: false })
+    const track = stream.getVideoTracks()[0]
+    if (!track) return
+    this.screen = track
+    track.addEventListener('ended', () => this.stopScreen())
+    this.#screenPush = this.calls.push(of(track), of(screenEncodings)).subscribe((screenshare) => {
+      if (screenshare) this.room.update({ tracks: { screenshare, screenShareEnabled: true } })
+    })
+  }
+
+  stopScreen() {
+    this.#screenPush?.unsubscribe()
+    this.#screenPush = undefined
+    this.screen?.stop()
+    this.screen = undefined
+    this.room.update({ tracks: { screenShareEnabled: false } })
+  }
+
+  leave() {
+    this.room.leave()
+    this.#close()
+    this.phase = 'left'
+  }
+
+  /** Leaving the page without the button (closing the tab, reloading): tell the room at once. */
+  unload() {
+    if (this.phase === 'left') return
+    this.room.leave()
+    this.#close()
+  }
+
+  dismissToast(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id)
+  }
+
+  #close() {
+    this.#stopListening()
+    for (const p of this.#pushes) p.unsubscribe()
+    this.#screenPush?.unsubscribe()
+    this.screen?.stop()
+    this.calls?.close()
+    this.media.stop()
+  }
+
+  #toast(text: string) {
+    const id = ++toastIds
+    this.toasts = [...this.toasts, { id, text }]
+    setTimeout(() => this.dismissToast(id), 4000)
+  }
+
+  #nameOf(id: string, state = this.room.state) {
+    return state?.users.find((u) => u.id === id)?.name ?? 'Someone'
+  }
+
+  #notice(event: LoggedEvent, before: RoomState) {
+    const me = this.room.userId
+    if (this.phase !== 'joined') return
+    switch (event.type) {
+      case 'UserUpdated':
+        if (event.data.patch.joined && event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId)} joined`)
+        return
+      case 'UserLeft':
+        if (event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId, before)} left`)
+        return
+      case 'UserMuted':
+        if (event.data.userId === me) {
+          this.media.setMicEnabled(false)
+          this.#toast(`${this.#nameOf(event.data.by)} muted you`)
+        }
+        return
+      case 'HandRaised':
+        if (event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId)} raised their hand`)
+        return
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import {
+  ServerMessage,
+  type ClientMessage,
+  type LoggedEvent,
+  type RoomErrorCode,
+  type RoomState,
+  type UserPatch,
+} from '@tangerine/contracts'
+import { evolve } from '@tangerine/rooms/evolve'
+import PartySocket from 'partysocket'
+
+export const HEARTBEAT_MS = 5000
+
+export type RoomStatus = 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+/**
+ * The room socket (PartySocket) and the room state it keeps: the server's full state on first
+ * connect, then every event folded in with the same `evolve` the room object uses. Reconnects
+ * resume with `since` so nothing is missed and nothing is applied twice.
+ */
+export class RoomConnection {
+  state = $state<RoomState>()
+  seq = $state(0)
+  status = $state<RoomStatus>('connecting')
+  lastError = $state<{ code: RoomErrorCode; error: string }>()
+
+  readonly room: string
+  readonly userId: string
+  readonly #socket: PartySocket
+  // Not reactive state: listeners are plumbing, nothing renders them.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #listeners = new Set<(event: LoggedEvent, before: RoomState) => void>()
+  #heartbeat: ReturnType<typeof setInterval> | undefined
+  #everOpen = false
+
+  constructor(room: string, userId: string) {
+    this.room = room
+    this.userId = userId
+    this.#socket = new PartySocket({
+      host: location.host,
+      protocol: location.protocol === 'https:' ? 'wss' : 'ws',
+      basePath: `api/rooms/${room}/ws`,
+      id: userId,
+      // Evaluated on every (re)connect: resume after the last event this page applied.
+      query: () => (this.state ? { since: String(this.seq) } : {}),
+    })
+    this.#socket.addEventListener('open', () => {
+      this.status = 'open'
+      this.#everOpen = true
+    })
+    this.#socket.addEventListener('close', () => {
+      if (this.status !== 'closed') this.status = this.#everOpen ? 'reconnecting' : 'connecting'
+    })
+    this.#socket.addEventListener('message', (e: MessageEvent) => this.#receive(String(e.data)))
+    this.#heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), HEARTBEAT_MS)
+  }
+
+  get me() {
+    return this.state?.users.find((u) => u.id === this.userId)
+  }
+
+  /** Called with each event after it is applied (and the state before it): toasts, being muted. */
+  onEvent(listener: (event: LoggedEvent, before: RoomState) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  send(message: ClientMessage) {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message))
+  }
+
+  update(user: UserPatch) {
+    this.send({ type: 'userUpdate', user })
+  }
+
+  /** Says goodbye so others see us leave at once, then closes for good. */
+  leave() {
+    this.send({ type: 'userLeft' })
+    this.close()
+  }
+
+  close() {
+    this.status = 'closed'
+    clearInterval(this.#heartbeat)
+    this.#socket.close()
+  }
+
+  /** For tests and the debug panel: drop the connection as a network failure would. */
+  dropConnection() {
+    this.#socket.reconnect()
+  }
+
+  #receive(raw: string) {
+    const parsed = ServerMessage.safeParse(JSON.parse(raw))
+    if (!parsed.success) return console.warn('Unexpected message from the room', parsed.error.issues[0])
+    const message = parsed.data
+    switch (message.type) {
+      case 'roomState':
+        this.state = message.state
+        this.seq = message.seq
+        return
+      case 'replay':
+        for (const event of message.events) this.#apply(event)
+        return
+      case 'event':
+        return this.#apply(message.event)
+      case 'error':
+        this.lastError = { code: message.code, error: message.error }
+        return
+    }
+  }
+
+  #apply(event: LoggedEvent) {
+    if (!this.state || event.seq <= this.seq) return
+    if (event.seq !== this.seq + 1) {
+      // A gap means we lost our place: start over from a full state.
+      this.state = undefined
+      this.#socket.reconnect()
+      return
+    }
+    const before = this.state
+    this.state = evolve(before, event)
+    this.seq = event.seq
+    for (const listener of this.#listeners) listener(event, before)
+  }
+}
