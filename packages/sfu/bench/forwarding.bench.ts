@@ -34,7 +34,7 @@ async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () =
       SFU_HOST: '127.0.0.1',
       SFU_APPS: `${APP}:${SECRET}`,
       SFU_UDP_PORT_RANGE: 'any',
-      SFU_LOG_LEVEL: 'info',
+      SFU_LOG_LEVEL: process.env.BENCH_SFU_LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -44,7 +44,7 @@ async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () =
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { level?: string; msg?: string; url?: string }
       if (entry.msg === 'sfu listening' && entry.url) resolve(entry.url)
-      if (entry.level === 'warn' || entry.level === 'error') console.error(line)
+      if (entry.level !== 'info' || process.env.BENCH_DEBUG) console.error(line)
     })
   })
   return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') }
@@ -87,8 +87,9 @@ async function run(n: number, sfu: { url: string; pid: number }) {
     return worker
   })
   const sessions: string[] = []
-  for (const worker of workers) {
-    const joined = (await next(worker, 'joined')) as Extract<FromWorker, { type: 'joined' }>
+  // Listen to every worker at once: a message posted before its listener exists is lost.
+  for (const joined of await Promise.all(workers.map((w) => next(w, 'joined')))) {
+    if (joined.type !== 'joined') continue
     for (const [i, id] of Object.entries(joined.sessions)) sessions[Number(i)] = id
   }
   const send = (message: ToWorker) => workers.forEach((w) => w.postMessage(message))
@@ -145,7 +146,9 @@ async function run(n: number, sfu: { url: string; pid: number }) {
   }
 }
 
+phase('starting sfu')
 const sfu = await startSfuProcess()
+phase('sfu up ' + sfu.url)
 const rows = []
 try {
   for (const n of sizes) {

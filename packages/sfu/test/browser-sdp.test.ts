@@ -40,6 +40,11 @@ describe('SDP a browser accepts', () => {
     expect(video).toMatch(/^a=rtpmap:96 VP8\/90000\r?$/m)
     expect(video).toMatch(/^a=fmtp:97 apt=96\r?$/m)
     expect(video).toMatch(/^a=rtcp-fb:96 nack pli\r?$/m)
+    // Bandwidth estimation feedback for Chromium's sender.
+    expect(video).toMatch(/^a=rtcp-fb:96 transport-cc\r?$/m)
+    expect(video).toMatch(
+      /^a=extmap:3 http:\/\/www.ietf.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01\r?$/m,
+    )
     expect(video).toMatch(/^a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r?$/m)
     expect(video).not.toMatch(/ulpfec|red\/90000/)
     expect(res.tracks).toEqual([

@@ -4,6 +4,7 @@ import { RTCRtpHeaderExtensionParameters } from 'werift'
 const CHROMIUM_IDS: Record<string, number> = {
   'urn:ietf:params:rtp-hdrext:sdes:mid': 4,
   'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time': 2,
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01': 3,
   'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id': 10,
   'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id': 11,
 }

@@ -9,6 +9,8 @@ import {
   useRepairedRtpStreamId,
   useSdesMid,
   useSdesRTPStreamId,
+  useTransportWideCC,
+  useTWCC,
 } from 'werift'
 
 /** Where ICE listens and what it announces; the same for every peer connection. */
@@ -18,7 +20,9 @@ export interface IceOptions {
   udpPortRange: [number, number] | undefined
 }
 
-const videoFeedback = () => [useNACK(), usePLI(), useFIR(), useREMB()]
+// transport-cc lets werift's receiver feed back arrival times, which Chromium's send-side
+// bandwidth estimation needs to ramp a publisher above its start bitrate.
+const videoFeedback = () => [useNACK(), usePLI(), useFIR(), useREMB(), useTWCC()]
 
 /**
  * Fixed payload types that match Chromium's defaults, so a pull offer made by the SFU
@@ -35,6 +39,7 @@ function codecs() {
         channels: 2,
         payloadType: 111,
         parameters: 'minptime=10;useinbandfec=1',
+        rtcpFeedback: [useTWCC()],
       }),
     ],
     video: [
@@ -73,7 +78,7 @@ function codecs() {
 }
 
 function headerExtensions() {
-  const common = () => [useSdesMid(), useAbsSendTime()]
+  const common = () => [useSdesMid(), useAbsSendTime(), useTransportWideCC()]
   return {
     audio: common(),
     video: [...common(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
