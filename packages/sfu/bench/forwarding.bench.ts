@@ -25,8 +25,10 @@ const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
 const audio = { intervalMs: 20, packetBytes: 120 }
 
-async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  // BENCH_SFU_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/sfu-prof" profiles the SFU.
+  const nodeArgs = (process.env.BENCH_SFU_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: {
       ...process.env,
@@ -47,7 +49,15 @@ async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () =
       if (entry.level !== 'info' || process.env.BENCH_DEBUG) console.error(line)
     })
   })
-  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
 }
 
 function processStats(pid: number): { cpuSeconds: number; rssMiB: number } {
@@ -168,7 +178,7 @@ try {
     await sleep(1000)
   }
 } finally {
-  sfu.stop()
+  await sfu.stop()
 }
 console.table(rows)
 process.exit(0)
