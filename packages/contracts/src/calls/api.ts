@@ -210,6 +210,7 @@ export const SessionDataChannelState = z.looseObject({
   id: z.number().int(),
   status: TrackStatus,
 })
+export type SessionDataChannelState = z.infer<typeof SessionDataChannelState>
 
 export const GetSessionResponse = z.looseObject({
   tracks: z.array(SessionTrackState),
@@ -218,7 +219,7 @@ export const GetSessionResponse = z.looseObject({
 })
 export type GetSessionResponse = z.infer<typeof GetSessionResponse>
 
-// --- data channels (not served by the local SFU yet; schemas for completeness) ---
+// --- data channels ---
 
 export const DataChannelObject = z.looseObject({
   location: TrackLocation,
@@ -236,6 +237,7 @@ export const EstablishDataChannelRequest = z.looseObject({
   dataChannel: DataChannelObject,
   sessionDescription: SessionDescription.optional(),
 })
+export type EstablishDataChannelRequest = z.infer<typeof EstablishDataChannelRequest>
 
 export const EstablishDataChannelResponse = z.looseObject({
   requiresImmediateRenegotiation: z.boolean().optional(),
@@ -243,10 +245,12 @@ export const EstablishDataChannelResponse = z.looseObject({
   sessionDescription: SessionDescription.optional(),
   ...ErrorFields,
 })
+export type EstablishDataChannelResponse = z.infer<typeof EstablishDataChannelResponse>
 
 export const NewDataChannelsRequest = z.looseObject({
   dataChannels: z.array(DataChannelObject).min(1).max(MAX_TRACKS_PER_REQUEST),
 })
+export type NewDataChannelsRequest = z.infer<typeof NewDataChannelsRequest>
 
 export const NewDataChannelsResponse = z.looseObject({
   dataChannels: z
@@ -262,10 +266,12 @@ export const NewDataChannelsResponse = z.looseObject({
     .optional(),
   ...ErrorFields,
 })
+export type NewDataChannelsResponse = z.infer<typeof NewDataChannelsResponse>
 
 export const CloseDataChannelsRequest = z.looseObject({
   dataChannels: z.array(z.looseObject({ id: z.number().int() })).min(1),
 })
+export type CloseDataChannelsRequest = z.infer<typeof CloseDataChannelsRequest>
 
 // --- Tangerine's proxy (services/media) ------------------------------------
 
@@ -274,7 +280,10 @@ export const CloseDataChannelsRequest = z.looseObject({
  * its user id there. The media service checks both against the room before forwarding.
  */
 export const ProxyQuery = z.looseObject({
-  room: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64),
+  room: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+    .max(64),
   user: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
 })
 export type ProxyQuery = z.infer<typeof ProxyQuery>
@@ -302,3 +311,9 @@ export type IceServer = z.infer<typeof IceServer>
 /** `generate-ice-servers`: what the browser passes to `RTCPeerConnection({ iceServers })`. */
 export const IceServersResponse = z.looseObject({ iceServers: z.array(IceServer) })
 export type IceServersResponse = z.infer<typeof IceServersResponse>
+
+export const CloseDataChannelsResponse = z.looseObject({
+  dataChannels: z.array(z.looseObject({ id: z.number().int(), ...ErrorFields })).optional(),
+  ...ErrorFields,
+})
+export type CloseDataChannelsResponse = z.infer<typeof CloseDataChannelsResponse>

@@ -109,5 +109,5 @@ export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequ
 }
 
 export function getSession(ctx: OperationContext): GetSessionResponse {
-  return { tracks: ctx.session.trackStates(), dataChannels: [] }
+  return { tracks: ctx.session.trackStates(), dataChannels: ctx.session.dataChannelStates() }
 }

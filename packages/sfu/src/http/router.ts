@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import {
+  CloseDataChannelsRequest,
+  EstablishDataChannelRequest,
+  NewDataChannelsRequest,
   CloseTracksRequest,
   NewSessionRequest,
   RenegotiateRequest,
@@ -12,6 +15,7 @@ import type { Logger } from '../log.ts'
 import type { SessionRegistry } from '../sessions/registry.ts'
 import type { OperationContext } from '../api/context.ts'
 import { tracksNew } from '../api/tracks-new.ts'
+import { closeDataChannels, establish, newDataChannels } from '../api/data-channels.ts'
 import { closeTracks, getSession, newSession, renegotiate, updateTracks } from '../api/session-ops.ts'
 import { parseBody, readBody, sendError, sendJson } from './io.ts'
 
@@ -24,7 +28,7 @@ export interface RouterDeps {
 
 // `/v1` is optional: Orange calls the API without it.
 const appRoute =
-  /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate)?\/?$/
+  /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate|\/datachannels\/establish|\/datachannels\/new|\/datachannels\/close)?\/?$/
 
 type Handler = (ctx: OperationContext, body: string) => Promise<unknown> | unknown
 
@@ -34,6 +38,9 @@ const sessionRoutes: Record<string, Handler> = {
   'PUT /renegotiate': (ctx, body) => renegotiate(ctx, parseBody(RenegotiateRequest, body)),
   'PUT /tracks/close': (ctx, body) => closeTracks(ctx, parseBody(CloseTracksRequest, body)),
   'PUT /tracks/update': (ctx, body) => updateTracks(ctx, parseBody(UpdateTracksRequest, body)),
+  'POST /datachannels/establish': (ctx, body) => establish(ctx, parseBody(EstablishDataChannelRequest, body)),
+  'POST /datachannels/new': (ctx, body) => newDataChannels(ctx, parseBody(NewDataChannelsRequest, body)),
+  'PUT /datachannels/close': (ctx, body) => closeDataChannels(ctx, parseBody(CloseDataChannelsRequest, body)),
 }
 
 function authorize(deps: RouterDeps, appId: string, header: string | undefined): void {

@@ -63,6 +63,12 @@ export class SessionRegistry {
     throw new CallsError(404, 'session_error', `Session ${sessionId.slice(0, 64)} not found`)
   }
 
+  /** A live session of the same app, without the error a caller's own lookup gets. */
+  findSession(appId: string, sessionId: string): Session | undefined {
+    const session = this.sessions.get(sessionId)
+    return session && session.appId === appId ? session : undefined
+  }
+
   /** A track another session of the same app publishes, if it is live. */
   findPublished(appId: string, sessionId: string, trackName: string): PublishedTrack | undefined {
     const session = this.sessions.get(sessionId)

@@ -1,5 +1,6 @@
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
-import type { SessionTrackState, TrackLocation } from '@tangerine/contracts/calls/api'
+import type { SessionDataChannelState, SessionTrackState, TrackLocation } from '@tangerine/contracts/calls/api'
+import { closeChannel, type DataChannelRecord } from '../api/data-channels.ts'
 import { createPeer, type IceOptions } from '../media/peer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import type { Subscription } from '../media/subscription.ts'
@@ -34,6 +35,7 @@ export class Session {
   /** Active published tracks by name. */
   readonly published = new Map<string, PublishedTrack>()
   readonly records: TrackRecord[] = []
+  readonly dataChannels: DataChannelRecord[] = []
   /** Last moment the transport was known to be up (or creation time). */
   lastAliveAt = Date.now()
   /**
@@ -128,6 +130,20 @@ export class Session {
     }
   }
 
+  publishedChannel(name: string): DataChannelRecord | undefined {
+    return this.dataChannels.find((c) => c.location === 'local' && c.dataChannelName === name && !c.closed)
+  }
+
+  dataChannelStates(): SessionDataChannelState[] {
+    return this.dataChannels.map((c) => ({
+      location: c.location,
+      ...(c.sessionId === undefined ? {} : { sessionId: c.sessionId }),
+      dataChannelName: c.dataChannelName,
+      id: c.id,
+      status: c.closed ? 'inactive' : c.channel.readyState === 'open' ? 'active' : 'initializing',
+    }))
+  }
+
   trackStates(): SessionTrackState[] {
     return this.records.map((record) => ({
       location: record.location,
@@ -154,6 +170,7 @@ export class Session {
       record.subscription?.close()
       record.closed = true
     }
+    for (const channel of this.dataChannels) closeChannel(channel)
     this.pc.close().catch(() => undefined)
     this.onClosed?.()
   }

@@ -1,0 +1,152 @@
+import type { RTCDataChannel } from 'werift'
+import type {
+  CloseDataChannelsRequest,
+  CloseDataChannelsResponse,
+  DataChannelObject,
+  EstablishDataChannelRequest,
+  EstablishDataChannelResponse,
+  NewDataChannelsRequest,
+  NewDataChannelsResponse,
+} from '@tangerine/contracts/calls/api'
+import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
+import type { Session } from '../sessions/session.ts'
+import type { OperationContext } from './context.ts'
+
+/** One negotiated data channel of a session; a local one fans its messages out to subscribers. */
+export interface DataChannelRecord {
+  location: 'local' | 'remote'
+  dataChannelName: string
+  id: number
+  /** The publisher's session, for remote channels. */
+  sessionId?: string
+  channel: RTCDataChannel
+  closed: boolean
+  subscribers: Set<RTCDataChannel>
+  /** For a remote channel: detaches it from its publisher. */
+  detach?: () => void
+}
+
+const options = (item: DataChannelObject, id: number) => ({
+  negotiated: true,
+  id,
+  ordered: item.ordered ?? true,
+  ...(item.maxRetransmits === undefined ? {} : { maxRetransmits: item.maxRetransmits }),
+  ...(item.maxPacketLifeTime === undefined ? {} : { maxPacketLifeTime: item.maxPacketLifeTime }),
+})
+
+/**
+ * Adds the SCTP transport (an m=application section) to the session, with the SFU's
+ * `id: 0` channel; answers the client's offer or makes the SFU's own.
+ */
+export async function establish(
+  ctx: OperationContext,
+  body: EstablishDataChannelRequest,
+): Promise<EstablishDataChannelResponse> {
+  const { session } = ctx
+  if (session.dataChannels.length > 0 || session.pc.sctpTransport) {
+    throw new CallsError(400, 'decoding_error', 'The data channel transport is already established')
+  }
+  const offer = body.sessionDescription
+  if (offer && offer.type !== 'offer') throw invalidSdp('datachannels/establish takes an offer, not an answer')
+  session.assertStable()
+  const name = body.dataChannel.dataChannelName
+  const create = () => {
+    const channel = session.pc.createDataChannel(name, options(body.dataChannel, 0))
+    session.dataChannels.push({
+      location: 'remote',
+      dataChannelName: name,
+      id: 0,
+      channel,
+      closed: false,
+      subscribers: new Set(),
+    })
+  }
+  const dataChannel = { dataChannelName: name, id: 0 }
+  if (offer) {
+    const sdp = await session.answer(offer.sdp, create)
+    return { requiresImmediateRenegotiation: false, dataChannel, sessionDescription: { type: 'answer', sdp } }
+  }
+  create()
+  const sdp = await session.offer()
+  return { requiresImmediateRenegotiation: true, dataChannel, sessionDescription: { type: 'offer', sdp } }
+}
+
+const nextId = (session: Session) => Math.max(0, ...session.dataChannels.map((c) => c.id)) + 1
+
+/** Publishes or subscribes named channels; the client opens each as `negotiated` with the returned id. */
+export function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequest): NewDataChannelsResponse {
+  const { session } = ctx
+  if (!session.pc.sctpTransport) {
+    throw invalidParams('Establish the data channel transport first (datachannels/establish)')
+  }
+  for (const [i, item] of body.dataChannels.entries()) {
+    if (item.location === 'remote' && !item.sessionId) throw invalidParams(`dataChannels[${i}].sessionId is required`)
+  }
+  const dataChannels = body.dataChannels.map((item) => {
+    const echo = { location: item.location, dataChannelName: item.dataChannelName, sessionId: item.sessionId }
+    if (item.location === 'local') {
+      if (session.publishedChannel(item.dataChannelName)) {
+        return { ...echo, errorCode: 'repeated_local_track_error', errorDescription: 'Data channel already published' }
+      }
+      const id = nextId(session)
+      const record: DataChannelRecord = {
+        location: 'local',
+        dataChannelName: item.dataChannelName,
+        id,
+        channel: session.pc.createDataChannel(item.dataChannelName, options(item, id)),
+        closed: false,
+        subscribers: new Set(),
+      }
+      record.channel.onMessage.subscribe((message) => {
+        for (const subscriber of record.subscribers) {
+          if (subscriber.readyState === 'open') subscriber.send(message)
+        }
+      })
+      session.dataChannels.push(record)
+      return { ...echo, id }
+    }
+    const publisher = ctx.registry.findSession(ctx.appId, item.sessionId ?? '')
+    const source = publisher?.publishedChannel(item.dataChannelName)
+    if (!source) {
+      return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
+    }
+    const id = nextId(session)
+    const channel = session.pc.createDataChannel(item.dataChannelName, options(item, id))
+    source.subscribers.add(channel)
+    session.dataChannels.push({
+      location: 'remote',
+      dataChannelName: item.dataChannelName,
+      id,
+      sessionId: item.sessionId,
+      channel,
+      closed: false,
+      subscribers: new Set(),
+      detach: () => source.subscribers.delete(channel),
+    })
+    return { ...echo, id }
+  })
+  return { dataChannels }
+}
+
+export function closeDataChannels(ctx: OperationContext, body: CloseDataChannelsRequest): CloseDataChannelsResponse {
+  const dataChannels = body.dataChannels.map(({ id }) => {
+    const record = ctx.session.dataChannels.find((c) => c.id === id && !c.closed)
+    if (!record)
+      return {
+        id,
+        errorCode: 'close_track_error',
+        errorDescription: "Data channel doesn't exist or was already closed",
+      }
+    closeChannel(record)
+    return { id }
+  })
+  return { dataChannels }
+}
+
+export function closeChannel(record: DataChannelRecord): void {
+  if (record.closed) return
+  record.closed = true
+  record.detach?.()
+  record.subscribers.clear()
+  record.channel.close()
+}
