@@ -115,3 +115,38 @@ describe('re-pointing a pull (tracks/update)', () => {
     await Promise.all([b.close(), first.close(), second.close()])
   })
 })
+
+describe('SFU-side renegotiation', () => {
+  it('closes a pull without force or offer by making its own offer, and answers a client re-offer', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'mic', kind: 'audio', tag: 1 }])
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'mic' }])
+    const mid = b.mids.get('mic')!
+    await waitFor(() => b.received.get(mid)!.seqs.length >= 5, 'B receiving audio')
+
+    const res = await api.closeTracks(b.sessionId, { tracks: [{ mid }], force: false })
+    expect(res.requiresImmediateRenegotiation).toBe(true)
+    expect(res.sessionDescription?.type).toBe('offer')
+    await b.pc.setRemoteDescription(res.sessionDescription!)
+    await b.pc.setLocalDescription(await b.pc.createAnswer())
+    expect(
+      await api.renegotiate(b.sessionId, { sessionDescription: { type: 'answer', sdp: b.pc.localDescription!.sdp } }),
+    ).toEqual({})
+    const at = b.received.get(mid)!.seqs.length
+    await waitFor(() => a.sources.get('mic')!.sent > 0 && b.pc.signalingState === 'stable', 'stable')
+    const sent = a.sources.get('mic')!.sent
+    await waitFor(() => a.sources.get('mic')!.sent >= sent + 20, 'A sending 20 more packets')
+    expect(b.received.get(mid)!.seqs.length).toBeLessThanOrEqual(at + 2)
+
+    // The client may also re-offer (e.g. an ICE restart): renegotiate answers it.
+    await b.pc.setLocalDescription(await b.pc.createOffer())
+    const reoffer = await api.renegotiate(b.sessionId, {
+      sessionDescription: { type: 'offer', sdp: b.pc.localDescription!.sdp },
+    })
+    expect(reoffer.sessionDescription?.type).toBe('answer')
+    await b.pc.setRemoteDescription(reoffer.sessionDescription!)
+    expect(b.pc.connectionState).toBe('connected')
+    await b.close()
+    await a.close()
+  })
+})

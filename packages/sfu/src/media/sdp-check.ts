@@ -19,7 +19,9 @@ export function assertPlausibleSdp(sdp: string): void {
       throw invalidSdp(`Malformed media line: "${line.slice(0, 60)}"`)
     }
   }
-  if (media.length > 0) {
+  // Sections with port 0 are rejected or stopped and carry no transport; a description
+  // where every section is stopped (the last track closed) needs no ICE or DTLS lines.
+  if (media.some((line) => !/^m=\S+ 0 /.test(line))) {
     const has = (prefix: string) => lines.some((line) => line.startsWith(prefix))
     if (!has('a=ice-ufrag:') || !has('a=ice-pwd:')) throw invalidSdp('SDP lacks ICE credentials')
     if (!has('a=fingerprint:')) throw invalidSdp('SDP lacks a DTLS fingerprint')
