@@ -38,6 +38,10 @@ describe('push → pull forwarding', () => {
     expect([...video().tags]).toEqual([2])
     expectMonotonic(audio())
     expectMonotonic(video())
+    // Payloads arrive intact and in the publisher's order (its counter is in each one).
+    for (const record of [audio(), video()]) {
+      expect(record.counters).toEqual([...record.counters].sort((x, y) => x - y))
+    }
     // Each pulled stream has its own SSRC, distinct from the publisher's.
     const publisherSsrcs = [...a.transceivers.values()].map((t) => t.sender.ssrc)
     expect(audio().ssrcs.size).toBe(1)
@@ -46,5 +50,36 @@ describe('push → pull forwarding', () => {
     expect([...audio().ssrcs][0]).not.toBe([...video().ssrcs][0])
     await b.close()
     await a.close()
+  })
+
+  it('pushes and pulls on one peer connection, the way partytracks uses a session', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'mic', kind: 'audio', tag: 11 }])
+    const b = await publish(api, [{ name: 'mic', kind: 'audio', tag: 12 }])
+    // Each pulls the other into its own, already publishing session.
+    const aPulls = await pull(api, [{ sessionId: b.sessionId, trackName: 'mic' }], {
+      pc: a.pc,
+      sessionId: a.sessionId,
+      received: new Map(),
+      mids: new Map(),
+    })
+    const bPulls = await pull(api, [{ sessionId: a.sessionId, trackName: 'mic' }], {
+      pc: b.pc,
+      sessionId: b.sessionId,
+      received: new Map(),
+      mids: new Map(),
+    })
+    const heardByA = () => aPulls.received.get(aPulls.mids.get('mic')!)!
+    const heardByB = () => bPulls.received.get(bPulls.mids.get('mic')!)!
+    await waitFor(() => heardByA().seqs.length >= 10 && heardByB().seqs.length >= 10, 'both hearing each other')
+    expect([...heardByA().tags]).toEqual([12])
+    expect([...heardByB().tags]).toEqual([11])
+    const state = await api.getSession(a.sessionId)
+    expect(state.tracks.map((t) => [t.location, t.trackName, t.status])).toEqual([
+      ['local', 'mic', 'active'],
+      ['remote', 'mic', 'active'],
+    ])
+    await a.close()
+    await b.close()
   })
 })

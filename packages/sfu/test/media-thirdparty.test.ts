@@ -29,8 +29,9 @@ describe('third-party session (the Orange AI flow)', () => {
     expect(offered.requiresImmediateRenegotiation).toBe(true)
     const aiMid = offered.tracks![0]!.mid!
 
-    // The "OpenAI" peer: answers the offer and speaks on the same sendrecv transceiver.
-    const ai = clientPeer()
+    // The "OpenAI" peer: ICE-lite like the real one; answers the offer and speaks on
+    // the same sendrecv transceiver.
+    const ai = clientPeer({ iceLite: true })
     await ai.setRemoteDescription(offered.sessionDescription!)
     const aiTransceiver = ai.getTransceivers().find((t) => t.mid === aiMid)!
     const voice = new SyntheticSource('audio', 5)
@@ -40,6 +41,7 @@ describe('third-party session (the Orange AI flow)', () => {
     recordInto(aiTransceiver, heard, aiMid)
     await ai.setLocalDescription(await ai.createAnswer())
     expect(ai.localDescription!.sdp).toMatch(/a=sendrecv/)
+    expect(ai.localDescription!.sdp).toMatch(/^a=ice-lite\r?$/m)
     await api.renegotiate(aiSession, { sessionDescription: { type: 'answer', sdp: ai.localDescription!.sdp } })
     await connected(ai, 'AI peer connected')
     voice.start(20, 120)

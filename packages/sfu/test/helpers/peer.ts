@@ -12,8 +12,9 @@ import type { CallsClient } from '@tangerine/contracts/calls/client'
 import { waitFor } from './wait.ts'
 
 /** A werift peer standing in for a browser: loopback only, Opus + VP8. */
-export function clientPeer(): RTCPeerConnection {
+export function clientPeer(options: { iceLite?: boolean } = {}): RTCPeerConnection {
   return new RTCPeerConnection({
+    iceLite: options.iceLite ?? false,
     bundlePolicy: 'max-bundle',
     iceServers: [],
     iceUseIpv4: false,
