@@ -9,6 +9,8 @@ export interface PacketSink {
 
 /** Keyframe requests closer together than this add nothing but upstream load. */
 const KEYFRAME_REQUEST_INTERVAL_MS = 300
+const LAYER_ACTIVE_MS = 1000
+const ACTIVE_LAYER_REFRESH_MS = 200
 
 /**
  * A track some session pushes: the receiving side of one transceiver, fanned out to
@@ -64,6 +66,22 @@ export class PublishedTrack {
 
   /** The layers seen so far, ascending; replaced (never mutated) when one appears. */
   rids: readonly string[] = []
+  private readonly layerLastAt = new Map<string, number>()
+  private active: readonly string[] = []
+  private activeAt = 0
+
+  /**
+   * The layers that sent a packet within the last second, ascending. A browser pauses
+   * its top simulcast layers when bandwidth drops; pullers on a paused layer must move
+   * to one still flowing. Recomputed at most every 200 ms, since it runs per packet.
+   */
+  activeRids(now = Date.now()): readonly string[] {
+    if (now - this.activeAt > ACTIVE_LAYER_REFRESH_MS) {
+      this.activeAt = now
+      this.active = this.rids.filter((rid) => now - (this.layerLastAt.get(rid) ?? 0) <= LAYER_ACTIVE_MS)
+    }
+    return this.active
+  }
 
   /** The primary codec's mime type, e.g. `video/VP8` (empty before negotiation). */
   get mimeType(): string {
@@ -129,6 +147,7 @@ export class PublishedTrack {
         this.rids = [...this.layerSsrc.keys()].sort()
       }
       this.lastPacketAt = Date.now()
+      this.layerLastAt.set(rid, this.lastPacketAt)
       this.packetsReceived++
       for (const sink of this.sinks) sink.onPacket(packet, rid)
     })

@@ -119,7 +119,9 @@ export class Subscription implements PacketSink {
    * of a stream it has no reference for.
    */
   private switchLayer(source: PublishedTrack, rid: string, packet: RtpPacket): boolean {
-    if (rid !== chooseLayer(source.rids, this.preference)) return false
+    const active = source.activeRids()
+    // Before the first refresh nothing counts as active yet; fall back to every layer seen.
+    if (rid !== chooseLayer(active.length > 0 ? active : source.rids, this.preference)) return false
     if (this.lastSeq !== undefined && source.kind === 'video') {
       const keyframe = isKeyframeStart(source.mimeType, packet.payload)
       if (keyframe === false) {
