@@ -5,7 +5,7 @@ import { clientPeer, connected, publish, pull } from './helpers/peer.ts'
 import { waitFor } from './helpers/wait.ts'
 
 // Short timeouts stand in for the production 30 s.
-const SESSION_IDLE_MS = 800
+const SESSION_IDLE_MS = 1500
 const TRACK_IDLE_MS = 800
 
 let sfu: RunningSfu

@@ -111,6 +111,6 @@ async function dispatch(
   if (!handler) throw new CallsError(404, 'not_found', `No route for ${method} ${url.pathname.slice(0, 200)}`)
   const session = deps.registry.get(appId, sessionId)
   const ctx: OperationContext = { appId, session, registry: deps.registry, log: deps.log }
-  const response = await session.run(async () => handler(ctx, body))
+  const response = await session.run(async () => handler(ctx, body), method !== 'GET')
   return { status: 200, body: response }
 }

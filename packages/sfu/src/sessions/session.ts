@@ -73,9 +73,12 @@ export class Session {
     return this.pc.connectionState === 'connected'
   }
 
-  run<T>(op: () => Promise<T>): Promise<T> {
+  /** `touch`: the call shows the client is still at work (reads like GET do not). */
+  run<T>(op: () => Promise<T>, touch = true): Promise<T> {
     const next = this.chain.then(() => {
       if (this.closed) throw new CallsError(410, 'session_error', 'Session is closed')
+      // A client still negotiating is not idle, however slow its ICE is to come up.
+      if (touch) this.lastAliveAt = Date.now()
       return op()
     })
     this.chain = next.catch(() => undefined)

@@ -1,5 +1,8 @@
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. No blind sleeps. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+/**
+ * Polls `condition` until it holds; fails with `what` after `timeoutMs`. No blind sleeps.
+ * The bound is generous because the 2-core machine is often shared with browser tests.
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await condition()) return
