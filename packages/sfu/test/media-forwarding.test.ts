@@ -32,7 +32,10 @@ describe('push → pull forwarding', () => {
     ])
     const audio = () => b.received.get(b.mids.get('mic')!)!
     const video = () => b.received.get(b.mids.get('cam-video')!)!
-    await waitFor(() => audio().seqs.length >= 30 && video().seqs.length >= 15, 'B receiving both tracks')
+    await waitFor(
+      () => audio().seqs.length >= 30 && video().seqs.length >= 15,
+      () => `B receiving both tracks (so far ${audio().seqs.length} audio, ${video().seqs.length} video)`,
+    )
 
     expect([...audio().tags]).toEqual([1])
     expect([...video().tags]).toEqual([2])

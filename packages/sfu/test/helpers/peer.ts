@@ -35,8 +35,18 @@ export function clientPeer(options: { iceLite?: boolean } = {}): RTCPeerConnecti
   })
 }
 
-export const connected = (pc: RTCPeerConnection, what = 'peer connected') =>
-  waitFor(() => pc.connectionState === 'connected', what)
+export const connected = async (pc: RTCPeerConnection, what = 'peer connected') => {
+  try {
+    // DTLS in werift is JS crypto; with browser tests sharing the 2 cores a handshake has
+    // been seen to take over 20 s, so this bound is wider than the other waits.
+    await waitFor(() => pc.connectionState === 'connected', what, 45_000)
+  } catch (err) {
+    // Say how far it got: ICE never checked, ICE up but DTLS stuck, or failed.
+    throw new Error(`${(err as Error).message} (connection ${pc.connectionState}, ICE ${pc.iceConnectionState})`, {
+      cause: err,
+    })
+  }
+}
 
 /**
  * Every synthetic payload is VP8-shaped — a descriptor with S=1, PID=0, then a frame
