@@ -5,7 +5,7 @@ export default defineConfig({
     name: 'web-e2e',
     include: ['e2e/**/*.e2e.test.ts'],
     globalSetup: ['../../scripts/test-support/stack-setup.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
   },

@@ -80,8 +80,8 @@ describe('a meeting between two browsers', () => {
       [bob, 'Ada'],
     ] as const) {
       await tileOf(page, other).waitFor({ timeout: 10_000 })
-      await expect.poll(() => framesIn(page, other), { timeout: 15_000 }).toBeGreaterThan(3)
-      await expect.poll(() => remoteAudioLive(page, other), { timeout: 15_000 }).toBe(true)
+      await expect.poll(() => framesIn(page, other), { timeout: 30_000 }).toBeGreaterThan(3)
+      await expect.poll(() => remoteAudioLive(page, other), { timeout: 30_000 }).toBe(true)
     }
     await ada.screenshot({ path: join(artifacts, 'meeting-two-people.png') })
   })

@@ -1,0 +1,80 @@
+// Join time: click Join → first frame of the other person's video shown, over 10 runs on
+// loopback with the whole system running (`startStack`, the same stack as the e2e tests), and
+// the room page's initial JavaScript. Prints figures; asserts nothing.
+// Run: npm run bench -w apps/web
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { Browser, Page } from 'playwright-core'
+import { startStack } from '../../../scripts/lib/stack.mjs'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+
+const RUNS = 10
+const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
+const stack = await startStack({ port: 8791, persistTo, stdio: 'pipe' })
+const browser: Browser = await launchChromium()
+
+/** A person in the lobby of `room`, named, camera on, Join enabled. */
+async function inLobby(name: string, room: string): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
+  const page = await context.newPage()
+  await page.goto(`${stack.url}/r/${room}`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByTestId('preview').locator('video').waitFor()
+  await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Join' && !b.disabled))
+  return page
+}
+
+/** Bytes of JavaScript the room page loaded before anyone clicked anything, raw and gzipped. */
+async function initialJs(page: Page) {
+  const urls = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((r) => r.name)
+      .filter((name) => name.endsWith('.js')),
+  )
+  let raw = 0
+  let gzip = 0
+  for (const url of urls) {
+    const body = Buffer.from(await (await fetch(url)).arrayBuffer())
+    raw += body.length
+    gzip += gzipSync(body).length
+  }
+  return { files: urls.length, raw, gzip }
+}
+
+const timings: number[] = []
+let js: Awaited<ReturnType<typeof initialJs>> | undefined
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const room = `bench-join-${Date.now().toString(36)}-${run}`
+    const host = await inLobby('Host', room)
+    await host.getByRole('button', { name: 'Join', exact: true }).click()
+    // The host is publishing before the guest arrives, as in a meeting already going on.
+    await host.waitForFunction(() => document.querySelector('[data-testid="tile"]')?.getAttribute('data-video') === 'true')
+    const guest = await inLobby('Guest', room)
+    js ??= await initialJs(guest)
+    await guest.bringToFront()
+    const started = performance.now()
+    await guest.getByRole('button', { name: 'Join', exact: true }).click()
+    await guest.waitForFunction(
+      () => (document.querySelector<HTMLVideoElement>('[data-testid="tile"][data-name="Host"] video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0,
+      undefined,
+      { polling: 10, timeout: 30_000 },
+    )
+    timings.push(performance.now() - started)
+    await host.context().close()
+    await guest.context().close()
+  }
+} finally {
+  await browser.close()
+  await stack.stop()
+  rmSync(persistTo, { recursive: true, force: true })
+}
+const sorted = [...timings].sort((a, b) => a - b)
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+console.log(`join → first remote frame, ${timings.length} runs on loopback (ms): ${timings.map((t) => t.toFixed(0)).join(' ')}`)
+console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
+if (js) console.log(`room page initial JS: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KiB raw, ${(js.gzip / 1024).toFixed(1)} KiB gzipped`)
