@@ -18,6 +18,21 @@ export interface SfuConfig {
   closedSessionMemoryMs: number
   maxBodyBytes: number
   logLevel: LogLevel
+  /** TURN through a coturn child process; undefined: no TURN, and the TURN API answers 404. */
+  turn?: TurnConfig
+}
+
+export interface TurnConfig {
+  /** coturn's listening port (UDP and TCP); 0 picks a free one. */
+  port: number
+  realm: string
+  /** The host put in the TURN/STUN URLs handed to browsers. */
+  host: string
+  listeningIp: string
+  relayIp: string
+  relayPorts: [number, number]
+  /** coturn's SQLite user database; undefined: a fresh file in a temporary directory. */
+  userdb: string | undefined
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -73,5 +88,20 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     closedSessionMemoryMs: 10 * 60_000,
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    turn: turnFromEnv(env),
+  }
+}
+
+function turnFromEnv(env: Record<string, string | undefined>): TurnConfig | undefined {
+  if (env.SFU_TURN_PORT === undefined || env.SFU_TURN_PORT === '' || env.SFU_TURN_PORT === 'off') return undefined
+  const listeningIp = env.SFU_TURN_LISTENING_IP ?? '127.0.0.1'
+  return {
+    port: int(env.SFU_TURN_PORT, 3478, 'SFU_TURN_PORT'),
+    realm: env.SFU_TURN_REALM ?? 'tangerine',
+    host: env.SFU_TURN_HOST ?? env.SFU_ANNOUNCED_IP ?? '127.0.0.1',
+    listeningIp,
+    relayIp: env.SFU_TURN_RELAY_IP ?? listeningIp,
+    relayPorts: parsePortRange(env.SFU_TURN_RELAY_PORT_RANGE ?? '49160-49359'),
+    userdb: env.SFU_TURN_USERDB || undefined,
   }
 }

@@ -17,6 +17,7 @@ log.info('sfu listening', {
   announcedIp: config.announcedIp,
   udpPortRange: config.udpPortRange ?? 'any',
   apps: [...config.apps.keys()],
+  turnPort: sfu.turn?.port ?? 'off',
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -4,6 +4,7 @@ import type { SfuConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { SessionRegistry } from './sessions/registry.ts'
 import { createRouter } from './http/router.ts'
+import { startTurn, type TurnService } from './turn/service.ts'
 
 export interface RunningSfu {
   /** Base URL of the API, e.g. `http://127.0.0.1:7880` (append `/v1`). */
@@ -11,11 +12,14 @@ export interface RunningSfu {
   port: number
   registry: SessionRegistry
   server: Server
+  /** TURN (coturn) when configured. */
+  turn: TurnService | undefined
   close(): Promise<void>
 }
 
 /** Starts the HTTP API and the media plane; `port: 0` picks a free port (tests). */
 export async function startSfu(config: SfuConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningSfu> {
+  const turn = config.turn ? await startTurn(config.turn, log) : undefined
   const registry = new SessionRegistry(
     {
       ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
@@ -25,14 +29,20 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
     },
     log,
   )
-  const route = createRouter({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log })
+  const route = createRouter({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log, turn })
   const server = createServer((req, res) => {
     void route(req, res)
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => resolve())
+    })
+  } catch (err) {
+    registry.close()
+    await turn?.close()
+    throw err
+  }
   const { port } = server.address() as AddressInfo
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   return {
@@ -40,10 +50,12 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
     port,
     registry,
     server,
+    turn,
     async close() {
       registry.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await turn?.close()
     },
   }
 }

@@ -4,9 +4,10 @@ import { CallsError } from '../errors.ts'
 
 /** Responses are always JSON, carry `Vary: Origin`, and allow browsers to call directly. */
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body)
+  // `undefined` is an empty answer (TURN revoke's 204); everything else is JSON.
+  const payload = body === undefined ? '' : JSON.stringify(body)
   res.writeHead(status, {
-    'Content-Type': 'application/json',
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     'Content-Length': Buffer.byteLength(payload),
     Vary: 'Origin',
     'Access-Control-Allow-Origin': req.headers.origin ?? '*',

@@ -18,12 +18,15 @@ import { tracksNew } from '../api/tracks-new.ts'
 import { closeDataChannels, establish, newDataChannels } from '../api/data-channels.ts'
 import { closeTracks, getSession, newSession, renegotiate, updateTracks } from '../api/session-ops.ts'
 import { parseBody, readBody, sendError, sendJson } from './io.ts'
+import type { TurnService } from '../turn/service.ts'
+import { EnvelopeError, envelopeBody, routeTurn } from './turn-routes.ts'
 
 export interface RouterDeps {
   apps: Map<string, string>
   registry: SessionRegistry
   maxBodyBytes: number
   log: Logger
+  turn?: TurnService
 }
 
 // `/v1` is optional: Orange calls the API without it.
@@ -65,6 +68,11 @@ export function createRouter(deps: RouterDeps) {
       status = result.status
       sendJson(req, res, status, result.body)
     } catch (err) {
+      if (err instanceof EnvelopeError) {
+        status = err.status
+        sendJson(req, res, status, envelopeBody(null, [{ code: err.code, message: err.message }]))
+        return
+      }
       const error =
         err instanceof CallsError ? err : new CallsError(500, 'internal_error', 'Internal error; see the SFU log')
       if (!(err instanceof CallsError)) deps.log.error('request failed', { method, path: url.pathname, err })
@@ -93,6 +101,8 @@ async function dispatch(
     if (url.searchParams.get('reset') === '1') deps.registry.stats.reset()
     return { status: 200, body }
   }
+  const turn = await routeTurn({ apps: deps.apps, turn: deps.turn, maxBodyBytes: deps.maxBodyBytes }, req, method, url)
+  if (turn) return turn
   const match = appRoute.exec(url.pathname)
   if (!match) throw new CallsError(404, 'not_found', `No route for ${method} ${url.pathname.slice(0, 200)}`)
   const appId = decodeURIComponent(match[1]!)
