@@ -7,7 +7,11 @@ describe('feedback health', () => {
   it('reports itself up', async () => {
     const res = await exports.default.fetch(new Request('http://feedback.internal/health'))
     expect(res.status).toBe(200)
-    expect(ServiceHealth.parse(await res.json())).toMatchObject({ service: 'feedback', status: 'ok' })
+    expect(ServiceHealth.parse(await res.json())).toMatchObject({
+      service: 'feedback',
+      status: 'ok',
+      checks: { delivery: { status: 'ok', detail: 'posting cards to FEEDBACK_URL' } },
+    })
   })
 
   it('answers an unknown route with a JSON 404', async () => {

@@ -1,0 +1,61 @@
+import { ProblemDetails } from '@tangerine/contracts/errors'
+import { DeadLetterList, FeedbackAccepted, ReplayAccepted } from '@tangerine/contracts/feedback'
+import { createExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import worker from '../../src/index.ts'
+import { eventually, plan, records } from '../support/receiver-client.ts'
+import { admin, postFeedback } from '../support/requests.ts'
+
+const deadLetters = async () => DeadLetterList.parse(await (await admin('/feedback/dead-letters')).json()).deadLetters
+
+describe('dead letters', () => {
+  it('keeps a message that failed every try, and replay delivers it once', async () => {
+    const marker = `never accepted ${crypto.randomUUID()}`
+    // More failures than the 3 tries the test queue allows (max_retries 2).
+    await plan({ markers: { [marker]: { failures: 3, mode: ['500', 'reset', 'hang'] } } })
+    const accepted = FeedbackAccepted.parse(await (await postFeedback({ description: marker })).json())
+
+    const dead = await eventually(deadLetters, (list) => list.some((d) => d.message.feedbackId === accepted.id))
+    const entry = dead.find((d) => d.message.feedbackId === accepted.id)!
+    expect(entry).toMatchObject({ id: entry.message.idempotencyKey, attempts: 3, lastError: 'timeout after 300 ms' })
+    expect(entry.message.card.text).toContain(marker)
+    const before = (await records())[entry.id]!
+    expect(before).toMatchObject({ attempts: 3, delivered: 0, failures: ['500', 'reset', 'hang'] })
+
+    // The receiver is fixed; ops replay the message, which keeps its idempotency key.
+    const replay = await admin(`/feedback/dead-letters/${entry.id}/replay`, { method: 'POST' })
+    expect(replay.status).toBe(202)
+    expect(ReplayAccepted.parse(await replay.json())).toEqual({ id: entry.id, replayed: true })
+    const after = await eventually(records, (s) => s[entry.id]?.delivered === 1)
+    expect(after[entry.id]).toMatchObject({ attempts: 4, delivered: 1, duplicates: 0 })
+    expect((await deadLetters()).some((d) => d.id === entry.id)).toBe(false)
+
+    // Replaying it again finds nothing: it is not sent twice.
+    expect((await admin(`/feedback/dead-letters/${entry.id}/replay`, { method: 'POST' })).status).toBe(404)
+  })
+
+  it('are only for the admin token', async () => {
+    for (const token of [null, 'wrong-token', '']) {
+      const res = await admin('/feedback/dead-letters', {}, token)
+      expect(res.status).toBe(401)
+      expect(res.headers.get('www-authenticate')).toContain('Bearer')
+      expect(ProblemDetails.parse(await res.json()).type).toBe('https://tangerine.dev/problems/unauthorized')
+    }
+    expect(
+      (await admin(`/feedback/dead-letters/${crypto.randomUUID()}/replay`, { method: 'POST' }, 'wrong-token')).status,
+    ).toBe(401)
+  })
+
+  it('keeps the admin endpoints closed when no ADMIN_TOKEN is configured', async () => {
+    const req = new Request('https://meet.example.com/feedback/dead-letters', { headers: { authorization: 'Bearer ' } })
+    const res = await worker.fetch(req, { ...env, ADMIN_TOKEN: '' }, createExecutionContext())
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ detail: 'ADMIN_TOKEN is not configured' })
+  })
+
+  it('answers a replay of an unknown or malformed id', async () => {
+    expect((await admin(`/feedback/dead-letters/${crypto.randomUUID()}/replay`, { method: 'POST' })).status).toBe(404)
+    expect((await admin('/feedback/dead-letters/not-an-id/replay', { method: 'POST' })).status).toBe(400)
+  })
+})

@@ -1,0 +1,34 @@
+import { encodeIdentity, IDENTITY_HEADER, type Identity } from '@tangerine/contracts'
+import { exports } from 'cloudflare:workers'
+
+export const ADMIN_TOKEN = 'test-admin-token'
+
+/** A caller of its own, so each test has its own rate-limit bucket. */
+export const someone = (name = `Tester ${crypto.randomUUID().slice(0, 8)}`): Identity => ({ name, source: 'session' })
+
+/** `POST /api/feedback` as the gateway forwards it: the public URL and the identity header. */
+export function postFeedback(
+  body: unknown,
+  who: Identity | undefined = someone(),
+  init: { contentType?: string; raw?: string } = {},
+) {
+  const headers = new Headers({
+    'content-type': init.contentType ?? 'application/json',
+    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0',
+  })
+  if (who) headers.set(IDENTITY_HEADER, encodeIdentity(who))
+  return exports.default.fetch(
+    new Request('https://meet.example.com/feedback', {
+      method: 'POST',
+      headers,
+      body: init.raw ?? JSON.stringify(body),
+    }),
+  )
+}
+
+/** An ops request; `token: null` sends no Authorization header. */
+export function admin(path: string, init: RequestInit = {}, token: string | null = ADMIN_TOKEN) {
+  const headers = new Headers(init.headers)
+  if (token !== null) headers.set('authorization', `Bearer ${token}`)
+  return exports.default.fetch(new Request(`https://meet.example.com${path}`, { ...init, headers }))
+}
