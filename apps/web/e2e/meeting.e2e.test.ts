@@ -143,4 +143,21 @@ describe('a meeting between two browsers', () => {
     await expect.poll(() => tileOf(ada, 'Bob').count(), { timeout: 5000 }).toBe(0)
     await expect.poll(pulledFromBob, { timeout: 5000 }).toBe(0)
   })
+
+  it('asks the one who left how the call was, and keeps the answer', async () => {
+    const question = bob.getByTestId('quality')
+    await question.getByRole('radio', { name: 'Good' }).check()
+    await question.getByLabel('Anything to add?').fill('Crisp video')
+    await question.getByRole('button', { name: 'Send' }).click()
+    // Thanks is shown only once the rooms Worker has stored the answer in D1 (204).
+    await bob.getByTestId('quality-thanks').waitFor()
+  })
+
+  it('lists the room among recent rooms on the start page', async () => {
+    await bob.goto(url)
+    const recent = bob.getByTestId('recent-rooms')
+    await recent.getByRole('link', { name: room }).waitFor()
+    await recent.getByRole('button', { name: `Forget ${room}` }).click()
+    await expect.poll(() => recent.getByRole('link', { name: room }).count()).toBe(0)
+  })
 })

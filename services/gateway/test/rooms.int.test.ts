@@ -92,3 +92,21 @@ describe('the Calls API through the gateway', () => {
     expect(await res.json()).toMatchObject({ errorCode: 'unauthorized', detail: 'You are not in room no-such-room' })
   })
 })
+
+describe('the after-call question through the gateway', () => {
+  const post = (room: string, body: unknown, headers: Record<string, string> = {}) =>
+    exports.default.fetch(
+      new Request(`${base}/api/rooms/${room}/quality`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    )
+
+  it('refuses an answer without a session', async () => {
+    expect((await post('gateway-room', { meetingId: 'm', userId: 'u', rating: 3 })).status).toBe(401)
+  })
+
+  it('passes an identified answer to the rooms Worker, which validates it', async () => {
+    const cookie = await sessionCookie('Grace')
+    const res = await post('gateway-room', { meetingId: 'm', userId: 'u', rating: 9 }, { cookie })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'rating' })] })
+  })
+})

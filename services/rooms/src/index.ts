@@ -2,11 +2,12 @@ import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
 import { health } from './routes/health.ts'
+import { callQualityRoutes } from './routes/call-quality.ts'
 import { rooms } from './routes/rooms.ts'
 
 export { Room } from './room/room-server.ts'
 
-const app = new Hono<AppEnv>().route('/health', health).route('/rooms', rooms)
+const app = new Hono<AppEnv>().route('/health', health).route('/rooms', rooms).route('/rooms', callQualityRoutes)
 app.onError(onError).notFound(notFound)
 
 export type AppType = typeof app

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** D1: one row per meeting, a projection of the rooms' MeetingStarted/UserUpdated/MeetingEnded events. */
 export const meetings = sqliteTable('meetings', {
@@ -8,3 +8,19 @@ export const meetings = sqliteTable('meetings', {
   endedAt: text('ended_at'),
   peakUserCount: integer('peak_user_count').notNull().default(0),
 })
+
+/** D1: the after-call question, one answer per person and meeting (a second answer replaces it). */
+export const callQuality = sqliteTable(
+  'call_quality',
+  {
+    meetingId: text('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    userId: text('user_id').notNull(),
+    room: text('room').notNull(),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    answeredAt: text('answered_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.userId] }), index('call_quality_room').on(t.room)],
+)

@@ -4,6 +4,8 @@ import { Calls } from '../media/calls.svelte.ts'
 import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
 import { LocalMedia } from '../media/local-media.svelte.ts'
 import { RoomConnection } from '../realtime/room.svelte.ts'
+import { rememberRoom } from '../recent-rooms.ts'
+import { chime } from './chime.ts'
 
 export interface Toast {
   id: number
@@ -24,6 +26,8 @@ export class Meeting {
   screen = $state<MediaStreamTrack>()
   toasts = $state<Toast[]>([])
   pinned = $state<string>()
+  /** The meeting we were last in, for the after-call question. */
+  leftMeetingId = $state<string>()
   readonly #pushes: Subscription[] = []
   #screenPush: Subscription | undefined
   readonly #stopListening: () => void
@@ -38,6 +42,7 @@ export class Meeting {
     const calls = new Calls(room.room, room.userId)
     this.calls = calls
     this.phase = 'joined'
+    rememberRoom(room.room)
     room.update({
       joined: true,
       tracks: { audioEnabled: media.micEnabled, videoEnabled: media.cameraEnabled, audioUnavailable: !media.mic },
@@ -83,6 +88,7 @@ export class Meeting {
   }
 
   leave() {
+    this.leftMeetingId = this.room.state?.meetingId
     this.room.leave()
     this.#close()
     this.phase = 'left'
@@ -123,10 +129,16 @@ export class Meeting {
     if (this.phase !== 'joined') return
     switch (event.type) {
       case 'UserUpdated':
-        if (event.data.patch.joined && event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId)} joined`)
+        if (event.data.patch.joined && event.data.userId !== me) {
+          this.#toast(`${this.#nameOf(event.data.userId)} joined`)
+          chime('join')
+        }
         return
       case 'UserLeft':
-        if (event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId, before)} left`)
+        if (event.data.userId !== me) {
+          this.#toast(`${this.#nameOf(event.data.userId, before)} left`)
+          chime('leave')
+        }
         return
       case 'UserMuted':
         if (event.data.userId === me) {
