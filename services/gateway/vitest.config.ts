@@ -28,7 +28,11 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
           workers: siblingWorkers(
             ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],
             { name: 'tangerine-gateway', project: name },
-            { 'services/media': { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret } },
+            {
+              'services/media': { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret },
+              // No receiver: reports are logged by the consumer.
+              'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
+            },
           ),
         },
       }

@@ -4,6 +4,7 @@ import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
+import { feedback } from './routes/feedback.ts'
 import { health } from './routes/health.ts'
 import { media } from './routes/media.ts'
 import { rooms } from './routes/rooms.ts'
@@ -18,6 +19,7 @@ const app = new Hono<AppEnv>()
   .route('/api/session', session)
   .route('/api/rooms', rooms)
   .route('/api/partytracks', media)
+  .route('/api/feedback', feedback)
   .all('/api/*', (c) => notFound(c))
   // Everything that is not the API is the web app's: pages, assets, its own 404s. The answer is
   // copied so that the gateway's security headers can be added to it.
