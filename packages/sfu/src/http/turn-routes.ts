@@ -31,12 +31,14 @@ const credentialsRoute =
 
 /** An account API failure, in Cloudflare's envelope. */
 export class EnvelopeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
+  readonly status: number
+  readonly code: number
+
+  // Plain fields, not parameter properties: the SFU runs on Node's type stripping.
+  constructor(status: number, code: number, message: string) {
     super(message)
+    this.status = status
+    this.code = code
   }
 }
 

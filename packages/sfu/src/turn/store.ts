@@ -32,11 +32,10 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 export class TurnStore {
   private readonly db: DatabaseSync
+  private readonly realm: string
 
-  constructor(
-    path: string,
-    private readonly realm: string,
-  ) {
+  constructor(path: string, realm: string) {
+    this.realm = realm
     this.db = new DatabaseSync(path)
     // coturn opens the same file: wait for its locks rather than fail.
     this.db.exec(`
