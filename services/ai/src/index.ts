@@ -1,9 +1,10 @@
 import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
+import { ai } from './routes/ai.ts'
 import { health } from './routes/health.ts'
 
-const app = new Hono<AppEnv>().route('/health', health)
+const app = new Hono<AppEnv>().route('/health', health).route('/rooms', ai)
 app.onError(onError).notFound(notFound)
 
 export type AppType = typeof app

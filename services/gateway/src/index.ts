@@ -4,6 +4,7 @@ import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
+import { ai } from './routes/ai.ts'
 import { feedback } from './routes/feedback.ts'
 import { health } from './routes/health.ts'
 import { media } from './routes/media.ts'
@@ -18,6 +19,7 @@ const app = new Hono<AppEnv>()
   .route('/api/health', health)
   .route('/api/session', session)
   .route('/api/rooms', rooms)
+  .route('/api/rooms', ai)
   .route('/api/partytracks', media)
   .route('/api/feedback', feedback)
   .all('/api/*', (c) => notFound(c))

@@ -1,7 +1,17 @@
 import type { ClientMessage } from '@tangerine/contracts'
+import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import type { CommandMetadata, RoomCommand } from './decide.ts'
 
-type Commanding = Exclude<ClientMessage, { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' | 'callsApiHistoryEntry' }>
+/** The AI's messages are refused on the socket: the ai Worker drives those commands (`aiCommandFor`). */
+export type AiSocketMessage = Extract<
+  ClientMessage,
+  { type: 'enableAi' | 'disableAi' | 'requestAiControl' | 'relinquishAiControl' }
+>
+
+type Commanding = Exclude<
+  ClientMessage,
+  { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' | 'callsApiHistoryEntry' } | AiSocketMessage
+>
 
 /** What a client message asks the room to do, on behalf of the socket's user. */
 export function commandFor(message: Commanding, userId: string, metadata: CommandMetadata): RoomCommand {
@@ -20,16 +30,32 @@ export function commandFor(message: Commanding, userId: string, metadata: Comman
       return { type: 'SendChat', data: { userId, message: message.message }, metadata }
     case 'directMessage':
       return { type: 'SendDirect', data: { from: userId, to: message.to, message: message.message }, metadata }
-    case 'enableAi':
-      return { type: 'InviteAi', data: { by: userId, instructions: message.instructions, voice: message.voice }, metadata }
-    case 'disableAi':
-      return { type: 'DismissAi', data: { by: `user:${userId}` }, metadata }
-    case 'requestAiControl':
-      return { type: 'TakeAiControl', data: { userId }, metadata }
-    case 'relinquishAiControl':
-      return { type: 'ReleaseAiControl', data: { userId }, metadata }
     default: {
       const unknown: never = message
+      throw new Error(`No command for ${(unknown as { type: string }).type}`)
+    }
+  }
+}
+
+/** What the ai Worker asks of the room, as a command of the room's own. */
+export function aiCommandFor(command: RoomAiCommand, metadata: CommandMetadata): RoomCommand {
+  switch (command.type) {
+    case 'InviteAi': {
+      const { type: _type, ...data } = command
+      return { type: 'InviteAi', data, metadata }
+    }
+    case 'CompleteAi':
+      return { type: 'CompleteAi', data: { sessionId: command.sessionId, trackName: command.trackName }, metadata }
+    case 'FailAi':
+      return { type: 'FailAi', data: { error: command.error }, metadata }
+    case 'DismissAi':
+      return { type: 'DismissAi', data: { by: command.by }, metadata }
+    case 'TakeAiControl':
+      return { type: 'TakeAiControl', data: { userId: command.userId }, metadata }
+    case 'ReleaseAiControl':
+      return { type: 'ReleaseAiControl', data: { userId: command.userId }, metadata }
+    default: {
+      const unknown: never = command
       throw new Error(`No command for ${(unknown as { type: string }).type}`)
     }
   }

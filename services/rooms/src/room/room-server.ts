@@ -10,9 +10,10 @@ import {
   type RoomState,
   type ServerMessage,
 } from '@tangerine/contracts'
+import type { RoomAiCommand, RoomAiResult } from '@tangerine/contracts/ai/api'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import type { ConnectionState } from './connection-state.ts'
-import { commandFor } from './commands.ts'
+import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, RoomError, type RoomCommand } from './decide.ts'
 import { EventStore } from './event-store.ts'
 import { staleUsers } from './presence.ts'
@@ -102,6 +103,12 @@ export class Room extends Server {
         const out: ServerMessage = { type: 'e2eeMlsMessage', from: state.userId, payload: message.payload }
         return this.broadcast(JSON.stringify(out), [connection.id])
       }
+      case 'enableAi':
+      case 'disableAi':
+      case 'requestAiControl':
+      case 'relinquishAiControl':
+        // Each needs a Calls or OpenAI step beside the room's decision, which the ai Worker takes.
+        return this.#fail(connection, 'invalid_message', `${message.type}: the AI is driven through /api/rooms/${this.name}/ai`)
       case 'callsApiHistoryEntry':
         console.log(JSON.stringify({ level: 'debug', msg: 'calls api', room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint }))
         return
@@ -141,6 +148,18 @@ export class Room extends Server {
   /** A page of the log, newest first, before `before` (exclusive). */
   getEvents(before: number | undefined, limit: number): { events: LoggedEvent[]; seq: number } {
     return { events: this.#store.before(before ?? this.#seq + 1, limit), seq: this.#seq }
+  }
+
+  /** The ai Worker's side of the AI participant, decided by the same rules as everything else. */
+  async runAiCommand(command: RoomAiCommand): Promise<RoomAiResult> {
+    const metadata = { now: new Date().toISOString(), actor: 'service:ai', id: crypto.randomUUID() }
+    try {
+      await this.#run(aiCommandFor(command, metadata))
+    } catch (err) {
+      if (err instanceof RoomError) return { ok: false, code: err.code, error: err.message }
+      throw err
+    }
+    return { ok: true, seq: this.#seq, state: this.#state }
   }
 
   async ping(): Promise<number> {

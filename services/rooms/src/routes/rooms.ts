@@ -1,6 +1,7 @@
 import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
+import { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 
@@ -17,9 +18,28 @@ export const rooms = new Hono<AppEnv>()
       return c.json(problem(426, 'Upgrade required', { detail: 'This is a WebSocket endpoint' }), 426)
     }
     if (!decodeIdentity(c.req.header(IDENTITY_HEADER))) {
-      return c.json(problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Join through the lobby first' }), 401)
+      return c.json(
+        problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Join through the lobby first' }),
+        401,
+      )
     }
     return c.env.ROOM.getByName(c.req.valid('param').name).fetch(c.req.raw)
+  })
+  /**
+   * The ai Worker's commands (invite, joined, failed, dismissed, control). Service bindings only:
+   * the gateway routes nothing but the socket here. A refusal is a 409/403/404 problem.
+   */
+  .post('/:name/ai', validate('param', RoomParam), validate('json', RoomAiCommand), async (c) => {
+    const result = await c.env.ROOM.getByName(c.req.valid('param').name).runAiCommand(c.req.valid('json'))
+    if (result.ok) return c.json(result, 200)
+    const status = result.code === 'not_joined' ? 403 : result.code === 'unknown_user' ? 404 : 409
+    return c.json(
+      problem(status, 'Refused by the room', {
+        type: `https://tangerine.dev/problems/room/${result.code}`,
+        detail: result.error,
+      }),
+      status,
+    )
   })
   /** Read-only, for the ops dashboard: the room state and its log position. */
   .get('/:name', validate('param', RoomParam), async (c) => {

@@ -31,7 +31,8 @@ describe('bad input: the sender is told, the room and everyone else are untouche
     ['an oversized message', JSON.stringify({ type: 'chatMessage', message: 'x'.repeat(MAX_CLIENT_MESSAGE_BYTES) }), 'message_too_large'],
     ['a binary frame', new TextEncoder().encode('{"type":"heartbeat"}').buffer as ArrayBuffer, 'invalid_message'],
     ['muting a user who is not here', JSON.stringify({ type: 'muteUser', id: 'nobody-here' }), 'unknown_user'],
-    ['taking the AI when it is absent', JSON.stringify({ type: 'requestAiControl', track: { sessionId: 's', trackName: 't' } }), 'conflict'],
+    ['driving the AI over the socket (the ai Worker does)', JSON.stringify({ type: 'requestAiControl', track: { sessionId: 's', trackName: 't' } }), 'invalid_message'],
+    ['inviting the AI over the socket', JSON.stringify({ type: 'enableAi' }), 'invalid_message'],
   ])('%s', async (_label, payload, code) => {
     const { room, sender, other } = await pair()
     const before = await env.ROOM.getByName(room).getState()

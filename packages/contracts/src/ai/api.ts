@@ -1,0 +1,100 @@
+import { z } from 'zod'
+import { RoomErrorCode } from '../rooms/messages.ts'
+import { RoomState } from '../rooms/room.ts'
+
+/**
+ * The AI participant: what the browser asks of the ai Worker (through the gateway), what the ai
+ * Worker asks of the room, and the OpenAI Realtime settings it runs with (calls-api.md, section D).
+ */
+
+/** The AI's sendrecv transceiver on its third-party Calls session, as Orange names it. */
+export const AI_TRACK_NAME = 'ai-generated-voice'
+
+/** OpenAI's Realtime voices. */
+export const AiVoice = z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'])
+export type AiVoice = z.infer<typeof AiVoice>
+
+export const MAX_AI_INSTRUCTIONS = 4000
+
+/** The caller's id in the room (the room socket's `you`); checked against the room and the identity. */
+const RoomUserId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
+
+export const InviteAiRequest = z.strictObject({
+  user: RoomUserId,
+  instructions: z.string().trim().max(MAX_AI_INSTRUCTIONS).optional(),
+  voice: AiVoice.optional(),
+})
+export type InviteAiRequest = z.infer<typeof InviteAiRequest>
+
+export const AiUserRequest = z.strictObject({ user: RoomUserId })
+export type AiUserRequest = z.infer<typeof AiUserRequest>
+
+/**
+ * Push-to-talk: the track the AI should hear, which the caller publishes for this purpose
+ * (`{sessionId}` of the caller's Calls session, `trackName` within it).
+ */
+export const AiControlRequest = z.strictObject({
+  user: RoomUserId,
+  track: z.strictObject({ sessionId: z.string().min(1).max(64), trackName: z.string().min(1).max(200) }),
+})
+export type AiControlRequest = z.infer<typeof AiControlRequest>
+
+export const AiSessionResponse = z.object({ sessionId: z.string(), trackName: z.string() })
+export type AiSessionResponse = z.infer<typeof AiSessionResponse>
+
+/** What the ai Worker asks the room to decide; the room's own rules (one controller…) apply. */
+export const RoomAiCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('InviteAi'),
+    by: z.string().min(1).max(64),
+    instructions: z.string().max(MAX_AI_INSTRUCTIONS).optional(),
+    voice: AiVoice.optional(),
+  }),
+  z.object({
+    type: z.literal('CompleteAi'),
+    sessionId: z.string().min(1).max(64),
+    trackName: z.string().min(1).max(200),
+  }),
+  z.object({ type: z.literal('FailAi'), error: z.string().min(1).max(500) }),
+  z.object({ type: z.literal('DismissAi'), by: z.string().min(1).max(80) }),
+  z.object({ type: z.literal('TakeAiControl'), userId: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('ReleaseAiControl'), userId: z.string().min(1).max(64) }),
+])
+export type RoomAiCommand = z.infer<typeof RoomAiCommand>
+
+export const RoomAiResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), seq: z.number().int().nonnegative(), state: RoomState }),
+  z.object({ ok: z.literal(false), code: RoomErrorCode, error: z.string() }),
+])
+export type RoomAiResult = z.infer<typeof RoomAiResult>
+
+/**
+ * Which request OpenAI gets. `ga`: `POST …/v1/realtime/calls`, multipart `sdp` + `session` JSON.
+ * `beta`: raw `application/sdp` to `…/v1/realtime?model=…` (Orange's shape, reported shut down).
+ */
+export const OpenAiRequestShape = z.enum(['ga', 'beta'])
+export type OpenAiRequestShape = z.infer<typeof OpenAiRequestShape>
+
+/** The `session` part of the GA request. */
+export const OpenAiSessionConfig = z.object({
+  type: z.literal('realtime'),
+  model: z.string().min(1),
+  instructions: z.string().optional(),
+  audio: z.object({ output: z.object({ voice: z.string() }) }).optional(),
+})
+export type OpenAiSessionConfig = z.infer<typeof OpenAiSessionConfig>
+
+/** Enough of an SDP answer to hand to Calls: a session description with an audio section. */
+export const SdpAnswerText = z
+  .string()
+  .max(64 * 1024)
+  .refine((sdp) => /^v=0\r?\n/.test(sdp) && /\r?\nm=audio /.test(sdp), 'not an SDP description with an audio section')
+
+/** services/media's third-party session routes, used by the ai Worker only (never the browser). */
+export const ThirdPartyQuery = z.object({
+  room: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+    .max(64),
+})
+export type ThirdPartyQuery = z.infer<typeof ThirdPartyQuery>

@@ -1,0 +1,105 @@
+import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes, RoomName, type Identity } from '@tangerine/contracts'
+import { AiControlRequest, AiUserRequest, InviteAiRequest, type RoomAiResult } from '@tangerine/contracts/ai/api'
+import { validate } from '@tangerine/contracts/http'
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env.ts'
+import { log } from '../log.ts'
+import { aiCalls, CallsStepError } from '../participant/calls.ts'
+import { inviteAi } from '../participant/invite.ts'
+import { decideInRoom, member, roomState } from '../participant/room.ts'
+
+/*
+ * The AI participant of one room, reached from the browser through the gateway
+ * (`/api/rooms/{name}/ai…`), which sets the identity header. Every call comes from someone in
+ * the room; the room decides whether it may happen (one invitation, one controller at a time).
+ */
+
+type C = Context<AppEnv>
+const RoomParam = z.object({ name: RoomName })
+
+const noIdentity = (c: C) =>
+  c.json(
+    problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Calls come through the gateway' }),
+    401,
+  )
+const notInRoom = (c: C, room: string) =>
+  c.json(
+    problem(403, 'Not in this room', { type: problemTypes.unauthorized, detail: `You are not in room ${room}` }),
+    403,
+  )
+const refused = (c: C, result: Extract<RoomAiResult, { ok: false }>) =>
+  c.json(
+    problem(409, 'Refused by the room', {
+      type: `https://tangerine.dev/problems/room/${result.code}`,
+      detail: result.error,
+    }),
+    409,
+  )
+const failed = (c: C, detail: string) =>
+  c.json(problem(502, 'The AI could not do that', { type: problemTypes.unavailable, detail }), 502)
+
+/** The caller, checked against the room: their identity and their user id there must match. */
+async function caller(c: C, room: string, userId: string) {
+  const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
+  if (!who) return { res: noIdentity(c) }
+  const state = await roomState(c.env, room)
+  const user = member(state, userId, who)
+  return user ? { user, state } : { res: notInRoom(c, room) }
+}
+
+export const ai = new Hono<AppEnv>()
+  /** Invite: answers when the AI has joined (201) or failed (502); the room shows both. */
+  .post('/:name/ai', validate('param', RoomParam), validate('json', InviteAiRequest), async (c) => {
+    const room = c.req.valid('param').name
+    const body = c.req.valid('json')
+    const who = await caller(c, room, body.user)
+    if ('res' in who) return who.res
+    const outcome = await inviteAi(c.env, room, body)
+    if (outcome.ok) return c.json(outcome.session, 201)
+    return 'refused' in outcome ? refused(c, outcome.refused) : failed(c, outcome.failed)
+  })
+  /** Dismiss: closes the AI's Calls tracks, and the room records who sent it away. */
+  .post('/:name/ai/dismiss', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
+    const room = c.req.valid('param').name
+    const who = await caller(c, room, c.req.valid('json').user)
+    if ('res' in who) return who.res
+    const { sessionId } = who.state.ai
+    if (sessionId && who.state.ai.enabled) {
+      await aiCalls(c.env, room)
+        .closeAll(sessionId)
+        .catch((err: unknown) =>
+          log('error', 'ai dismiss: closing tracks failed', { room, sessionId, error: String(err) }),
+        )
+    }
+    const result = await decideInRoom(c.env, room, { type: 'DismissAi', by: `user:${who.user.id}` })
+    if (!result.ok) return refused(c, result)
+    return c.json({ ai: result.state.ai }, 200)
+  })
+  /** Push-to-talk: the room gives the caller control, then the AI's transceiver hears their track. */
+  .post('/:name/ai/control', validate('param', RoomParam), validate('json', AiControlRequest), async (c) => {
+    const room = c.req.valid('param').name
+    const body = c.req.valid('json')
+    const who = await caller(c, room, body.user)
+    if ('res' in who) return who.res
+    const taken = await decideInRoom(c.env, room, { type: 'TakeAiControl', userId: who.user.id })
+    if (!taken.ok) return refused(c, taken)
+    const sessionId = taken.state.ai.sessionId
+    try {
+      if (!sessionId) throw new CallsStepError('The AI has no Calls session')
+      await aiCalls(c.env, room).feed(sessionId, body.track)
+    } catch (err) {
+      await decideInRoom(c.env, room, { type: 'ReleaseAiControl', userId: who.user.id })
+      return failed(c, err instanceof CallsStepError ? err.message : 'The AI could not hear you (internal error)')
+    }
+    return c.json({ ai: taken.state.ai }, 200)
+  })
+  /** Release: the room frees the AI for someone else; the caller closes the track it fed. */
+  .post('/:name/ai/release', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
+    const room = c.req.valid('param').name
+    const who = await caller(c, room, c.req.valid('json').user)
+    if ('res' in who) return who.res
+    const result = await decideInRoom(c.env, room, { type: 'ReleaseAiControl', userId: who.user.id })
+    if (!result.ok) return refused(c, result)
+    return c.json({ ai: result.state.ai }, 200)
+  })

@@ -1,0 +1,203 @@
+import { encodeIdentity, IDENTITY_HEADER, type RoomState } from '@tangerine/contracts'
+import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
+import { createCallsClient } from '@tangerine/contracts/calls/client'
+import { env, exports } from 'cloudflare:workers'
+import { describe, expect, inject, it } from 'vitest'
+import { inviteAi } from '../src/participant/invite.ts'
+
+/*
+ * The AI participant end to end inside workerd: the real media and rooms Workers, the local SFU
+ * as Calls and the fake OpenAI Realtime peer as OpenAI, all over loopback.
+ */
+
+const sfu = () => {
+  const { apiUrl, appId, appSecret } = inject('sfu')
+  return createCallsClient({ baseUrl: apiUrl, appId, appSecret })
+}
+const peerCalls = async () =>
+  ((await (await fetch(`${inject('openaiPeer').url}/test/calls`)).json()) as { calls: Array<Record<string, unknown>> })
+    .calls
+const randomRoom = () => `ai-${crypto.randomUUID().slice(0, 8)}`
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** Someone in the meeting, through a real room socket, as the gateway would connect them. */
+async function joinMeeting(room: string, name: string) {
+  const id = crypto.randomUUID().replaceAll('-', '')
+  const res = await env.ROOMS.fetch(
+    new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
+      headers: { Upgrade: 'websocket', [IDENTITY_HEADER]: encodeIdentity({ name, source: 'session' }) },
+    }),
+  )
+  const ws = res.webSocket!
+  ws.accept()
+  const events: Array<{ type: string; data?: Record<string, unknown> }> = []
+  ws.addEventListener('message', (m) => {
+    const msg = JSON.parse(String(m.data)) as { type: string; event?: { type: string; data: Record<string, unknown> } }
+    if (msg.type === 'event' && msg.event) events.push(msg.event)
+  })
+  ws.send(JSON.stringify({ type: 'userUpdate', user: { joined: true } }))
+  await waitFor('joined', async () => events.some((e) => e.type === 'UserUpdated'))
+  return { id, name, room, ws, events }
+}
+type Person = Awaited<ReturnType<typeof joinMeeting>>
+
+const post = (as: Person, path: string, body: Record<string, unknown>) =>
+  exports.default.fetch(
+    new Request(`http://ai.internal/rooms/${as.room}/ai${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: encodeIdentity({ name: as.name, source: 'session' }),
+      },
+      body: JSON.stringify({ user: as.id, ...body }),
+    }),
+  )
+
+const roomAi = async (room: string) =>
+  ((await (await env.ROOMS.fetch(`http://rooms.internal/rooms/${room}`)).json()) as { state: RoomState }).state.ai
+
+/** No track of the session is still open at the SFU. */
+async function allClosed(sessionId: string) {
+  const state = await sfu()
+    .getSession(sessionId)
+    .catch(() => ({ tracks: [] }))
+  return state.tracks.every((t) => t.status === 'inactive')
+}
+
+describe('inviting the AI', () => {
+  it('makes a third-party session the Realtime peer answers, and everyone in the room sees it join', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const bob = await joinMeeting(room, 'Bob')
+    const before = (await peerCalls()).length
+
+    const res = await post(ada, '', { instructions: 'Be brief.', voice: 'verse' })
+    expect(res.status).toBe(201)
+    const { sessionId, trackName } = (await res.json()) as { sessionId: string; trackName: string }
+    expect(trackName).toBe(AI_TRACK_NAME)
+
+    // The GA request shape: multipart with the session settings.
+    const call = (await peerCalls())[before]!
+    expect(call).toMatchObject({ shape: 'ga', model: 'gpt-realtime', voice: 'verse', instructions: 'Be brief.' })
+    await waitFor(
+      'the AI peer connected to the SFU',
+      async () => (await peerCalls())[before]!.connectionState === 'connected',
+    )
+    // The AI speaks into the session: the SFU has its sendrecv track active.
+    const tracks = await waitFor('the AI track active', async () => {
+      const s = await sfu().getSession(sessionId)
+      return s.tracks.some((t) => t.trackName === AI_TRACK_NAME && t.status === 'active') && s.tracks
+    })
+    expect(tracks).toContainEqual(expect.objectContaining({ location: 'local', trackName: AI_TRACK_NAME }))
+
+    // Everyone saw pending, then joined.
+    for (const person of [ada, bob]) {
+      await waitFor('AiJoined', async () => person.events.some((e) => e.type === 'AiJoined'))
+      expect(person.events.filter((e) => e.type.startsWith('Ai')).map((e) => e.type)).toEqual(['AiInvited', 'AiJoined'])
+    }
+    expect(await roomAi(room)).toMatchObject({ enabled: true, connectionPending: false, sessionId, trackName })
+
+    // A second invitation is refused by the room, and makes nothing.
+    const again = await post(bob, '', {})
+    expect(again.status).toBe(409)
+    expect((await peerCalls()).length).toBe(before + 1)
+
+    // Dismiss: the SFU closes the AI's tracks and the log says who sent it away.
+    const dismissed = await post(bob, '/dismiss', {})
+    expect(dismissed.status).toBe(200)
+    expect(await allClosed(sessionId)).toBe(true)
+    await waitFor('AiDismissed', async () => ada.events.find((e) => e.type === 'AiDismissed'))
+    expect(ada.events.find((e) => e.type === 'AiDismissed')!.data).toEqual({ by: `user:${bob.id}` })
+    expect(await roomAi(room)).toEqual({ enabled: false, connectionPending: false })
+  })
+
+  it('speaks the beta request shape when configured (raw SDP, settings in the query)', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const before = (await peerCalls()).length
+    const beta = {
+      ...env,
+      OPENAI_REQUEST_SHAPE: 'beta',
+      OPENAI_MODEL_ENDPOINT: `${inject('openaiPeer').url}/v1/realtime?model=ignored`,
+    }
+    const outcome = await inviteAi(beta, room, { user: ada.id, instructions: 'Hello there', voice: 'sage' })
+    expect(outcome.ok).toBe(true)
+    expect((await peerCalls())[before]).toMatchObject({
+      shape: 'beta',
+      model: 'gpt-realtime',
+      voice: 'sage',
+      instructions: 'Hello there',
+    })
+    expect(await roomAi(room)).toMatchObject({ enabled: true })
+  })
+
+  it('refuses callers who are not in the room, or not who they say', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    expect((await post({ ...ada, name: 'Mallory' }, '', {})).status).toBe(403)
+    const anonymous = await exports.default.fetch(
+      new Request(`http://ai.internal/rooms/${room}/ai`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: ada.id }),
+      }),
+    )
+    expect(anonymous.status).toBe(401)
+    expect((await post(ada, '', { voice: 'nobody' })).status).toBe(400)
+    expect(await roomAi(room)).toEqual({ enabled: false, connectionPending: false })
+  })
+})
+
+describe('a failed invitation shows a clear error and leaves nothing open', () => {
+  const peer = () => inject('openaiPeer').url
+  it.each([
+    [
+      'the endpoint is down',
+      { OPENAI_MODEL_ENDPOINT: 'http://127.0.0.1:9/v1/realtime/calls' },
+      /Could not reach the AI endpoint/,
+    ],
+    ['the token is refused (401)', { OPENAI_API_TOKEN: 'wrong-token' }, /refused the API token \(401\)/],
+    ['the endpoint fails (500)', { OPENAI_MODEL_ENDPOINT: `${peer()}/status/500/v1/realtime/calls` }, /answered 500/],
+    ['the answer is not SDP', { OPENAI_MODEL_ENDPOINT: `${peer()}/bad-sdp/v1/realtime/calls` }, /not an SDP answer/],
+    ['there is no token', { OPENAI_API_TOKEN: '' }, /not configured/],
+  ])('%s', async (_label, override, message) => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const outcome = await inviteAi({ ...env, ...override }, room, { user: ada.id })
+    expect(outcome).toMatchObject({ ok: false, failed: expect.stringMatching(message) })
+    const failed = await waitFor('AiFailed', async () => ada.events.find((e) => e.type === 'AiFailed'))
+    expect(String(failed.data!.error)).toMatch(message)
+    expect(String(failed.data!.error)).not.toContain(env.OPENAI_API_TOKEN)
+    expect(await roomAi(room)).toMatchObject({
+      enabled: false,
+      connectionPending: false,
+      error: expect.stringMatching(message),
+    })
+    // Whatever session was made has no open track left at the SFU.
+    if ('sessionId' in outcome && outcome.sessionId) expect(await allClosed(outcome.sessionId)).toBe(true)
+  })
+
+  it('answers the browser with a 502 problem naming the cause', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const mode = (m: string) => fetch(`${peer()}/test/mode`, { method: 'POST', body: JSON.stringify({ mode: m }) })
+    await mode('500')
+    try {
+      const res = await post(ada, '', { instructions: 'x' })
+      expect(res.status).toBe(502)
+      expect(await res.json()).toMatchObject({ status: 502, detail: expect.stringMatching(/answered 500/) })
+    } finally {
+      await mode('ok')
+    }
+    expect(await roomAi(room)).toMatchObject({ enabled: false, error: expect.stringMatching(/answered 500/) })
+  })
+})
