@@ -5,8 +5,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** stack-setup.ts: the whole system as `npm run dev` runs it. */
     stackUrl: string
-    /** sfu-setup.ts: the local SFU standing in for Cloudflare Calls. */
-    sfu: { apiUrl: string; appId: string; appSecret: string }
+    /**
+     * sfu-setup.ts: the local SFU standing in for Cloudflare Calls, and for Cloudflare's TURN API
+     * (account id = app id, API token = app secret) over coturn on `turnPort`.
+     */
+    sfu: { apiUrl: string; appId: string; appSecret: string; accountApiUrl: string; turnPort: number }
     /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
     identityServers: { jwksUrl: string; directoryUrl: string; privateJwk: string; kid: string }
   }

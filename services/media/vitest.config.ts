@@ -2,8 +2,8 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 
-// Calls is the local SFU on loopback (started by the global setup); the rooms Worker is the
-// real one, built, for membership checks.
+// Calls and the TURN API are the local SFU on loopback, with coturn (started by the global
+// setup); the rooms Worker is the real one, built, for membership checks.
 export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => {
@@ -11,7 +11,16 @@ export default defineConfig({
       return {
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
-          bindings: { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret },
+          bindings: {
+            CALLS_API_URL: sfu.apiUrl,
+            CALLS_APP_ID: sfu.appId,
+            CALLS_APP_SECRET: sfu.appSecret,
+            CLOUDFLARE_API_URL: sfu.accountApiUrl,
+            CLOUDFLARE_ACCOUNT_ID: sfu.appId,
+            CLOUDFLARE_API_TOKEN: sfu.appSecret,
+            TURN_KEY_ENCRYPTION_KEY: 'test-turn-key-encryption-key',
+            ADMIN_TOKEN: 'test-admin-token',
+          },
           workers: siblingWorkers(['services/rooms']),
         },
       }

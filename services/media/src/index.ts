@@ -2,14 +2,19 @@ import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
 import { health } from './routes/health.ts'
+import { iceServersRoute } from './routes/ice-servers.ts'
 import { partytracks } from './routes/partytracks.ts'
+import { turnAdmin } from './routes/turn-admin.ts'
 import { thirdparty } from './routes/thirdparty.ts'
 
 export { RoomMedia } from './room-media/room-media.ts'
+export { TurnKeys } from './turn/turn-keys.ts'
 
 const app = new Hono<AppEnv>()
   .route('/health', health)
   .route('/partytracks', partytracks)
+  .route('/ice-servers', iceServersRoute)
+  .route('/turn', turnAdmin)
   // The ai Worker's third-party sessions; the gateway never routes browsers here.
   .route('/thirdparty', thirdparty)
 app.onError(onError).notFound(notFound)

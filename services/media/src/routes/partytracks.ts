@@ -12,9 +12,9 @@ import { validate } from '@tangerine/contracts/http'
 import { Hono, type Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { iceServers } from '../calls/ice-servers.ts'
 import { isInRoom } from '../calls/membership.ts'
 import { callUpstream } from '../calls/upstream.ts'
+import { answerIceServers } from './ice-servers.ts'
 
 /*
  * The browser's Calls API, the path shape partytracks expects under its prefix. This is our own
@@ -93,7 +93,8 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
 const inRoom = validate('query', ProxyQuery)
 
 export const partytracks = new Hono<AppEnv>()
-  .all('/generate-ice-servers', async (c) => c.json(await iceServers(c.env), 200))
+  // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
+  .all('/generate-ice-servers', answerIceServers)
   .post('/sessions/new', inRoom, forward('POST', NewSessionRequest))
   .post('/sessions/:sessionId/tracks/new', inRoom, forward('POST', TracksRequest))
   .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', RenegotiateRequest))

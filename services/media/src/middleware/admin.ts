@@ -1,0 +1,24 @@
+import { problem, problemTypes } from '@tangerine/contracts'
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../app-env.ts'
+
+const encoder = new TextEncoder()
+
+/** Compares digests so the time taken says nothing about how much of the token was right. */
+async function sameToken(given: string, expected: string) {
+  const [a, b] = await Promise.all([given, expected].map((s) => crypto.subtle.digest('SHA-256', encoder.encode(s))))
+  return crypto.subtle.timingSafeEqual(a!, b!)
+}
+
+/** TURN administration: `Authorization: Bearer <ADMIN_TOKEN>`. With no ADMIN_TOKEN set it is closed to everyone. */
+export const requireAdmin = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const expected = c.env.ADMIN_TOKEN
+    const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+    if (!expected || !given || !(await sameToken(given, expected))) {
+      c.header('www-authenticate', 'Bearer realm="tangerine-media-admin"')
+      const detail = expected ? 'Send Authorization: Bearer <ADMIN_TOKEN>' : 'ADMIN_TOKEN is not configured'
+      return c.json(problem(401, 'Admin token required', { type: problemTypes.unauthorized, detail }), 401)
+    }
+    await next()
+  })

@@ -1,0 +1,47 @@
+import { problem, problemTypes } from '@tangerine/contracts'
+import { RenameTurnKeyRequest, RotateTurnKeyRequest, TurnUsername } from '@tangerine/contracts/calls/turn'
+import { onError, validate } from '@tangerine/contracts/http'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env.ts'
+import { credentialTtl, turnKeys } from '../calls/ice-servers.ts'
+import { requireAdmin } from '../middleware/admin.ts'
+import { TurnApiError, unwrap } from '../turn/turn-api.ts'
+
+const KeyParam = z.object({ uid: z.string().min(1).max(128) })
+const UsernameParam = z.object({ username: TurnUsername })
+
+/** TURN key administration, behind ADMIN_TOKEN (the gateway's `/api/admin/turn/*`). */
+export const turnAdmin = new Hono<AppEnv>()
+  .use(requireAdmin())
+  .get('/keys', async (c) => c.json({ keys: unwrap(await turnKeys(c.env).list()) }, 200))
+  /** A new active key; the old one keeps working for `overlapSeconds` (default: the credential TTL) so live meetings go on. */
+  .post('/keys/rotate', validate('json', RotateTurnKeyRequest), async (c) => {
+    const { overlapSeconds = credentialTtl(c.env) } = c.req.valid('json')
+    return c.json(unwrap(await turnKeys(c.env).rotate(overlapSeconds)), 200)
+  })
+  .patch('/keys/:uid', validate('param', KeyParam), validate('json', RenameTurnKeyRequest), async (c) =>
+    c.json(unwrap(await turnKeys(c.env).rename(c.req.valid('param').uid, c.req.valid('json').name)), 200),
+  )
+  .delete('/keys/:uid', validate('param', KeyParam), async (c) => {
+    const { uid } = c.req.valid('param')
+    if (!unwrap(await turnKeys(c.env).delete(uid))) {
+      return c.json(problem(409, 'Active key', { detail: `${uid} is the active TURN key: rotate first` }), 409)
+    }
+    return c.body(null, 204)
+  })
+  .post('/credentials/:username/revoke', validate('param', UsernameParam), async (c) => {
+    unwrap(await turnKeys(c.env).revoke(c.req.valid('param').username))
+    return c.body(null, 204)
+  })
+  .onError((err, c) => {
+    if (!(err instanceof TurnApiError)) return onError(err, c)
+    const status = err.status === 404 ? 404 : 502
+    return c.json(
+      problem(status, status === 404 ? 'Not found at the TURN API' : 'TURN API failed', {
+        type: status === 404 ? problemTypes.notFound : problemTypes.unavailable,
+        detail: err.message,
+      }),
+      status,
+    )
+  })

@@ -1,0 +1,164 @@
+import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
+import { BrowserIceServers, ManagedTurnKey } from '@tangerine/contracts/calls/turn'
+import { env, exports } from 'cloudflare:workers'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { describe, expect, inject, it, vi } from 'vitest'
+import { z } from 'zod'
+import type { TurnKeys } from '../src/turn/turn-keys.ts'
+
+/*
+ * TURN credentials and key lifecycle against the local SFU's TURN API (Cloudflare's, over a real
+ * coturn). That coturn takes these credentials, and refuses revoked ones, is shown in
+ * packages/sfu/test/turn-coturn.test.ts and end to end in apps/web/e2e/relay.e2e.test.ts.
+ */
+
+const asAda = { [IDENTITY_HEADER]: encodeIdentity({ name: 'Ada', source: 'session' }) }
+const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}` }
+const get = (path: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(new Request(`http://media.internal${path}`, { headers }))
+const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = admin) =>
+  exports.default.fetch(
+    new Request(`http://media.internal${path}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  )
+
+const Keys = z.object({ keys: z.array(ManagedTurnKey) })
+const listKeys = async () => Keys.parse(await (await get('/turn/keys', admin)).json()).keys
+const activeKeys = async () => (await listKeys()).filter((k) => k.state === 'active')
+
+/** The SFU's own key list, asked directly: what exists at the TURN API. */
+async function keysAtSfu(): Promise<string[]> {
+  const sfu = inject('sfu')
+  const res = await fetch(`${sfu.accountApiUrl}/accounts/${sfu.appId}/calls/turn_keys`, {
+    headers: { authorization: `Bearer ${sfu.appSecret}` },
+  })
+  return ((await res.json()) as { result: Array<{ uid: string }> }).result.map((k) => k.uid)
+}
+
+async function iceServers() {
+  const res = await get('/ice-servers', asAda)
+  expect(res.status).toBe(200)
+  return BrowserIceServers.parse(await res.json())
+}
+
+describe('GET /ice-servers', () => {
+  it('needs an identity', async () => {
+    expect((await get('/ice-servers')).status).toBe(401)
+    expect((await get('/partytracks/generate-ice-servers')).status).toBe(401)
+  })
+
+  it('answers STUN and TURN over udp and tcp with a fresh credential and its TTL, from one key made on first use', async () => {
+    const { turnPort } = inject('sfu')
+    const [first, second] = await Promise.all([iceServers(), iceServers()])
+    expect(first.ttl).toBe(86_400)
+    expect(first.iceServers[0]).toEqual({ urls: [`stun:127.0.0.1:${turnPort}`] })
+    expect(first.iceServers[1]).toMatchObject({
+      urls: [`turn:127.0.0.1:${turnPort}?transport=udp`, `turn:127.0.0.1:${turnPort}?transport=tcp`],
+      username: expect.stringMatching(/^\d+:[0-9a-f]{32}$/),
+      credential: expect.any(String),
+    })
+    expect(second.iceServers[1]!.username).not.toBe(first.iceServers[1]!.username)
+    // Two concurrent first requests made a single key.
+    const active = await activeKeys()
+    expect(active).toHaveLength(1)
+    expect(await keysAtSfu()).toContain(active[0]!.uid)
+    // partytracks' own path answers the same.
+    const viaPartytracks = BrowserIceServers.parse(await (await get('/partytracks/generate-ice-servers', asAda)).json())
+    expect(viaPartytracks.iceServers[1]!.urls).toEqual(first.iceServers[1]!.urls)
+  })
+
+  it('keeps the key secret sealed at rest', async () => {
+    await iceServers()
+    const [uid] = (await activeKeys()).map((k) => k.uid)
+    const rows = await runInDurableObject(env.TURN_KEYS.getByName('turn'), (_instance: TurnKeys, state) =>
+      state.storage.sql.exec<{ uid: string; sealed: string }>('SELECT uid, sealed FROM turn_keys').toArray(),
+    )
+    const row = rows.find((r) => r.uid === uid)!
+    // Keys are 96 hex characters; the sealed form is base64 of iv + ciphertext + tag, never the hex.
+    expect(row.sealed).not.toMatch(/^[0-9a-f]{96}$/)
+    expect(atob(row.sealed)).toHaveLength(12 + 96 + 16)
+  })
+
+  it('replaces a key the TURN API no longer knows', async () => {
+    await iceServers()
+    const [lost] = await activeKeys()
+    const sfu = inject('sfu')
+    await fetch(`${sfu.accountApiUrl}/accounts/${sfu.appId}/calls/turn_keys/${lost!.uid}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${sfu.appSecret}` },
+    })
+    const after = await iceServers()
+    expect(after.iceServers[1]!.username).toBeTruthy()
+    const [replacement] = await activeKeys()
+    expect(replacement!.uid).not.toBe(lost!.uid)
+  })
+})
+
+describe('TURN administration', () => {
+  it('needs the admin token', async () => {
+    expect((await get('/turn/keys')).status).toBe(401)
+    expect((await get('/turn/keys', { authorization: 'Bearer wrong' })).status).toBe(401)
+    expect((await send('POST', '/turn/keys/rotate', {}, { authorization: 'Bearer wrong' })).status).toBe(401)
+  })
+
+  it('rotates with an overlap: the old key retires, keeps working, and the alarm deletes it at the TURN API', async () => {
+    await iceServers()
+    const [old] = await activeKeys()
+    const res = await send('POST', '/turn/keys/rotate', { overlapSeconds: 3600 })
+    expect(res.status).toBe(200)
+    const rotated = z.object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) }).parse(await res.json())
+    expect(rotated.active.uid).not.toBe(old!.uid)
+    expect(rotated.retiring).toEqual([
+      expect.objectContaining({ uid: old!.uid, state: 'retiring', retireAt: expect.any(String) }),
+    ])
+    expect(Date.parse(rotated.retiring[0]!.retireAt!) - Date.now()).toBeGreaterThan(3500_000)
+
+    // During the overlap both keys exist at the TURN API; the alarm before its time changes nothing.
+    const stub = env.TURN_KEYS.getByName('turn')
+    await runDurableObjectAlarm(stub)
+    expect(await keysAtSfu()).toEqual(expect.arrayContaining([old!.uid, rotated.active.uid]))
+    expect((await activeKeys()).map((k) => k.uid)).toEqual([rotated.active.uid])
+
+    // A rotation with no overlap: the previous key is deleted at its alarm.
+    const again = z
+      .object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) })
+      .parse(await (await send('POST', '/turn/keys/rotate', { overlapSeconds: 0 })).json())
+    expect(again.retiring.map((k) => k.uid)).toEqual([rotated.active.uid])
+    // Due at once: the alarm may already have gone off by itself; running it again is harmless.
+    await runDurableObjectAlarm(stub)
+    await vi.waitFor(async () => expect(await keysAtSfu()).not.toContain(rotated.active.uid))
+    const atSfu = await keysAtSfu()
+    expect(atSfu).toContain(old!.uid)
+    expect(atSfu).toContain(again.active.uid)
+  })
+
+  it('deletes a retiring key on request, refuses the active one, and renames', async () => {
+    await iceServers()
+    const [old] = await activeKeys()
+    const { active } = z
+      .object({ active: ManagedTurnKey })
+      .parse(await (await send('POST', '/turn/keys/rotate', {})).json())
+    expect((await send('DELETE', `/turn/keys/${active.uid}`)).status).toBe(409)
+    expect((await send('DELETE', `/turn/keys/${old!.uid}`)).status).toBe(204)
+    expect(await keysAtSfu()).not.toContain(old!.uid)
+    expect((await send('DELETE', `/turn/keys/${old!.uid}`)).status).toBe(404)
+
+    const renamed = await send('PATCH', `/turn/keys/${active.uid}`, { name: 'meetings' })
+    expect(ManagedTurnKey.parse(await renamed.json())).toMatchObject({
+      uid: active.uid,
+      name: 'meetings',
+      state: 'active',
+    })
+    expect((await send('PATCH', `/turn/keys/${active.uid}`, { name: '' })).status).toBe(400)
+  })
+
+  it('revokes a credential at the TURN API', async () => {
+    const { iceServers: servers } = await iceServers()
+    const username = servers[1]!.username!
+    expect((await send('POST', `/turn/credentials/${encodeURIComponent(username)}/revoke`)).status).toBe(204)
+    expect((await send('POST', `/turn/credentials/${encodeURIComponent('bad name!')}/revoke`)).status).toBe(400)
+  })
+})
