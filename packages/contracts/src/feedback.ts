@@ -18,6 +18,8 @@ export const FeedbackCallsEntry = z.object({
   method: z.string().max(16).optional(),
   endpoint: z.string().max(300),
   status: z.number().int().optional(),
+  /** The Calls API's own error, when a response carried one. */
+  errorCode: z.string().max(100).optional(),
 })
 export type FeedbackCallsEntry = z.infer<typeof FeedbackCallsEntry>
 
