@@ -29,7 +29,16 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],
             { name: 'tangerine-gateway', project: name },
             {
-              'services/media': { CALLS_API_URL: sfu.apiUrl, CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret },
+              'services/media': {
+                CALLS_API_URL: sfu.apiUrl,
+                CALLS_APP_ID: sfu.appId,
+                CALLS_APP_SECRET: sfu.appSecret,
+                CLOUDFLARE_API_URL: sfu.accountApiUrl,
+                CLOUDFLARE_ACCOUNT_ID: sfu.appId,
+                CLOUDFLARE_API_TOKEN: sfu.appSecret,
+                TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
+                ADMIN_TOKEN: 'gateway-test-media-admin',
+              },
               // No receiver: reports are logged by the consumer.
               'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
             },

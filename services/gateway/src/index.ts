@@ -7,7 +7,7 @@ import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from 
 import { ai } from './routes/ai.ts'
 import { feedback } from './routes/feedback.ts'
 import { health } from './routes/health.ts'
-import { media } from './routes/media.ts'
+import { iceServers, media, turnAdmin } from './routes/media.ts'
 import { rooms } from './routes/rooms.ts'
 import { session } from './routes/session.ts'
 
@@ -16,11 +16,14 @@ const app = new Hono<AppEnv>()
   .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), identity(), rateLimit())
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())
+  .use('/api/ice-servers', requireIdentity())
   .route('/api/health', health)
   .route('/api/session', session)
   .route('/api/rooms', rooms)
   .route('/api/rooms', ai)
   .route('/api/partytracks', media)
+  .route('/api/ice-servers', iceServers)
+  .route('/api/admin/turn', turnAdmin)
   .route('/api/feedback', feedback)
   .all('/api/*', (c) => notFound(c))
   // Everything that is not the API is the web app's: pages, assets, its own 404s. The answer is
