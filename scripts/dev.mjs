@@ -1,6 +1,10 @@
 // `npm run dev`: the whole system on this machine — every Worker under one `wrangler dev` on
 // http://localhost:8787, with local D1, KV, Queues and Durable Objects.
 import { buildWeb, startStack } from './lib/stack.mjs'
+import { ensureSystemPackages } from './lib/system-deps.mjs'
+
+// The local SFU runs coturn (Debian's package) for TURN.
+ensureSystemPackages(['coturn'])
 
 await buildWeb()
 const stack = await startStack()

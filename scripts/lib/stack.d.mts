@@ -15,4 +15,5 @@ export declare function startStack(options?: {
   timeoutMs?: number
 }): Promise<Stack>
 export declare const SFU_PORT: number
-export declare function startSfu(options?: { stdio?: 'inherit' | 'pipe' }): Promise<{ stop(): Promise<void>; output: string[] }>
+export declare const TURN_PORT: number
+export declare function startSfu(options?: { stdio?: 'inherit' | 'pipe'; persistTo?: string }): Promise<{ stop(): Promise<void>; output: string[] }>

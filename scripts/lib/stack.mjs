@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,13 +27,27 @@ export async function buildWeb() {
   await run('npm', ['run', 'build', '-w', 'apps/web'])
 }
 
-/** Local secrets: each Worker's `.dev.vars`, made from its committed example on first run. */
+/**
+ * Local secrets: each Worker's `.dev.vars`, made from its committed example on first run; a
+ * variable added to the example later is appended, so an older checkout keeps working.
+ */
 export function ensureDevVars() {
+  const nameOf = (line) => /^\s*([A-Za-z_]\w*)\s*=/.exec(line)?.[1]
   for (const config of workerConfigs) {
     const dir = join(root, dirname(config))
     const example = join(dir, '.dev.vars.example')
     const vars = join(dir, '.dev.vars')
-    if (existsSync(example) && !existsSync(vars)) copyFileSync(example, vars)
+    if (!existsSync(example)) continue
+    if (!existsSync(vars)) {
+      copyFileSync(example, vars)
+      continue
+    }
+    const current = readFileSync(vars, 'utf8')
+    const have = new Set(current.split('\n').map(nameOf).filter(Boolean))
+    const missing = readFileSync(example, 'utf8')
+      .split('\n')
+      .filter((line) => nameOf(line) && !have.has(nameOf(line)))
+    if (missing.length > 0) appendFileSync(vars, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`)
   }
 }
 
@@ -65,6 +79,8 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /** The local SFU's port: the media Worker's CALLS_API_URL in services/media/wrangler.jsonc names it. */
 export const SFU_PORT = 7880
+/** coturn's port beside the SFU (UDP and TCP), in the ICE servers the SFU's TURN API hands out. */
+export const TURN_PORT = 3478
 
 async function waitForUrl(url, child, what, timeoutMs) {
   const deadline = Date.now() + timeoutMs
@@ -80,8 +96,13 @@ async function waitForUrl(url, child, what, timeoutMs) {
   throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms`)
 }
 
-/** The local Calls-compatible SFU (packages/sfu), the media plane when no Cloudflare account is configured. */
-export async function startSfu({ stdio = 'inherit' } = {}) {
+/**
+ * The local Calls-compatible SFU (packages/sfu), the media plane when no Cloudflare account is
+ * configured, with coturn (its child) serving TURN; coturn's user database, which holds the TURN
+ * keys, is kept with the rest of the local state in `persistTo`.
+ */
+export async function startSfu({ stdio = 'inherit', persistTo = join(root, '.wrangler/state') } = {}) {
+  mkdirSync(join(persistTo, 'turn'), { recursive: true })
   try {
     await fetch(`http://127.0.0.1:${SFU_PORT}/healthz`)
     throw new Error(`Port ${SFU_PORT} is taken (is \`npm run dev\` running?): the local SFU needs it`)
@@ -91,7 +112,14 @@ export async function startSfu({ stdio = 'inherit' } = {}) {
   const child = spawn(process.execPath, ['packages/sfu/src/main.ts'], {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    env: { SFU_LOG_LEVEL: 'info', ...process.env, SFU_PORT: String(SFU_PORT), SFU_HOST: '127.0.0.1' },
+    env: {
+      SFU_LOG_LEVEL: 'info',
+      ...process.env,
+      SFU_PORT: String(SFU_PORT),
+      SFU_HOST: '127.0.0.1',
+      SFU_TURN_PORT: String(TURN_PORT),
+      SFU_TURN_USERDB: join(persistTo, 'turn', 'turndb.sqlite'),
+    },
   })
   const output = []
   if (stdio !== 'inherit') {
@@ -122,7 +150,7 @@ export async function startStack({ port = 8787, persistTo = join(root, '.wrangle
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
   ensureDevVars()
   await applyD1Migrations(persistTo)
-  const sfu = await startSfu({ stdio })
+  const sfu = await startSfu({ stdio, persistTo })
   const args = ['wrangler', 'dev', ...workerConfigs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
   const child = spawn('npx', args, {
     cwd: root,
