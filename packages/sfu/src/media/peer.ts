@@ -12,6 +12,9 @@ import {
   useTransportWideCC,
   useTWCC,
 } from 'werift'
+import { followLatestNomination } from './follow-nomination.ts'
+
+followLatestNomination()
 
 /** Where ICE listens and what it announces; the same for every peer connection. */
 export interface IceOptions {
