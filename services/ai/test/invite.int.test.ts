@@ -157,6 +157,33 @@ describe('inviting the AI', () => {
   })
 })
 
+describe('push-to-talk rules', () => {
+  it('refuses control while the AI is absent, and a track that is not the caller’s, releasing it again', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const bob = await joinMeeting(room, 'Bob')
+    const track = { sessionId: 'not-a-session-of-ada', trackName: 'mic' }
+    expect((await post(ada, '/control', { track })).status).toBe(409)
+
+    expect((await post(ada, '', {})).status).toBe(201)
+    // Bob's session, claimed through the media Worker's proxy as his browser would.
+    const created = await env.MEDIA.fetch(
+      new Request(`http://media.internal/partytracks/sessions/new?room=${room}&user=${bob.id}`, {
+        method: 'POST',
+        headers: { [IDENTITY_HEADER]: encodeIdentity({ name: 'Bob', source: 'session' }) },
+      }),
+    )
+    const bobSession = ((await created.json()) as { sessionId: string }).sessionId
+    const res = await post(ada, '/control', { track: { sessionId: bobSession, trackName: 'mic' } })
+    expect(res.status).toBe(502)
+    expect(await res.json()).toMatchObject({ detail: expect.stringMatching(/is not .*'s/) })
+    expect(ada.events.map((e) => e.type)).toEqual(expect.arrayContaining(['AiControlTaken', 'AiControlReleased']))
+    expect((await roomAi(room)).controllingUser).toBeUndefined()
+    expect((await post(bob, '/release', {})).status).toBe(200)
+    await post(ada, '/dismiss', {})
+  })
+})
+
 describe('a failed invitation shows a clear error and leaves nothing open', () => {
   const peer = () => inject('openaiPeer').url
   it.each([

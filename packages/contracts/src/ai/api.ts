@@ -96,5 +96,10 @@ export const ThirdPartyQuery = z.object({
     .string()
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
     .max(64),
+  /** On `tracks/new`: every remote track must come from a session this room user created. */
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
 })
 export type ThirdPartyQuery = z.infer<typeof ThirdPartyQuery>

@@ -1,5 +1,16 @@
 import { SdpAnswerText, type OpenAiSessionConfig } from '@tangerine/contracts/ai/api'
+import { z } from 'zod'
 import type { OpenAiConfig } from './config.ts'
+
+const OpenAiErrorBody = z.object({ error: z.object({ message: z.string() }) })
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
 
 /** A failure to show everyone in the room: the message never carries the token. */
 export class AiEndpointError extends Error {
@@ -65,8 +76,9 @@ export async function answerFromOpenAi(config: OpenAiConfig, offer: string, pers
   return answer.data
 }
 
-/** The start of an error body, on one line, for people to read. */
+/** OpenAI's own `error.message` when the body has one, else the start of the body, on one line. */
 function snippet(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
+  const body = OpenAiErrorBody.safeParse(safeJson(text))
+  const line = (body.success ? body.data.error.message : text).replace(/\s+/g, ' ').trim()
   return line.length > 160 ? `${line.slice(0, 160)}…` : line || '(empty body)'
 }

@@ -70,11 +70,11 @@ export function aiCalls(env: AiEnv, room: string) {
       )
     },
     /** Sends a published track into the AI's transceiver, with no renegotiation (Orange's `#name`). */
-    async feed(sessionId: string, from: { sessionId: string; trackName: string }): Promise<void> {
+    async feed(sessionId: string, from: { sessionId: string; trackName: string }, owner: string): Promise<void> {
       const json = { tracks: [{ location: 'remote' as const, ...from, mid: `#${AI_TRACK_NAME}` }] }
       const res = await parsed(
         'give the AI that track',
-        await api[':sessionId'].tracks.new.$post({ param: { sessionId }, query, json }),
+        await api[':sessionId'].tracks.new.$post({ param: { sessionId }, query: { ...query, owner }, json }),
         TracksResponse,
       )
       const item = res.tracks?.[0]

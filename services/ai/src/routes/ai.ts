@@ -87,7 +87,7 @@ export const ai = new Hono<AppEnv>()
     const sessionId = taken.state.ai.sessionId
     try {
       if (!sessionId) throw new CallsStepError('The AI has no Calls session')
-      await aiCalls(c.env, room).feed(sessionId, body.track)
+      await aiCalls(c.env, room).feed(sessionId, body.track, who.user.id)
     } catch (err) {
       await decideInRoom(c.env, room, { type: 'ReleaseAiControl', userId: who.user.id })
       return failed(c, err instanceof CallsStepError ? err.message : 'The AI could not hear you (internal error)')

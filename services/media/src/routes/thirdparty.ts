@@ -79,7 +79,22 @@ export const thirdparty = new Hono<AppEnv>()
     owned(c, async (room, sessionId) => {
       const body = c.req.valid('json')
       const remote = (body.tracks ?? []).filter((t) => t.location === 'remote').map((t) => t.sessionId ?? '')
-      const foreign = await c.env.ROOM_MEDIA.getByName(room).foreign(remote)
+      const media = c.env.ROOM_MEDIA.getByName(room)
+      const { owner } = c.req.valid('query')
+      if (owner) {
+        for (const id of new Set(remote)) {
+          if ((await media.ownerOf(id)) !== owner) {
+            return c.json(
+              problem(403, 'Not their track', {
+                type: problemTypes.unauthorized,
+                detail: `Session ${id} is not ${owner}'s`,
+              }),
+              403,
+            )
+          }
+        }
+      }
+      const foreign = await media.foreign(remote)
       if (foreign.length > 0) {
         return c.json(
           problem(403, 'Not this room', {

@@ -1,0 +1,49 @@
+import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
+import { exports } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { connect, isState, randomRoom } from '../helpers/socket.ts'
+
+/** The ai Worker's route: commands decided by the room's rules, seen by everyone in the log. */
+const command = (room: string, body: RoomAiCommand | Record<string, unknown>) =>
+  exports.default.fetch(
+    new Request(`http://rooms.internal/rooms/${room}/ai`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  )
+
+describe("the ai Worker's commands", () => {
+  it('records the AI joining, one controller at a time, released when the controller leaves', async () => {
+    const room = randomRoom()
+    const ada = await connect(room, 'Ada')
+    const bob = await connect(room, 'Bob')
+    await Promise.all([ada.next(isState), bob.next(isState)])
+    for (const s of [ada, bob]) s.send({ type: 'userUpdate', user: { joined: true } })
+    await ada.next((m) => m.type === 'event' && m.event.type === 'UserUpdated' && m.event.data.userId === bob.id)
+
+    expect((await command(room, { type: 'InviteAi', by: ada.id, voice: 'alloy' })).status).toBe(200)
+    const joined = await command(room, { type: 'CompleteAi', sessionId: 's1', trackName: 'ai-generated-voice' })
+    expect(await joined.json()).toMatchObject({ ok: true, state: { ai: { enabled: true, sessionId: 's1' } } })
+
+    expect((await command(room, { type: 'TakeAiControl', userId: ada.id })).status).toBe(200)
+    const refused = await command(room, { type: 'TakeAiControl', userId: bob.id })
+    expect(refused.status).toBe(409)
+    expect(await refused.json()).toMatchObject({ detail: 'Someone else is talking to the AI' })
+
+    const taken = await bob.next((m) => m.type === 'event' && m.event.type === 'AiControlTaken')
+    expect(taken).toMatchObject({ event: { data: { userId: ada.id }, metadata: { actor: 'service:ai' } } })
+    ada.send({ type: 'userLeft' })
+    await bob.next((m) => m.type === 'event' && m.event.type === 'AiControlReleased')
+    expect((await command(room, { type: 'TakeAiControl', userId: bob.id })).status).toBe(200)
+  })
+
+  it('refuses an invitation from the lobby, and bad commands', async () => {
+    const room = randomRoom()
+    const ada = await connect(room, 'Ada')
+    await ada.next(isState)
+    expect((await command(room, { type: 'InviteAi', by: ada.id })).status).toBe(403)
+    expect((await command(room, { type: 'CompleteAi', sessionId: 's', trackName: 't' })).status).toBe(409)
+    expect((await command(room, { type: 'DropTables' })).status).toBe(400)
+  })
+})
