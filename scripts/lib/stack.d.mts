@@ -13,6 +13,8 @@ export declare function startStack(options?: {
   persistTo?: string
   stdio?: 'inherit' | 'pipe'
   timeoutMs?: number
+  /** Where the feedback consumer POSTs cards; unset, it logs them (as `npm run dev` does). */
+  feedbackUrl?: string
 }): Promise<Stack>
 export declare const SFU_PORT: number
 export declare const TURN_PORT: number

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -141,17 +141,41 @@ export async function startSfu({ stdio = 'inherit', persistTo = join(root, '.wra
   return { stop, output }
 }
 
+const FEEDBACK_CONFIG = 'services/feedback/wrangler.jsonc'
+
+/**
+ * The feedback Worker's config for a stack whose consumer must post to `feedbackUrl`. `--var`
+ * reaches only the first Worker of a multi-config `wrangler dev`, and FEEDBACK_URL is a secret read
+ * from the .dev.vars beside the config, so a copy of the config (its `main` made absolute) goes in
+ * the stack's state folder with a .dev.vars of its own: nobody's own .dev.vars is touched.
+ */
+function feedbackConfigFor(feedbackUrl, persistTo) {
+  const source = join(root, dirname(FEEDBACK_CONFIG))
+  const dir = join(persistTo, 'feedback-worker')
+  mkdirSync(dir, { recursive: true })
+  const config = readFileSync(join(root, FEEDBACK_CONFIG), 'utf8')
+  const main = '"main": "src/index.ts"'
+  if (!config.includes(main)) throw new Error(`${FEEDBACK_CONFIG} no longer has ${main}: update feedbackConfigFor`)
+  writeFileSync(join(dir, 'wrangler.jsonc'), config.replace(main, `"main": ${JSON.stringify(join(source, 'src/index.ts'))}`))
+  const devVars = existsSync(join(source, '.dev.vars')) ? readFileSync(join(source, '.dev.vars'), 'utf8') : ''
+  const kept = devVars.split('\n').filter((line) => line.trim() && !/^\s*FEEDBACK_URL\s*=/.test(line))
+  writeFileSync(join(dir, '.dev.vars'), [...kept, `FEEDBACK_URL=${feedbackUrl}`, ''].join('\n'))
+  return join(dir, 'wrangler.jsonc')
+}
+
 /**
  * Starts the local SFU and every Worker in one `wrangler dev`, and waits until `/api/health`
  * reports all services up (the media Worker's check reaches the SFU).
  * `persistTo` keeps local D1, KV, Queue and Durable Object state between runs.
+ * `feedbackUrl` points the feedback consumer at a receiver (the end-to-end tests run one).
  */
-export async function startStack({ port = 8787, persistTo = join(root, '.wrangler/state'), stdio = 'inherit', timeoutMs = 90_000 } = {}) {
+export async function startStack({ port = 8787, persistTo = join(root, '.wrangler/state'), stdio = 'inherit', timeoutMs = 90_000, feedbackUrl } = {}) {
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
   ensureDevVars()
   await applyD1Migrations(persistTo)
   const sfu = await startSfu({ stdio, persistTo })
-  const args = ['wrangler', 'dev', ...workerConfigs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
+  const configs = feedbackUrl ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo) : c)) : workerConfigs
+  const args = ['wrangler', 'dev', ...configs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
   const child = spawn('npx', args, {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],

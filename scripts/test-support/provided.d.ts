@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** stack-setup.ts: the whole system as `npm run dev` runs it. */
     stackUrl: string
+    /** stack-setup.ts: where the stack's feedback consumer POSTs cards (the e2e test listens there). */
+    feedbackReceiverUrl: string
     /**
      * sfu-setup.ts: the local SFU standing in for Cloudflare Calls, and for Cloudflare's TURN API
      * (account id = app id, API token = app secret) over coturn on `turnPort`.

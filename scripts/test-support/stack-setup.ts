@@ -12,8 +12,12 @@ import { startStack } from '../lib/stack.mjs'
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-e2e-'))
   const port = Number(process.env.E2E_PORT ?? 8790)
-  const stack = await startStack({ port, persistTo, stdio: 'pipe' })
+  // The feedback consumer delivers to a receiver that apps/web/e2e/feedback.e2e.test.ts runs on
+  // this fixed port; no other test sends reports, so elsewhere nothing listens and nothing is sent.
+  const feedbackReceiverUrl = `http://127.0.0.1:${Number(process.env.E2E_FEEDBACK_PORT ?? port + 9)}/hook`
+  const stack = await startStack({ port, persistTo, stdio: 'pipe', feedbackUrl: feedbackReceiverUrl })
   project.provide('stackUrl', stack.url)
+  project.provide('feedbackReceiverUrl', feedbackReceiverUrl)
   return async () => {
     await stack.stop()
     rmSync(persistTo, { recursive: true, force: true })

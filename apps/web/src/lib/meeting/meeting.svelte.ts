@@ -37,16 +37,28 @@ export class Meeting {
     this.#stopListening = this.room.onEvent((event, before) => this.#notice(event, before))
   }
 
+  /**
+   * Opens the Calls session while the person is still in the lobby (the media service lets in
+   * only someone the room knows, so it waits for that), so Join has no session to create.
+   */
+  prepareCalls() {
+    if (this.calls || this.phase !== 'lobby' || !this.room.me) return
+    this.calls = new Calls(this.room.room, this.room.userId)
+  }
+
   async join() {
     const { room, media } = this
-    const calls = new Calls(room.room, room.userId)
-    this.calls = calls
+    const calls = (this.calls ??= new Calls(room.room, room.userId))
     this.phase = 'joined'
     rememberRoom(room.room)
     room.update({
       joined: true,
       tracks: { audioEnabled: media.micEnabled, videoEnabled: media.cameraEnabled, audioUnavailable: !media.mic },
     })
+    // Publishing waits for the tiles to ask for the others' tracks: partytracks runs its Calls
+    // requests in order, and seeing the others first is what makes joining feel quick.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (this.phase !== 'joined') return
     if (media.mic) {
       this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && room.update({ tracks: { audio } })))
     }

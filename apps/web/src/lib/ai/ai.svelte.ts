@@ -1,0 +1,125 @@
+import { ProblemDetails } from '@tangerine/contracts'
+import type { AiVoice } from '@tangerine/contracts/ai/api'
+import { of, type Subscription } from 'rxjs'
+import type { Meeting } from '../meeting/meeting.svelte.ts'
+
+/**
+ * This page's side of the room's AI participant: invite and dismiss it, and push-to-talk. The ai
+ * Worker does the Calls and OpenAI work and the room records it, so what everyone sees (joining,
+ * joined, error, who is talking) comes from the room state; this class only holds what this page
+ * is doing right now.
+ */
+export class AiParticipant {
+  busy = $state<'inviting' | 'dismissing' | 'taking' | 'releasing'>()
+  /** This page is feeding its mic to the AI. */
+  talking = $state(false)
+  /** Why this page's last request failed (the room state carries the AI's own errors). */
+  lastError = $state<string>()
+  readonly #meeting: Meeting
+  #feed: { push: Subscription; track: MediaStreamTrack } | undefined
+
+  constructor(meeting: Meeting) {
+    this.#meeting = meeting
+  }
+
+  get state() {
+    return this.#meeting.room.state?.ai
+  }
+
+  /** The person talking to the AI, if anyone. */
+  get controller() {
+    const id = this.state?.controllingUser
+    return id ? this.#meeting.room.state?.users.find((u) => u.id === id) : undefined
+  }
+
+  async invite(instructions: string, voice: AiVoice) {
+    await this.#request('inviting', '', { instructions: instructions.trim() || undefined, voice })
+  }
+
+  async dismiss() {
+    this.#stopFeed()
+    await this.#request('dismissing', '/dismiss', {})
+  }
+
+  /**
+   * Publishes a copy of the mic just for the AI (so release can close it at the SFU without
+   * touching what the room hears), then asks for control with it.
+   */
+  async startTalking() {
+    const { calls, media } = this.#meeting
+    if (!calls || !media.mic || this.talking || this.busy) return
+    this.busy = 'taking'
+    this.lastError = undefined
+    const track = media.mic.clone()
+    track.enabled = true
+    // One subscription: each subscription to a push publishes the track again.
+    let published: (ref: string) => void = () => {}
+    const ready = new Promise<string>((resolve) => (published = resolve))
+    const push = calls.push(of(track)).subscribe((ref) => ref && published(ref))
+    this.#feed = { push, track }
+    try {
+      const ref = await Promise.race([
+        ready,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('Your microphone could not be published')), 15_000),
+        ),
+      ])
+      const slash = ref.indexOf('/')
+      await this.#post('/control', { track: { sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) } })
+      this.talking = true
+    } catch (err) {
+      this.lastError = (err as Error).message
+      this.#stopFeed()
+    } finally {
+      this.busy = undefined
+    }
+  }
+
+  async stopTalking() {
+    if (!this.talking) return
+    this.#stopFeed()
+    await this.#request('releasing', '/release', {})
+  }
+
+  /** The room released us (we left, or the AI went): stop feeding it. */
+  sync() {
+    if (this.talking && this.state?.controllingUser !== this.#meeting.room.userId) this.#stopFeed()
+  }
+
+  close() {
+    this.#stopFeed()
+  }
+
+  #stopFeed() {
+    this.#feed?.push.unsubscribe()
+    this.#feed?.track.stop()
+    this.#feed = undefined
+    this.talking = false
+  }
+
+  async #request(busy: NonNullable<AiParticipant['busy']>, path: string, body: Record<string, unknown>) {
+    this.busy = busy
+    this.lastError = undefined
+    try {
+      await this.#post(path, body)
+    } catch (err) {
+      this.lastError = (err as Error).message
+    } finally {
+      this.busy = undefined
+    }
+  }
+
+  async #post(path: string, body: Record<string, unknown>) {
+    const { room } = this.#meeting
+    const res = await fetch(`/api/rooms/${encodeURIComponent(room.room)}/ai${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: room.userId, ...body }),
+    })
+    if (res.ok) return
+    const problem = ProblemDetails.safeParse(await res.json().catch(() => undefined))
+    throw new Error(
+      problem.success ? (problem.data.detail ?? problem.data.title) : `The AI request failed (${res.status})`,
+    )
+  }
+}
