@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { startOpenAiRealtimePeer, type RealtimePeer } from '../../../scripts/test-support/openai-realtime-peer.ts'
+
+/*
+ * The AI participant in two browsers against the whole stack. The stack's ai Worker points at
+ * 127.0.0.1:7890 by default (services/ai/wrangler.jsonc) with the token of its .dev.vars example;
+ * here the fake OpenAI Realtime peer answers there.
+ */
+
+const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
+const url = inject('stackUrl')
+const sfuApi = 'http://127.0.0.1:7880/v1/apps/tangerine-dev'
+const PEER_PORT = 7890
+let browser: Browser
+let peer: RealtimePeer
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  peer = await startOpenAiRealtimePeer({ port: PEER_PORT, token: 'local-fake-openai-token' })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+  await peer?.close()
+})
+
+async function person(name: string, room: string): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
+  await page.goto(`${url}/r/${room}`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
+  return page
+}
+
+const aiTile = (page: Page) => page.getByTestId('ai-tile')
+
+/** Loudest RMS (0..1) of the AI's voice as this page plays it, over about a second (WebAudio). */
+async function aiLevel(page: Page): Promise<number> {
+  const audio = page.getByTestId('ai-audio')
+  if ((await audio.count()) === 0) return 0
+  return audio.evaluate(async (el: HTMLAudioElement) => {
+    const stream = el.srcObject as MediaStream | null
+    if (!stream || stream.getAudioTracks().length === 0) return 0
+    const context = new AudioContext()
+    await context.resume()
+    const analyser = context.createAnalyser()
+    analyser.fftSize = 2048
+    context.createMediaStreamSource(stream).connect(analyser)
+    const samples = new Float32Array(analyser.fftSize)
+    let loudest = 0
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      analyser.getFloatTimeDomainData(samples)
+      let sum = 0
+      for (const s of samples) sum += s * s
+      loudest = Math.max(loudest, Math.sqrt(sum / samples.length))
+    }
+    await context.close()
+    return loudest
+  })
+}
+
+const lastCall = () => peer.calls().at(-1)
+
+/** Packets the fake OpenAI peer received on its latest call over `ms`. */
+async function heardOver(ms: number) {
+  const before = lastCall()?.packetsReceived ?? 0
+  await new Promise((r) => setTimeout(r, ms))
+  return (lastCall()?.packetsReceived ?? 0) - before
+}
+
+describe('the AI participant in a meeting of two', () => {
+  const room = `e2e-ai-${Date.now().toString(36)}`
+  let ada: Page
+  let bob: Page
+
+  it('is invited with instructions and a voice, and both pages hear it', async () => {
+    ada = await person('Ada', room)
+    bob = await person('Bob', room)
+    await ada.getByRole('button', { name: 'Invite AI' }).click()
+    await ada.getByLabel('Instructions').fill('You are a terse assistant.')
+    await ada.getByLabel('Voice').selectOption('verse')
+    await ada.getByRole('button', { name: 'Invite', exact: true }).click()
+
+    for (const page of [ada, bob]) {
+      await expect.poll(() => aiTile(page).getAttribute('data-state'), { timeout: 30_000 }).toBe('joined')
+    }
+    expect(lastCall()).toMatchObject({ shape: 'ga', voice: 'verse', instructions: 'You are a terse assistant.' })
+    for (const page of [ada, bob]) {
+      await expect.poll(() => aiLevel(page), { timeout: 30_000 }).toBeGreaterThan(0.01)
+    }
+    await ada.screenshot({ path: join(artifacts, 'ai-joined.png') })
+  })
+
+  it('hears only the person holding push-to-talk, one at a time, and stops on release', async () => {
+    expect(await heardOver(1000)).toBe(0)
+    await ada.getByRole('button', { name: 'Talk to AI' }).click()
+    await expect
+      .poll(() => ada.getByRole('button', { name: 'Stop talking to AI' }).getAttribute('aria-pressed'))
+      .toBe('true')
+    // Everyone sees who has the AI; nobody else can take it meanwhile.
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
+    await expect.poll(() => bob.getByRole('button', { name: 'Talk to AI' }).isDisabled()).toBe(true)
+    await expect.poll(() => heardOver(1000), { timeout: 20_000 }).toBeGreaterThan(10)
+
+    await ada.getByRole('button', { name: 'Stop talking to AI' }).click()
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).toBe('')
+    await expect.poll(() => heardOver(1000), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => bob.getByRole('button', { name: 'Talk to AI' }).isEnabled()).toBe(true)
+  })
+
+  it('is dismissed: the tile goes on both pages and the SFU closes its tracks', async () => {
+    const session = (await aiTile(ada).getAttribute('data-session'))!
+    const tracksAtSfu = async () => {
+      const res = await fetch(`${sfuApi}/sessions/${session}`, { headers: { authorization: 'Bearer dev-secret' } })
+      return ((await res.json()) as { tracks: Array<{ trackName?: string; status: string }> }).tracks
+    }
+    expect(await tracksAtSfu()).toContainEqual(
+      expect.objectContaining({ trackName: 'ai-generated-voice', status: 'active' }),
+    )
+    await bob.getByRole('button', { name: 'Dismiss AI' }).click()
+    for (const page of [ada, bob]) await expect.poll(() => aiTile(page).count(), { timeout: 10_000 }).toBe(0)
+    expect((await tracksAtSfu()).every((t) => t.status === 'inactive')).toBe(true)
+    await expect.poll(() => ada.getByRole('button', { name: 'Invite AI' }).count()).toBe(1)
+  })
+
+  it('shows everyone a clear error when the endpoint fails, and lets them invite again', async () => {
+    peer.setMode('500')
+    try {
+      await ada.getByRole('button', { name: 'Invite AI' }).click()
+      await ada.getByRole('button', { name: 'Invite', exact: true }).click()
+      for (const page of [ada, bob]) {
+        await expect.poll(() => aiTile(page).getAttribute('data-state'), { timeout: 20_000 }).toBe('error')
+        await expect.poll(() => page.getByTestId('ai-error').textContent()).toMatch(/answered 500/)
+      }
+      await bob.screenshot({ path: join(artifacts, 'ai-error.png') })
+    } finally {
+      peer.setMode('ok')
+    }
+  })
+})

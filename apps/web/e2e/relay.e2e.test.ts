@@ -1,0 +1,171 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+
+/*
+ * Media through TURN: both pages may only use relay candidates (as behind a firewall that lets
+ * nothing direct through), so the camera reaches the SFU, and the SFU the other page, only via
+ * the stack's coturn with credentials the media Worker got from the TURN API.
+ */
+
+const url = inject('stackUrl')
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+})
+
+/** Test-only: every peer connection on the page gets `iceTransportPolicy: 'relay'`, and is kept for getStats. */
+function forceRelay() {
+  const Native = window.RTCPeerConnection
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; __pcConfigs: RTCConfiguration[] }
+  w.__pcs = []
+  w.__pcConfigs = []
+  window.RTCPeerConnection = class extends Native {
+    constructor(config: RTCConfiguration = {}) {
+      const forced: RTCConfiguration = { ...config, iceTransportPolicy: 'relay' }
+      super(forced)
+      w.__pcConfigs.push(JSON.parse(JSON.stringify(forced)) as RTCConfiguration)
+      w.__pcs.push(this)
+    }
+  }
+}
+
+async function person(name: string, room: string) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
+  contexts.push(context)
+  await context.addInitScript(forceRelay)
+  const page = await context.newPage()
+  const iceRequests: string[] = []
+  page.on('request', (req) => {
+    if (/\/api\/(partytracks\/generate-ice-servers|ice-servers)/.test(req.url()))
+      iceRequests.push(new URL(req.url()).pathname)
+  })
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
+  await page.goto(`${url}/r/${room}`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  // The camera is on before joining, so joining publishes it.
+  await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
+  return { page, iceRequests }
+}
+
+const tileOf = (page: Page, name: string) => page.locator(`[data-testid="tile"][data-name="${name}"]`)
+
+async function framesIn(page: Page, name: string) {
+  const video = tileOf(page, name).locator('video')
+  if ((await video.count()) === 0) return 0
+  return video.evaluate(
+    (v: HTMLVideoElement) =>
+      new Promise<number>((resolve) => {
+        const before = v.getVideoPlaybackQuality().totalVideoFrames
+        setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames - before), 500)
+      }),
+    undefined,
+    { timeout: 2000 },
+  )
+}
+
+/** The selected candidate pair of each connected peer connection on the page, from getStats. */
+function selectedPairs(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+    const out: Array<{
+      state: string
+      localType?: string
+      relayProtocol?: string
+      localAddress?: string
+      remoteAddress?: string
+      bytesReceived?: number
+    }> = []
+    for (const pc of pcs.filter((p) => p.connectionState === 'connected')) {
+      const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>
+      const byId = new Map(stats.map((s) => [s.id as string, s]))
+      const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId)
+      const pair = transport && byId.get(transport.selectedCandidatePairId as string)
+      const local = pair && byId.get(pair.localCandidateId as string)
+      const remote = pair && byId.get(pair.remoteCandidateId as string)
+      out.push({
+        state: String(pair?.state),
+        localType: local?.candidateType as string | undefined,
+        relayProtocol: local?.relayProtocol as string | undefined,
+        localAddress: local ? `${String(local.address)}:${String(local.port)}` : undefined,
+        remoteAddress: remote ? `${String(remote.address)}:${String(remote.port)}` : undefined,
+        bytesReceived: pair?.bytesReceived as number | undefined,
+      })
+    }
+    return out
+  })
+}
+
+describe('a meeting where only TURN relays get through', () => {
+  it('pushes a camera through coturn to the SFU and pulls it on the other page', async () => {
+    const room = `relay-${Date.now().toString(36)}`
+    const ada = await person('Ada', room)
+    const bob = await person('Bob', room)
+
+    await tileOf(bob.page, 'Ada').waitFor({ timeout: 15_000 })
+    try {
+      await expect.poll(() => framesIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(3)
+    } catch (err) {
+      // What each side's ICE did, to tell a TURN failure from a media one.
+      for (const [name, p] of [
+        ['Ada', ada],
+        ['Bob', bob],
+      ] as const) {
+        const states = await p.page.evaluate(() =>
+          (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map(
+            (pc) => `${pc.connectionState}/${pc.iceConnectionState}`,
+          ),
+        )
+        console.error(name, { iceRequests: p.iceRequests, states, pairs: await selectedPairs(p.page) })
+      }
+      throw err
+    }
+
+    for (const { page, iceRequests } of [ada, bob]) {
+      // The ICE servers came from the media Worker, with a TURN credential.
+      expect(iceRequests.length).toBeGreaterThan(0)
+      const configs = await page.evaluate(() => (window as unknown as { __pcConfigs: RTCConfiguration[] }).__pcConfigs)
+      const turn = configs
+        .flatMap((c) => c.iceServers ?? [])
+        .find((s) => [s.urls].flat().some((u) => u.startsWith('turn:')))
+      expect(turn).toMatchObject({ username: expect.stringMatching(/^\d+:/), credential: expect.any(String) })
+      expect([turn!.urls].flat()).toEqual(
+        expect.arrayContaining([expect.stringMatching(/transport=udp$/), expect.stringMatching(/transport=tcp$/)]),
+      )
+
+      // The connection to the SFU runs over a relay candidate, i.e. through coturn.
+      const pairs = await selectedPairs(page)
+      expect(pairs.length).toBeGreaterThan(0)
+      for (const pair of pairs)
+        expect(pair).toMatchObject({
+          state: 'succeeded',
+          localType: 'relay',
+          relayProtocol: expect.stringMatching(/udp|tcp/),
+        })
+    }
+  })
+
+  it('gives ICE servers to a page with an identity at /api/ice-servers, with STUN, TURN and a TTL', async () => {
+    const { page } = await person('Cy', `relay-ice-${Date.now().toString(36)}`)
+    const answer = await page.evaluate(() =>
+      fetch('/api/ice-servers').then(async (r) => ({ status: r.status, body: (await r.json()) as unknown })),
+    )
+    expect(answer.status).toBe(200)
+    expect(answer.body).toMatchObject({
+      ttl: expect.any(Number),
+      iceServers: expect.arrayContaining([
+        { urls: [expect.stringMatching(/^stun:127\.0\.0\.1:3478$/)] },
+        expect.objectContaining({ urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'] }),
+      ]),
+    })
+  })
+})
