@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
 import { startOpenAiRealtimePeer, type RealtimePeer } from '../../../scripts/test-support/openai-realtime-peer.ts'
+import { framesIn } from './tiles.ts'
 
 /*
  * The AI participant in two browsers against the whole stack. The stack's ai Worker points at
@@ -133,6 +134,9 @@ describe('the AI participant in a meeting of two', () => {
     for (const page of [ada, bob]) await expect.poll(() => aiTile(page).count(), { timeout: 10_000 }).toBe(0)
     expect((await tracksAtSfu()).every((t) => t.status === 'inactive')).toBe(true)
     await expect.poll(() => ada.getByRole('button', { name: 'Invite AI' }).count()).toBe(1)
+    // The AI came and went, and a mic was fed to it: the people still see each other.
+    await expect.poll(() => framesIn(bob, 'Ada'), { timeout: 10_000 }).toBeGreaterThan(3)
+    await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 10_000 }).toBeGreaterThan(3)
   })
 
   it('shows everyone a clear error when the endpoint fails, and lets them invite again', async () => {

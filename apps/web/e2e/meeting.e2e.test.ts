@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { framesIn, tileOf } from './tiles.ts'
 
 const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
 const url = inject('stackUrl')
@@ -34,26 +35,6 @@ async function person(name: string, room: string, screenshotLobby = false): Prom
   await page.getByRole('button', { name: 'Join', exact: true }).click()
   await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
   return page
-}
-
-const tileOf = (page: Page, name: string) => page.locator(`[data-testid="tile"][data-name="${name}"]`)
-
-/**
- * Frames the tile's video showed over half a second (the media element's own count of frames
- * presented), as a person looking at it would see them move.
- */
-async function framesIn(page: Page, name: string) {
-  const video = tileOf(page, name).locator('video')
-  if ((await video.count()) === 0) return 0
-  return video.evaluate(
-    (v: HTMLVideoElement) =>
-      new Promise<number>((resolve) => {
-        const before = v.getVideoPlaybackQuality().totalVideoFrames
-        setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames - before), 500)
-      }),
-    undefined,
-    { timeout: 2000 },
-  )
 }
 
 async function remoteAudioLive(page: Page, name: string) {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { framesIn, tileOf } from './tiles.ts'
 
 /*
  * Media through TURN: both pages may only use relay candidates (as behind a firewall that lets
@@ -57,21 +58,6 @@ async function person(name: string, room: string) {
   return { page, iceRequests }
 }
 
-const tileOf = (page: Page, name: string) => page.locator(`[data-testid="tile"][data-name="${name}"]`)
-
-async function framesIn(page: Page, name: string) {
-  const video = tileOf(page, name).locator('video')
-  if ((await video.count()) === 0) return 0
-  return video.evaluate(
-    (v: HTMLVideoElement) =>
-      new Promise<number>((resolve) => {
-        const before = v.getVideoPlaybackQuality().totalVideoFrames
-        setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames - before), 500)
-      }),
-    undefined,
-    { timeout: 2000 },
-  )
-}
 
 /** The selected candidate pair of each connected peer connection on the page, from getStats. */
 function selectedPairs(page: Page) {
