@@ -1,8 +1,9 @@
-import { encodeIdentity, IDENTITY_HEADER, type RoomState } from '@tangerine/contracts'
+import type { RoomState } from '@tangerine/contracts'
 import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
 import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
+import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
 import { inviteAi } from '../src/participant/invite.ts'
 
 /*
@@ -31,10 +32,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 
 /** Someone in the meeting, through a real room socket, as the gateway would connect them. */
 async function joinMeeting(room: string, name: string) {
-  const id = crypto.randomUUID().replaceAll('-', '')
+  const id = newUserId()
   const res = await env.ROOMS.fetch(
     new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
-      headers: { Upgrade: 'websocket', [IDENTITY_HEADER]: encodeIdentity({ name, source: 'session' }) },
+      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
     }),
   )
   const ws = res.webSocket!
@@ -46,7 +47,7 @@ async function joinMeeting(room: string, name: string) {
   })
   ws.send(JSON.stringify({ type: 'userUpdate', user: { joined: true } }))
   await waitFor('joined', async () => events.some((e) => e.type === 'UserUpdated'))
-  return { id, name, room, ws, events }
+  return { id, key: keyOf(id), name, room, ws, events }
 }
 type Person = Awaited<ReturnType<typeof joinMeeting>>
 
@@ -56,7 +57,7 @@ const post = (as: Person, path: string, body: Record<string, unknown>) =>
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [IDENTITY_HEADER]: encodeIdentity({ name: as.name, source: 'session' }),
+        ...identityHeaders(as),
       },
       body: JSON.stringify({ user: as.id, ...body }),
     }),
@@ -143,7 +144,8 @@ describe('inviting the AI', () => {
   it('refuses callers who are not in the room, or not who they say', async () => {
     const room = randomRoom()
     const ada = await joinMeeting(room, 'Ada')
-    expect((await post({ ...ada, name: 'Mallory' }, '', {})).status).toBe(403)
+    // Ada's id is in the room's state for all to see; Mallory, with her own key, cannot use it.
+    expect((await post({ ...ada, name: 'Mallory', key: keyOf(newUserId()) }, '', {})).status).toBe(403)
     const anonymous = await exports.default.fetch(
       new Request(`http://ai.internal/rooms/${room}/ai`, {
         method: 'POST',
@@ -170,7 +172,7 @@ describe('push-to-talk rules', () => {
     const created = await env.MEDIA.fetch(
       new Request(`http://media.internal/partytracks/sessions/new?room=${room}&user=${bob.id}`, {
         method: 'POST',
-        headers: { [IDENTITY_HEADER]: encodeIdentity({ name: 'Bob', source: 'session' }) },
+        headers: identityHeaders(bob),
       }),
     )
     const bobSession = ((await created.json()) as { sessionId: string }).sessionId

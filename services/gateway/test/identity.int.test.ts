@@ -22,7 +22,17 @@ describe('Cloudflare Access', () => {
       avatarUrl: 'https://example.com/ada.png',
       profileUrl: 'https://example.com/ada',
       source: 'access',
+      key: expect.stringMatching(/^[0-9a-f]{16}$/),
     })
+  })
+
+  it('gives the same person the same user key on every request, and another person another', async () => {
+    const ada1 = (await whoAmI({ 'cf-access-jwt-assertion': await token() })).body.identity?.key
+    const ada2 = (await whoAmI({ 'cf-access-jwt-assertion': await token() })).body.identity?.key
+    const grace = (await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'grace@example.com' }) })).body.identity?.key
+    expect(ada1).toBeDefined()
+    expect(ada2).toBe(ada1)
+    expect(grace).not.toBe(ada1)
   })
 
   it.each([
@@ -74,9 +84,11 @@ describe('user directory', () => {
 
 describe('lobby enforcement', () => {
   it('lets an Access user open a room socket with their directory name', async () => {
+    const jwt = await token()
+    const key = (await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity!.key!
     const res = await exports.default.fetch(
-      new Request(`${base}/api/rooms/access-room/ws?_pk=abcdefgh1234`, {
-        headers: { Upgrade: 'websocket', 'cf-access-jwt-assertion': await token() },
+      new Request(`${base}/api/rooms/access-room/ws?_pk=${key}tab1`, {
+        headers: { Upgrade: 'websocket', 'cf-access-jwt-assertion': jwt },
       }),
     )
     expect(res.status).toBe(101)

@@ -1,29 +1,52 @@
 import { encodeIdentity, IDENTITY_HEADER, ServerMessage } from '@tangerine/contracts'
-import { exports } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { SESSION_MAX_AGE_SECONDS, signSession, verifySession } from '../src/identity/session-cookie.ts'
 
 const base = 'http://localhost'
 
-async function sessionCookie(name: string) {
+/** The lobby's name form: a session cookie, and the user key the gateway derived for it. */
+async function signIn(name: string, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(
-    new Request(`${base}/api/session`, { method: 'POST', body: JSON.stringify({ name }), headers: { 'content-type': 'application/json' } }),
+    new Request(`${base}/api/session`, { method: 'POST', body: JSON.stringify({ name }), headers: { 'content-type': 'application/json', ...headers } }),
   )
   expect(res.status).toBe(200)
-  const cookie = res.headers.get('set-cookie') ?? ''
-  expect(cookie).toContain('HttpOnly')
-  return cookie.split(';')[0]!
+  const setCookie = res.headers.get('set-cookie') ?? ''
+  expect(setCookie).toContain('HttpOnly')
+  const { identity } = (await res.json()) as { identity: { key: string } }
+  return { cookie: setCookie.split(';')[0]!, key: identity.key, id: `${identity.key}0123456789abcdef` }
 }
+const sessionCookie = async (name: string) => (await signIn(name)).cookie
 
-const socketRequest = (room: string, headers: Record<string, string> = {}) =>
-  new Request(`${base}/api/rooms/${room}/ws?_pk=${crypto.randomUUID().replaceAll('-', '')}`, {
+const socketRequest = (room: string, headers: Record<string, string> = {}, userId = crypto.randomUUID().replaceAll('-', '')) =>
+  new Request(`${base}/api/rooms/${room}/ws?_pk=${userId}`, {
     headers: { Upgrade: 'websocket', ...headers },
   })
 
 describe('session', () => {
   it('keeps the lobby name in a signed cookie', async () => {
-    const cookie = await sessionCookie('Ada Lovelace')
+    const { cookie, key } = await signIn('Ada Lovelace')
+    expect(key).toMatch(/^[0-9a-f]{16}$/)
     const me = await exports.default.fetch(new Request(`${base}/api/session`, { headers: { cookie } }))
-    expect(await me.json()).toEqual({ identity: { name: 'Ada Lovelace', source: 'session' } })
+    expect(await me.json()).toEqual({ identity: { name: 'Ada Lovelace', source: 'session', key } })
+  })
+
+  it('keeps the user key across a change of name, and gives another session another key', async () => {
+    const ada = await signIn('Ada')
+    const renamed = await signIn('Ada L.', { cookie: ada.cookie })
+    expect(renamed.key).toBe(ada.key)
+    expect((await signIn('Ada')).key).not.toBe(ada.key)
+  })
+
+  it('stops honouring a cookie past its age, even one the gateway signed', async () => {
+    const secret = env.SESSION_SECRET
+    const now = Date.now()
+    const old = await signSession({ name: 'Ada', sid: '0123456789abcdef0123456789abcdef' }, secret, now - (SESSION_MAX_AGE_SECONDS + 60) * 1000)
+    expect(await verifySession(old, secret, now)).toBeUndefined()
+    const fresh = await signSession({ name: 'Ada', sid: '0123456789abcdef0123456789abcdef' }, secret, now - 1000)
+    expect(await verifySession(fresh, secret, now)).toMatchObject({ name: 'Ada' })
+    const me = await exports.default.fetch(new Request(`${base}/api/session`, { headers: { cookie: `tangerine_session=${old}` } }))
+    expect(await me.json()).toEqual({ identity: null })
   })
 
   it('ignores a tampered cookie', async () => {
@@ -45,8 +68,8 @@ describe('session', () => {
 
 describe('room sockets through the gateway', () => {
   it('connects a named user to the room object through the rooms binding', async () => {
-    const cookie = await sessionCookie('Grace')
-    const res = await exports.default.fetch(socketRequest('gateway-room', { cookie }))
+    const grace = await signIn('Grace')
+    const res = await exports.default.fetch(socketRequest('gateway-room', { cookie: grace.cookie }, grace.id))
     expect(res.status).toBe(101)
     const ws = res.webSocket!
     ws.accept()
@@ -64,14 +87,31 @@ describe('room sockets through the gateway', () => {
   })
 
   it('does not let a client forge the identity header', async () => {
-    const forged = encodeIdentity({ name: 'Mallory', source: 'access' })
-    const res = await exports.default.fetch(socketRequest('gateway-room', { [IDENTITY_HEADER]: forged }))
+    const forged = encodeIdentity({ name: 'Mallory', source: 'access', key: '0123456789abcdef' })
+    const res = await exports.default.fetch(socketRequest('gateway-room', { [IDENTITY_HEADER]: forged }, '0123456789abcdef99'))
     expect(res.status).toBe(401)
   })
 
+  it('refuses a user id that is not the caller’s, even beside a forged identity header', async () => {
+    const grace = await signIn('Grace')
+    const mallory = await signIn('Mallory')
+    // Grace's id is visible to everyone in her room; Mallory tries it with her own session.
+    const asGrace = await exports.default.fetch(socketRequest('gateway-room', { cookie: mallory.cookie }, grace.id))
+    expect(asGrace.status).toBe(403)
+    expect(await asGrace.json()).toMatchObject({ title: 'Not your user id' })
+    const forged = encodeIdentity({ name: 'Grace', source: 'session', key: grace.key })
+    const withForged = await exports.default.fetch(socketRequest('gateway-room', { cookie: mallory.cookie, [IDENTITY_HEADER]: forged }, grace.id))
+    expect(withForged.status).toBe(403)
+    // Her own id goes through.
+    const own = await exports.default.fetch(socketRequest('gateway-room', { cookie: mallory.cookie }, mallory.id))
+    expect(own.status).toBe(101)
+    own.webSocket!.accept()
+    own.webSocket!.close()
+  })
+
   it('answers a bad room name with the rooms service 400', async () => {
-    const cookie = await sessionCookie('Grace')
-    const res = await exports.default.fetch(socketRequest('Bad_Room', { cookie }))
+    const grace = await signIn('Grace')
+    const res = await exports.default.fetch(socketRequest('Bad_Room', { cookie: grace.cookie }, grace.id))
     expect(res.status).toBe(400)
   })
 })

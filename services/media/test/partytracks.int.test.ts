@@ -1,4 +1,4 @@
-import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
+import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
 import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
@@ -11,16 +11,16 @@ const randomRoom = () => `media-${crypto.randomUUID().slice(0, 8)}`
 
 /** Puts a person in a room the way the gateway does: a socket to the rooms Worker with an identity. */
 async function join(room: string, name: string) {
-  const id = crypto.randomUUID().replaceAll('-', '')
+  const id = newUserId()
   const res = await env.ROOMS.fetch(
     new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
-      headers: { Upgrade: 'websocket', [IDENTITY_HEADER]: encodeIdentity({ name, source: 'session' }) },
+      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
     }),
   )
   const ws = res.webSocket!
   ws.accept()
   await new Promise((resolve) => ws.addEventListener('message', resolve, { once: true }))
-  return { id, name, room, ws }
+  return { id, key: keyOf(id), name, room, ws }
 }
 
 type Person = Awaited<ReturnType<typeof join>>
@@ -32,7 +32,7 @@ function call(as: Person | undefined, method: string, path: string, body?: unkno
   return exports.default.fetch(
     new Request(`http://media.internal/partytracks${path}?${query}`, {
       method,
-      headers: as ? { [IDENTITY_HEADER]: encodeIdentity({ name: as.name, source: 'session' }) } : {},
+      headers: as ? identityHeaders(as) : {},
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     }),
   )
@@ -76,7 +76,8 @@ describe('the Calls proxy', () => {
       new Request(`http://media.internal/partytracks/sessions/new?room=${room}&user=${ada.id}`, { method: 'POST' }),
     )
     expect(anonymous.status).toBe(401)
-    const stranger = { ...ada, name: 'Mallory' }
+    // Ada's id is in the room's state for all to see; Mallory, with her own key, cannot use it.
+    const stranger = { ...(await join(room, 'Mallory')), id: ada.id }
     const refused = await call(stranger, 'POST', '/sessions/new')
     expect(refused.status).toBe(403)
     expect(await refused.json()).toMatchObject({ status: 403, errorCode: 'unauthorized' })

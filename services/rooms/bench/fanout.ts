@@ -1,7 +1,7 @@
 // Fan-out: time from one client's update to its receipt on every other socket, for 10, 50 and
 // 100 sockets in one room, over real WebSockets on loopback into the rooms Worker under workerd.
 // Prints figures; asserts nothing. Run: npm run bench -w services/rooms
-import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
+import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
 import { unstable_startWorker } from 'wrangler'
 
 const SIZES = [10, 50, 100]
@@ -11,9 +11,9 @@ const worker = await unstable_startWorker({ config: new URL('../wrangler.jsonc',
 const base = (await worker.url).toString().replace(/^http/, 'ws')
 
 function open(room: string, name: string): Promise<{ ws: WebSocket; id: string }> {
-  const id = crypto.randomUUID().replaceAll('-', '')
+  const id = newUserId()
   const ws = new WebSocket(`${base}rooms/${room}/ws?_pk=${id}`, {
-    headers: { [IDENTITY_HEADER]: encodeIdentity({ name, source: 'session' }) },
+    headers: identityHeaders({ name, key: keyOf(id) }),
   } as unknown as string[])
   return new Promise((resolve, reject) => {
     ws.addEventListener('message', () => resolve({ ws, id }), { once: true })

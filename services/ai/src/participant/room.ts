@@ -1,4 +1,4 @@
-import type { Identity, RoomState } from '@tangerine/contracts'
+import type { RoomState } from '@tangerine/contracts'
 import { RoomAiResult, type RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { rooms } from '../clients/rooms.ts'
 
@@ -7,11 +7,6 @@ export async function roomState(env: AiEnv, room: string): Promise<RoomState> {
   const res = await rooms(env).rooms[':name'].$get({ param: { name: room } })
   if (!res.ok) throw new Error(`The room ${room} answered ${res.status}`)
   return (await res.json()).state
-}
-
-/** Is this user, under this identity, in the room (and so allowed to drive its AI)? */
-export function member(state: RoomState, userId: string, who: Identity) {
-  return state.users.find((u) => u.id === userId && u.name === who.name)
 }
 
 /** Asks the room to decide an AI command; a refusal comes back as `{ok:false, code, error}`. */

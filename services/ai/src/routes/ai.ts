@@ -1,4 +1,4 @@
-import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes, RoomName, type Identity } from '@tangerine/contracts'
+import { decodeIdentity, IDENTITY_HEADER, memberOf, problem, problemTypes, RoomName, type Identity } from '@tangerine/contracts'
 import { AiControlRequest, AiUserRequest, InviteAiRequest, type RoomAiResult } from '@tangerine/contracts/ai/api'
 import { validate } from '@tangerine/contracts/http'
 import { Hono, type Context } from 'hono'
@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env.ts'
 import { log } from '../log.ts'
 import { aiCalls, CallsStepError } from '../participant/calls.ts'
 import { inviteAi } from '../participant/invite.ts'
-import { decideInRoom, member, roomState } from '../participant/room.ts'
+import { decideInRoom, roomState } from '../participant/room.ts'
 
 /*
  * The AI participant of one room, reached from the browser through the gateway
@@ -39,12 +39,12 @@ const refused = (c: C, result: Extract<RoomAiResult, { ok: false }>) =>
 const failed = (c: C, detail: string) =>
   c.json(problem(502, 'The AI could not do that', { type: problemTypes.unavailable, detail }), 502)
 
-/** The caller, checked against the room: their identity and their user id there must match. */
+/** The caller, checked against the room: the user id must be theirs (its key) and in the room. */
 async function caller(c: C, room: string, userId: string) {
   const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
   if (!who) return { res: noIdentity(c) }
   const state = await roomState(c.env, room)
-  const user = member(state, userId, who)
+  const user = memberOf(state, userId, who)
   return user ? { user, state } : { res: notInRoom(c, room) }
 }
 

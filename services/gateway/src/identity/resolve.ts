@@ -5,6 +5,7 @@ import type { AppEnv } from '../app-env.ts'
 import { accessConfig, verifyAccessJwt } from './access-jwt.ts'
 import { lookUpUser } from './directory.ts'
 import { verifySession } from './session-cookie.ts'
+import { userKey } from './user-key.ts'
 
 /** Thrown for a credential that is present but wrong: such a request is refused, not downgraded. */
 export class BadCredential extends Error {}
@@ -17,6 +18,7 @@ async function fromEmail(email: string, fallbackName: string | undefined, env: G
     avatarUrl: person?.avatarUrl,
     profileUrl: person?.profileUrl,
     source: 'access',
+    key: await userKey(`access:${email.toLowerCase()}`, env.SESSION_SECRET),
   }
 }
 
@@ -36,5 +38,6 @@ export async function resolveIdentity(c: Context<AppEnv>): Promise<Identity | un
   const email = c.req.header('cf-access-authenticated-user-email')
   if (email && c.env.TRUST_ACCESS_EMAIL_HEADER === 'true') return fromEmail(email, undefined, c.env)
   const session = await verifySession(getCookie(c, SESSION_COOKIE), c.env.SESSION_SECRET)
-  return session ? { name: session.name, source: 'session' } : undefined
+  if (!session) return undefined
+  return { name: session.name, source: 'session', key: await userKey(`session:${session.sid}`, c.env.SESSION_SECRET) }
 }

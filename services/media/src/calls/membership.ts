@@ -1,4 +1,4 @@
-import type { Identity } from '@tangerine/contracts'
+import { memberOf, type Identity } from '@tangerine/contracts'
 import { roomsClient } from '@tangerine/rooms/client'
 
 /** Is this user, under this identity, in the room right now? Asked of the room itself. */
@@ -6,5 +6,5 @@ export async function isInRoom(env: MediaEnv, room: string, userId: string, who:
   const res = await roomsClient(env.ROOMS).rooms[':name'].$get({ param: { name: room } })
   if (!res.ok) return false
   const { state } = await res.json()
-  return state.users.some((u) => u.id === userId && u.name === who.name)
+  return memberOf(state, userId, who) !== undefined
 }

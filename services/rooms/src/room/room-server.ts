@@ -3,6 +3,7 @@ import {
   ClientMessage,
   decodeIdentity,
   IDENTITY_HEADER,
+  ownsUserId,
   MAX_CLIENT_MESSAGE_BYTES,
   RoomSocketQuery,
   type LoggedEvent,
@@ -53,10 +54,10 @@ export class Room extends Server {
   override async onConnect(connection: Conn, ctx: ConnectionContext) {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER))
     const query = RoomSocketQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams))
-    if (!identity || !query.success) {
-      // The rooms Worker checks both before it routes here; this is the object's own guard.
-      this.#send(connection, { type: 'error', code: 'invalid_message', error: 'Missing identity or bad query' })
-      connection.close(1008, 'Missing identity or bad query')
+    if (!identity || !query.success || !ownsUserId(identity, connection.id)) {
+      // The rooms Worker checks these before it routes here; this is the object's own guard.
+      this.#send(connection, { type: 'error', code: 'invalid_message', error: 'Missing identity, bad query or not your user id' })
+      connection.close(1008, 'Missing identity, bad query or not your user id')
       return
     }
     const now = Date.now()

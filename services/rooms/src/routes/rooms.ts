@@ -1,4 +1,4 @@
-import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
+import { decodeIdentity, IDENTITY_HEADER, ownsUserId, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import { RoomAiCommand } from '@tangerine/contracts/ai/api'
@@ -17,10 +17,20 @@ export const rooms = new Hono<AppEnv>()
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json(problem(426, 'Upgrade required', { detail: 'This is a WebSocket endpoint' }), 426)
     }
-    if (!decodeIdentity(c.req.header(IDENTITY_HEADER))) {
+    const identity = decodeIdentity(c.req.header(IDENTITY_HEADER))
+    if (!identity) {
       return c.json(
         problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Join through the lobby first' }),
         401,
+      )
+    }
+    if (!ownsUserId(identity, c.req.valid('query')._pk ?? '')) {
+      return c.json(
+        problem(403, 'Not your user id', {
+          type: problemTypes.unauthorized,
+          detail: 'A room user id must start with your user key (see GET /api/session)',
+        }),
+        403,
       )
     }
     return c.env.ROOM.getByName(c.req.valid('param').name).fetch(c.req.raw)

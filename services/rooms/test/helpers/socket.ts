@@ -1,5 +1,6 @@
-import { encodeIdentity, IDENTITY_HEADER, ServerMessage, type ClientMessage } from '@tangerine/contracts'
+import { ServerMessage, type ClientMessage } from '@tangerine/contracts'
 import { exports } from 'cloudflare:workers'
+import { identityHeaders, keyOf, newUserId } from '../../../../scripts/test-support/people.ts'
 
 export interface TestSocket {
   id: string
@@ -14,7 +15,7 @@ export interface TestSocket {
 }
 
 export const randomRoom = () => `room-${crypto.randomUUID().slice(0, 8)}`
-export const userId = () => crypto.randomUUID().replaceAll('-', '')
+export const userId = newUserId
 
 /** Opens a room socket through the rooms Worker's own route, as the gateway does. */
 export async function connect(room: string, name: string, options: { id?: string; since?: number } = {}): Promise<TestSocket> {
@@ -23,7 +24,7 @@ export async function connect(room: string, name: string, options: { id?: string
   if (options.since !== undefined) query.set('since', String(options.since))
   const res = await exports.default.fetch(
     new Request(`http://rooms.internal/rooms/${room}/ws?${query}`, {
-      headers: { Upgrade: 'websocket', [IDENTITY_HEADER]: encodeIdentity({ name, source: 'session' }) },
+      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
     }),
   )
   const ws = res.webSocket
