@@ -16,6 +16,8 @@ export class AiParticipant {
   /** Why this page's last request failed (the room state carries the AI's own errors). */
   lastError = $state<string>()
   readonly #meeting: Meeting
+  /** Released while still taking: stop as soon as the take settles. */
+  #cancelTake = false
   #feed: { push: Subscription; track: MediaStreamTrack } | undefined
 
   constructor(meeting: Meeting) {
@@ -50,6 +52,7 @@ export class AiParticipant {
     if (!calls || !media.mic || this.talking || this.busy) return
     this.busy = 'taking'
     this.lastError = undefined
+    this.#cancelTake = false
     const track = media.mic.clone()
     track.enabled = true
     // One subscription: each subscription to a push publishes the track again.
@@ -64,6 +67,8 @@ export class AiParticipant {
           setTimeout(() => reject(new Error('Your microphone could not be published')), 15_000),
         ),
       ])
+      // Let go before the room was even asked: no need to take control only to give it back.
+      if (this.#cancelTake) return this.#stopFeed()
       const slash = ref.indexOf('/')
       await this.#post('/control', { track: { sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) } })
       this.talking = true
@@ -73,9 +78,15 @@ export class AiParticipant {
     } finally {
       this.busy = undefined
     }
+    if (this.#cancelTake) await this.stopTalking()
   }
 
+  /** Stops talking; if still taking (a hold let go before the mic was up), once the take settles. */
   async stopTalking() {
+    if (this.busy === 'taking') {
+      this.#cancelTake = true
+      return
+    }
     if (!this.talking) return
     this.#stopFeed()
     await this.#request('releasing', '/release', {})

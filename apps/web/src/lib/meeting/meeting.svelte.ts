@@ -29,6 +29,10 @@ export class Meeting {
   /** The meeting we were last in, for the after-call question. */
   leftMeetingId = $state<string>()
   readonly #pushes: Subscription[] = []
+  /** What we publish, as last announced: the room forgets it if it times us out. */
+  #refs: { audio?: string; video?: string; screenshare?: string } = {}
+  /** The room socket dropped since we last (re)announced ourselves. */
+  #away = false
   #screenPush: Subscription | undefined
   readonly #stopListening: () => void
 
@@ -51,21 +55,33 @@ export class Meeting {
     const calls = (this.calls ??= new Calls(room.room, room.userId))
     this.phase = 'joined'
     rememberRoom(room.room)
-    room.update({
-      joined: true,
-      tracks: { audioEnabled: media.micEnabled, videoEnabled: media.cameraEnabled, audioUnavailable: !media.mic },
-    })
+    this.#announce()
     // Publishing waits for the tiles to ask for the others' tracks: partytracks runs its Calls
     // requests in order, and seeing the others first is what makes joining feel quick.
     await new Promise((resolve) => setTimeout(resolve, 0))
     if (this.phase !== 'joined') return
     if (media.mic) {
-      this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && room.update({ tracks: { audio } })))
+      this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && this.#published({ audio })))
     }
     if (media.camera) {
       this.#pushes.push(
-        calls.push(media.camera$, of(cameraEncodings)).subscribe((video) => video && room.update({ tracks: { video } })),
+        calls.push(media.camera$, of(cameraEncodings)).subscribe((video) => video && this.#published({ video })),
       )
+    }
+  }
+
+  /**
+   * After a network drop longer than the room's presence timeout, the room has removed us and,
+   * on reconnect, counts us back in as not joined and without tracks, so nobody sees us: say
+   * again that we are here once its state shows that.
+   */
+  syncPresence() {
+    const { room } = this
+    if (this.phase !== 'joined') return
+    if (room.status !== 'open') this.#away = true
+    else if (this.#away && room.me && !room.me.joined) {
+      this.#away = false
+      this.#announce()
     }
   }
 
@@ -87,13 +103,14 @@ export class Meeting {
     this.screen = track
     track.addEventListener('ended', () => this.stopScreen())
     this.#screenPush = this.calls.push(of(track), of(screenEncodings)).subscribe((screenshare) => {
-      if (screenshare) this.room.update({ tracks: { screenshare, screenShareEnabled: true } })
+      if (screenshare) this.#published({ screenshare, screenShareEnabled: true })
     })
   }
 
   stopScreen() {
     this.#screenPush?.unsubscribe()
     this.#screenPush = undefined
+    this.#refs.screenshare = undefined
     this.screen?.stop()
     this.screen = undefined
     this.room.update({ tracks: { screenShareEnabled: false } })
@@ -124,6 +141,30 @@ export class Meeting {
     this.screen?.stop()
     this.calls?.close()
     this.media.stop()
+  }
+
+  /** That we are in the meeting, with our current tracks and whether each is on. */
+  #announce() {
+    const { media } = this
+    const { audio, video, screenshare } = this.#refs
+    this.room.update({
+      joined: true,
+      tracks: {
+        audioEnabled: media.micEnabled,
+        videoEnabled: media.cameraEnabled,
+        audioUnavailable: !media.mic,
+        audio,
+        video,
+        ...(screenshare ? { screenshare, screenShareEnabled: true } : {}),
+      },
+    })
+  }
+
+  /** A track (re)published, as partytracks does again after its own reconnects: kept for #announce. */
+  #published(tracks: { audio?: string; video?: string; screenshare?: string; screenShareEnabled?: boolean }) {
+    const { audio = this.#refs.audio, video = this.#refs.video, screenshare = this.#refs.screenshare } = tracks
+    this.#refs = { audio, video, screenshare }
+    this.room.update({ tracks })
   }
 
   #toast(text: string) {
