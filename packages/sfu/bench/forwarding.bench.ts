@@ -3,13 +3,17 @@
  * ~500 kbit/s VP8-sized stream plus 50 pps Opus and pull everyone else's, through an
  * SFU in its own process; the clients run in worker threads.
  *
- * Reports forwarded packets/s, SFU CPU and memory, the SFU's own forwarding latency
- * (decrypted publisher packet in → encrypted copy handed to the socket, from its
- * /stats histogram), and the end-to-end client → SFU → client latency, which also
- * holds both clients' SRTP work and queueing.
+ * Reports the load actually offered (packets the clients published × pullers, next to
+ * the nominal figure), forwarded packets/s, SFU CPU and memory, the SFU's own added
+ * forwarding latency per forwarded copy (from the publisher packet's arrival in the
+ * SFU's handler, decrypted, to that puller's encrypted copy handed to the socket, so it
+ * includes fan-out order and event-loop queueing; from its /stats histogram), and the
+ * end-to-end client → SFU → client latency, which also holds both clients' SRTP work
+ * and queueing.
  *
  *   npm run bench -w packages/sfu                  # N = 2, 4, 8, 12
  *   BENCH_N=4,8 BENCH_SECONDS=5 BENCH_WORKERS=3 npm run bench -w packages/sfu
+ *   BENCH_CLIENT=werift npm run bench -w packages/sfu   # clients use werift's full receive stack
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -20,6 +24,9 @@ import type { FromWorker, ToWorker, WorkerSetup } from './participant-worker.ts'
 const sizes = (process.env.BENCH_N ?? '2,4,8,12').split(',').map(Number)
 const measureSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const workerCount = Number(process.env.BENCH_WORKERS ?? 2)
+const client = process.env.BENCH_CLIENT === 'werift' ? 'werift' : 'lean'
+const WARM_E2E_P50_MS = 20
+const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
 const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
@@ -67,6 +74,19 @@ function processStats(pid: number): { cpuSeconds: number; rssMiB: number } {
   return { cpuSeconds: ticks / 100, rssMiB: rssKiB / 1024 }
 }
 
+/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+  return [user, nice, system, irq, softirq, steal].reduce((sum, v) => sum + Number(v), 0) / 100
+}
+
+const clientCpuSeconds = () => {
+  const { user, system } = process.cpuUsage() // this process and its worker threads
+  return (user + system) / 1e6
+}
+
 function next(worker: Worker, type: FromWorker['type']): Promise<FromWorker> {
   return new Promise((resolve) => {
     const onMessage = (message: FromWorker) => {
@@ -88,7 +108,7 @@ async function run(n: number, sfu: { url: string; pid: number }) {
     Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
   )
   const workers = shares.map((indices) => {
-    const setup: WorkerSetup = { url: sfu.url, appId: APP, secret: SECRET, indices, video, audio }
+    const setup: WorkerSetup = { url: sfu.url, appId: APP, secret: SECRET, indices, video, audio, client }
     const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
     worker.on('error', (err) => {
       console.error('bench worker failed:', err)
@@ -107,11 +127,33 @@ async function run(n: number, sfu: { url: string; pid: number }) {
   send({ type: 'pull', sessions })
   await Promise.all(workers.map((w) => next(w, 'pulled')))
   phase('pulled')
-  await sleep(2000) // warm-up: keyframe requests, JIT, socket buffers
+  await sleep(2000) // warm-up: keyframe requests, JIT
+  // Setting up the pulls (SDP, a DTLS handshake per puller, in JS) keeps the SFU busy while
+  // the publishers already send at full rate, so the SFU's socket buffers fill up: at
+  // ~110 pkt/s per session a 208 KiB receive buffer holds 1–2 s of packets. Measuring
+  // before that backlog has drained reports queueing from set-up, not steady state, so
+  // warm up until the clients' median e2e latency over a second is below
+  // WARM_E2E_P50_MS (or give up after MAX_WARMUP_MS and measure whatever state it is in:
+  // an SFU that never drains it is overloaded, and with its sockets full for long, the
+  // STUN consent checks get dropped too and werift fails the transports after ~30 s).
+  const warmupStarted = performance.now()
+  for (;;) {
+    const reports = workers.map((w) => next(w, 'report'))
+    send({ type: 'measure' })
+    await sleep(1000)
+    send({ type: 'report' })
+    const window = (await Promise.all(reports)) as Array<Extract<FromWorker, { type: 'report' }>>
+    const p50 = percentile(Float64Array.from(window.flatMap((r) => Array.from(r.latencies))).sort(), 0.5)
+    phase(`warm-up e2e p50 ${p50?.toFixed(1)} ms`)
+    if ((p50 !== undefined && p50 < WARM_E2E_P50_MS) || performance.now() - warmupStarted > MAX_WARMUP_MS) break
+  }
+  const warmupSeconds = (performance.now() - warmupStarted) / 1000 + 2
 
   await fetch(`${sfu.url}/stats?reset=1`)
   phase('stats reset')
   const before = processStats(sfu.pid)
+  const clientBefore = clientCpuSeconds()
+  const machineBefore = machineBusySeconds()
   const started = performance.now()
   send({ type: 'measure' })
   await sleep(measureSeconds * 1000)
@@ -122,6 +164,8 @@ async function run(n: number, sfu: { url: string; pid: number }) {
   phase('reported')
   const seconds = (performance.now() - started) / 1000
   const after = processStats(sfu.pid)
+  const clientCpu = clientCpuSeconds() - clientBefore
+  const machineCpu = machineBusySeconds() - machineBefore
   const sfuStats = (await (await fetch(`${sfu.url}/stats`)).json()) as {
     forwarding: { packetsOut: number; latencyMs: { p50: number; p99: number } }
   }
@@ -140,15 +184,27 @@ async function run(n: number, sfu: { url: string; pid: number }) {
   }
   all.sort()
   const received = done.reduce((sum, r) => sum + r.received, 0)
+  const sent = done.reduce((sum, r) => sum + r.sent, 0)
+  const skipped = done.reduce((sum, r) => sum + r.skipped, 0)
   const expected = n * (n - 1) * (video.fps * video.packetsPerFrame + 1000 / audio.intervalMs)
   return {
     N: n,
     pulls: `${n}×${n - 1}`,
+    'warm-up s': Math.round(warmupSeconds),
     'expected pkt/s': Math.round(expected),
+    // What the clients really published, times the pullers of each packet.
+    'offered pkt/s': Math.round((sent * (n - 1)) / seconds),
+    'skipped pkts': skipped,
     'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
     'recv pkt/s': Math.round(received / seconds),
     'SFU CPU %': Math.round((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds),
     'SFU RSS MiB': Math.round(after.rssMiB),
+    'client CPU %': Math.round((100 * clientCpu) / seconds),
+    // Everything else on the (shared) machine, in % of one core.
+    'other CPU %': Math.max(
+      0,
+      Math.round((100 * (machineCpu - clientCpu - (after.cpuSeconds - before.cpuSeconds))) / seconds),
+    ),
     'SFU p50 ms': sfuStats.forwarding.latencyMs.p50,
     'SFU p99 ms': sfuStats.forwarding.latencyMs.p99,
     'e2e p50 ms': Number(percentile(all, 0.5)?.toFixed(2)),
@@ -169,7 +225,7 @@ try {
         sfu.stop()
         process.exit(2)
       },
-      120_000 + measureSeconds * 1000,
+      120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
     )
     const row = await run(n, sfu)
     clearTimeout(watchdog)

@@ -1,7 +1,22 @@
 /**
  * Bench clients in a worker thread: a share of the participants, each one werift peer
  * that pushes Opus + VP8-sized video and pulls every other participant's tracks.
- * Spreading them over threads keeps client-side SRTP off the measured path's CPU.
+ *
+ * Receiving is the load generator's bottleneck: at N = 12 each client thread takes in
+ * 7 k+ SRTP packets/s, and werift's full receive stack (RTCRtpReceiver, NACK tracking,
+ * jitter/RTCP bookkeeping, an Event promise per packet) saturated both client threads at
+ * about half the nominal load. By default (`BENCH_CLIENT=lean`) each pulled packet is
+ * taken off the client's ICE connection before werift's receive stack: it is still
+ * SRTP-decrypted and authenticated with the session's own SRTP context (so the e2e
+ * latency is that of a packet a browser could decode), then counted and timed; RTCP
+ * still takes werift's normal path. Pulled streams then get no receiver reports or
+ * NACKs from the client (on loopback nothing is lost). `BENCH_CLIENT=werift` keeps
+ * werift's receive stack, for comparison.
+ *
+ * Sending is paced by the clock, not by counting timer ticks: a late timer (a busy
+ * thread) sends the packets that fell due, so the offered load stays nominal unless
+ * a thread is more than `MAX_LAG_MS` behind, in which case the lost time is skipped
+ * and reported (`skipped`), never hidden.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift'
@@ -16,6 +31,8 @@ export interface WorkerSetup {
   indices: number[]
   video: { fps: number; packetsPerFrame: number; packetBytes: number }
   audio: { intervalMs: number; packetBytes: number }
+  /** `lean`: pulled RTP bypasses werift's receiver stack (still decrypted); `werift`: full stack. */
+  client: 'lean' | 'werift'
 }
 
 export type ToWorker =
@@ -23,7 +40,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'joined'; sessions: Record<number, string> }
   | { type: 'pulled' }
-  | { type: 'report'; received: number; latencies: Float64Array }
+  | { type: 'report'; received: number; sent: number; skipped: number; latencies: Float64Array }
   | { type: 'closed' }
 
 const setup = workerData as WorkerSetup
@@ -37,12 +54,53 @@ interface Participant {
   index: number
   pc: RTCPeerConnection
   sessionId: string
-  timers: NodeJS.Timeout[]
+  stop: () => void
 }
+
+/** A thread this far behind its send schedule skips the missed packets (and counts them). */
+const MAX_LAG_MS = 250
 
 let measuring = false
 let received = 0
+/** RTP packets published (handed to werift's senders) while measuring. */
+let sent = 0
+let skipped = 0
 let latencies: number[] = []
+
+function onPulled(payload: Buffer, payloadOffset: number): void {
+  if (!measuring) return
+  received++
+  latencies.push(now() - payload.readDoubleBE(payloadOffset))
+}
+
+/**
+ * Takes the pulled RTP of `pc` off its ICE connection ahead of werift's receive stack
+ * (see the file comment). Decryption uses the DTLS transport's SRTP session, which
+ * tracks each SSRC's rollover counter and rejects packets that fail authentication.
+ */
+function receiveLean(pc: RTCPeerConnection): void {
+  const dtls = pc.getTransceivers()[0]!.receiver.dtlsTransport
+  const connection = dtls.iceTransport.connection
+  const werift = connection.onData.execute
+  connection.onData.execute = (data: Buffer) => {
+    const first = data[0]!
+    // RTP (RFC 5761: payload types 64–95 with the marker bit are RTCP) goes here; DTLS,
+    // RTCP and anything else to werift.
+    if (first < 128 || first > 191 || ((data[1]! & 0x7f) >= 64 && (data[1]! & 0x7f) <= 95)) {
+      werift(data)
+      return
+    }
+    let plain: Buffer
+    try {
+      plain = dtls.srtp.decrypt(data)
+    } catch {
+      return // failed authentication: werift would drop it too
+    }
+    let offset = 12 + 4 * (plain[0]! & 0x0f)
+    if (plain[0]! & 0x10) offset += 4 + 4 * plain.readUInt16BE(offset + 2)
+    if (plain.length >= offset + 8) onPulled(plain, offset)
+  }
+}
 
 /** Payload: the absolute send time (ms, shared clock across threads), then filler. */
 function packet(seq: number, ts: number, bytes: number, marker: boolean): RtpPacket {
@@ -73,19 +131,48 @@ async function join(index: number): Promise<Participant> {
   let vSeq = 0
   let frame = 0
   const { fps, packetsPerFrame, packetBytes } = setup.video
-  const timers = [
-    setInterval(() => {
+  const frameMs = 1000 / fps
+  const audioMs = setup.audio.intervalMs
+  // Packet k of a stream is due at start + k × interval; each wake-up sends what is due.
+  const start = performance.now()
+  let audioDue = start
+  let videoDue = start
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const tick = () => {
+    const t = performance.now()
+    if (t - audioDue > MAX_LAG_MS) {
+      const missed = Math.floor((t - audioDue) / audioMs)
+      if (measuring) skipped += missed
+      audioDue += missed * audioMs
+    }
+    if (t - videoDue > MAX_LAG_MS) {
+      const missed = Math.floor((t - videoDue) / frameMs)
+      if (measuring) skipped += missed * packetsPerFrame
+      videoDue += missed * frameMs
+    }
+    while (audioDue <= t) {
       aSeq++
       audio.writeRtp(packet(aSeq, aSeq * 960, setup.audio.packetBytes, true))
-    }, setup.audio.intervalMs),
-    setInterval(() => {
+      if (measuring) sent++
+      audioDue += audioMs
+    }
+    while (videoDue <= t) {
       frame++
       for (let i = 0; i < packetsPerFrame; i++) {
         video.writeRtp(packet(vSeq++, frame * 3000, packetBytes, i === packetsPerFrame - 1))
       }
-    }, 1000 / fps),
-  ]
-  return { index, pc, sessionId, timers }
+      if (measuring) sent += packetsPerFrame
+      videoDue += frameMs
+    }
+    if (!stopped) timer = setTimeout(tick, Math.max(0, Math.min(audioDue, videoDue) - performance.now()))
+  }
+  tick()
+  const stop = () => {
+    stopped = true
+    clearTimeout(timer)
+  }
+  return { index, pc, sessionId, stop }
 }
 
 async function pullAll(me: Participant, sessions: string[]) {
@@ -100,14 +187,12 @@ async function pullAll(me: Participant, sessions: string[]) {
   )
   const res = await api.newTracks(me.sessionId, { tracks })
   await me.pc.setRemoteDescription(res.sessionDescription!)
-  for (const t of res.tracks ?? []) {
-    const transceiver = me.pc.getTransceivers().find((x) => x.mid === t.mid)!
-    // werift fires onTrack while the offer is applied; its receiver track is already there.
-    transceiver.receiver.track.onReceiveRtp.subscribe((rtp) => {
-      if (!measuring) return
-      received++
-      latencies.push(now() - rtp.payload.readDoubleBE(0))
-    })
+  if (setup.client === 'werift') {
+    for (const t of res.tracks ?? []) {
+      const transceiver = me.pc.getTransceivers().find((x) => x.mid === t.mid)!
+      // werift fires onTrack while the offer is applied; its receiver track is already there.
+      transceiver.receiver.track.onReceiveRtp.subscribe((rtp) => onPulled(rtp.payload, 0))
+    }
   }
   await me.pc.setLocalDescription(await me.pc.createAnswer())
   await api.renegotiate(me.sessionId, { sessionDescription: { type: 'answer', sdp: me.pc.localDescription!.sdp } })
@@ -124,22 +209,28 @@ port.on('message', async (message: ToWorker) => {
     case 'pull':
       for (const p of people) await pullAll(p, message.sessions)
       await Promise.all(people.map((p) => connected(p.pc)))
+      // BUNDLE: the pulls share the push's transport, which is up; from now on its RTP is ours.
+      if (setup.client === 'lean') for (const p of people) receiveLean(p.pc)
       port.postMessage({ type: 'pulled' } satisfies FromWorker)
       break
     case 'measure':
       received = 0
+      sent = 0
+      skipped = 0
       latencies = []
       measuring = true
       break
     case 'report': {
       measuring = false
       const array = Float64Array.from(latencies)
-      port.postMessage({ type: 'report', received, latencies: array } satisfies FromWorker, [array.buffer])
+      port.postMessage({ type: 'report', received, sent, skipped, latencies: array } satisfies FromWorker, [
+        array.buffer,
+      ])
       break
     }
     case 'close':
       for (const p of people) {
-        for (const t of p.timers) clearInterval(t)
+        p.stop()
         await p.pc.close()
       }
       port.postMessage({ type: 'closed' } satisfies FromWorker)

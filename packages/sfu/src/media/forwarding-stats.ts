@@ -2,9 +2,13 @@ const BUCKET_MS = 0.1
 const BUCKETS = 1000 // 0–100 ms; slower packets land in the last bucket
 
 /**
- * Counters and a latency histogram for forwarded packets: from the moment werift hands
- * the SFU a decrypted publisher packet to the moment the puller's encrypted copy has
- * been handed to the socket. Fixed buckets keep recording allocation-free.
+ * Counters and a latency histogram for forwarded packets, one sample per forwarded copy:
+ * from the moment werift hands the SFU a decrypted publisher packet (PublishedTrack's
+ * receive handler) to the moment that puller's encrypted copy has been handed to the
+ * socket. A copy's sample therefore holds the work done for the pullers served before
+ * it in the fan-out and any event-loop queueing between the two; it leaves out the
+ * publisher packet's socket queueing and werift's SRTP decrypt before the handler.
+ * Fixed buckets keep recording allocation-free.
  */
 export class ForwardingStats {
   packetsOut = 0

@@ -3,7 +3,12 @@ import type { TrackKind } from '@tangerine/contracts/calls/api'
 
 /** Anything that wants the publisher's packets: a subscription of some puller. */
 export interface PacketSink {
-  onPacket(packet: RtpPacket, rid: string): void
+  /**
+   * `arrivedAt` is the `performance.now()` at which the publisher's decrypted packet
+   * reached our handler, shared by every puller's copy: forwarding latency is measured
+   * from it, so it holds the fan-out to earlier pullers and any event-loop queueing.
+   */
+  onPacket(packet: RtpPacket, rid: string, arrivedAt: number): void
   onSourceClosed(): void
 }
 
@@ -140,6 +145,8 @@ export class PublishedTrack {
     if (this.watched.has(track)) return
     this.watched.add(track)
     const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => {
+      // The earliest point our code sees the decrypted packet: the forwarding latency clock starts here.
+      const arrivedAt = performance.now()
       const rid = track.rid ?? ''
       // werift hands each packet to exactly one track, so no layer is seen twice.
       if (this.layerSsrc.get(rid) !== packet.header.ssrc) {
@@ -149,7 +156,7 @@ export class PublishedTrack {
       this.lastPacketAt = Date.now()
       this.layerLastAt.set(rid, this.lastPacketAt)
       this.packetsReceived++
-      for (const sink of this.sinks) sink.onPacket(packet, rid)
+      for (const sink of this.sinks) sink.onPacket(packet, rid, arrivedAt)
     })
     this.unsubscribers.push(unSubscribe)
   }

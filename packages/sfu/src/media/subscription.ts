@@ -62,7 +62,7 @@ export class Subscription implements PacketSink {
     this.attach(source)
   }
 
-  onPacket(packet: RtpPacket, rid: string): void {
+  onPacket(packet: RtpPacket, rid: string, arrivedAt: number): void {
     const source = this.source
     if (!source) return
     if (rid !== this.currentRid && !this.switchLayer(source, rid, packet)) return
@@ -103,9 +103,11 @@ export class Subscription implements PacketSink {
     const stats = this.stats
     if (stats) {
       stats.packetsOut++
-      const started = performance.now()
+      // Measured from the packet's arrival from the publisher (not from this call), so a
+      // copy's latency includes the copies made for earlier pullers and the time werift's
+      // sender spends until the encrypted packet is handed to the socket.
       this.sender.sendRtp(out).then(
-        () => stats.recordLatency(performance.now() - started),
+        () => stats.recordLatency(performance.now() - arrivedAt),
         () => undefined, // A puller whose transport just died; its session's GC cleans up.
       )
     } else {
