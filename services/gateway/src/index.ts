@@ -13,7 +13,7 @@ import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
   .use(pageHeaders())
-  .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), identity(), rateLimit())
+  .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), rateLimit('address'), identity(), rateLimit('caller'))
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())
   .use('/api/ice-servers', requireIdentity())

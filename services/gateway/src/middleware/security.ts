@@ -1,4 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
@@ -42,7 +43,8 @@ export const strictCors = () =>
 export const sameOriginWrites = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header('origin')
-    const writes = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header('upgrade')?.toLowerCase() === 'websocket'
+    const writes =
+      !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header('upgrade')?.toLowerCase() === 'websocket'
     if (writes && origin && !isAllowedOrigin(origin, c.req.url, c.env)) {
       return c.json(problem(403, 'Cross-origin request refused', { detail: `Origin ${origin} is not allowed` }), 403)
     }
@@ -62,15 +64,28 @@ export const limitBody = () =>
       ),
   })
 
-/** Per caller (address and identity) through the Workers rate-limiting binding. */
-export const rateLimit = () =>
+const address = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'local'
+
+/**
+ * Rate limits through the Workers rate-limiting bindings. `by: 'address'` runs before any
+ * credential is checked, so a flood of bad tokens is slowed too; `by: 'caller'` runs after, per
+ * user key (an identity the gateway derived), else per address: a name or a cookie without a key
+ * is free to make anew, an address is not.
+ */
+export const rateLimit = (by: 'address' | 'caller') =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const who = c.get('identity')
-    const key = `${c.req.header('cf-connecting-ip') ?? 'local'}:${who?.email ?? who?.name ?? '-'}`
-    const { success } = await c.env.API_RATE_LIMITER.limit({ key })
+    const limiter = by === 'address' ? c.env.ADDRESS_RATE_LIMITER : c.env.API_RATE_LIMITER
+    const key = by === 'address' ? address(c) : (c.get('identity')?.key ?? address(c))
+    const { success } = await limiter.limit({ key })
     if (!success) {
       c.header('retry-after', '60')
-      return c.json(problem(429, 'Too many requests', { type: problemTypes.rateLimited, detail: 'Slow down and retry in a minute' }), 429)
+      return c.json(
+        problem(429, 'Too many requests', {
+          type: problemTypes.rateLimited,
+          detail: 'Slow down and retry in a minute',
+        }),
+        429,
+      )
     }
     await next()
   })

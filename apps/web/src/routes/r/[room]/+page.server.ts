@@ -10,12 +10,7 @@ const SessionAnswer = z.object({ identity: Identity.nullable() })
 export const load = (async ({ params, platform, request }) => {
   const room = RoomName.safeParse(params.room)
   if (!room.success) error(404, { message: `“${params.room}” is not a room name` })
-  const headers: Record<string, string> = {}
-  for (const name of ['cookie', 'cf-access-jwt-assertion', 'cf-access-authenticated-user-email']) {
-    const value = request.headers.get(name)
-    if (value) headers[name] = value
-  }
-  const res = await gateway(platform).api.session.$get(undefined, { headers })
+  const res = await gateway(platform, request).api.session.$get()
   const { identity } = SessionAnswer.parse(await res.json())
   return { room: room.data, identity }
 }) satisfies PageServerLoad
