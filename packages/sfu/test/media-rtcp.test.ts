@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GenericNack, RtcpTransportLayerFeedback } from 'werift'
+import { GenericNack, PictureLossIndication, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
 import { publish, pull } from './helpers/peer.ts'
@@ -30,6 +30,37 @@ describe('RTCP', () => {
     await receiver.sendRtcpPLI(ssrc)
     await waitFor(() => plis > before, "B's PLI reaching A")
     await b.close()
+    await a.close()
+  })
+
+  it('forwards the PLI of a puller that also publishes, signed with its own stream as browsers do', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 3 }])
+    let plis = 0
+    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
+    // B publishes first (the first person in a room), then pulls A on the same session.
+    const bPub = await publish(api, [{ name: 'b-video', kind: 'video', tag: 4 }])
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }], {
+      ...bPub,
+      received: new Map(),
+      mids: new Map(),
+    })
+    const video = () => b.received.get(b.mids.get('cam-video')!)!
+    await waitFor(() => video().seqs.length >= 5, 'B receiving video')
+    await waitFor(() => plis >= 1, 'keyframe request on attach')
+
+    const before = plis
+    // Chromium's feedback names its own outgoing stream as the sender: the SFU knows that SSRC
+    // too (as B's published track), and must still route by the media source.
+    const pli = new RtcpPayloadSpecificFeedback({
+      feedback: new PictureLossIndication({
+        senderSsrc: bPub.transceivers.get('b-video')!.sender.ssrc,
+        mediaSsrc: [...video().ssrcs][0]!,
+      }),
+    })
+    await b.pc.dtlsTransports[0]!.sendRtcp([pli])
+    await waitFor(() => plis > before, "B's PLI reaching A")
+    await bPub.close()
     await a.close()
   })
 

@@ -12,6 +12,7 @@ import {
   useTransportWideCC,
   useTWCC,
 } from 'werift'
+import { routeFeedbackByMediaSource } from './feedback-routing.ts'
 import { followLatestNomination } from './follow-nomination.ts'
 
 followLatestNomination()
@@ -93,7 +94,7 @@ function headerExtensions() {
  * and its only candidate is a host candidate on the announced address.
  */
 export function createPeer(ice: IceOptions, onStunRequest?: () => void): RTCPeerConnection {
-  return new RTCPeerConnection({
+  const pc = new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
     codecs: codecs(),
     headerExtensions: headerExtensions(),
@@ -112,6 +113,8 @@ export function createPeer(ice: IceOptions, onStunRequest?: () => void): RTCPeer
       return true
     },
   })
+  routeFeedbackByMediaSource(pc)
+  return pc
 }
 
 export function isVideoMime(mimeType: string): boolean {
