@@ -48,6 +48,26 @@ async function remoteAudioLive(page: Page, name: string) {
     .catch(() => false)
 }
 
+/** This page's Calls session id, as its debug panel (Ctrl+Shift+D) shows it in the API history. */
+async function sessionOf(page: Page) {
+  const panel = page.getByTestId('debug-panel')
+  if ((await panel.count()) === 0) await page.keyboard.press('Control+Shift+D')
+  const history = (await panel.textContent()) ?? ''
+  const session = /sessions\/([0-9a-f]{32})\//.exec(history)?.[1]
+  expect(session).toBeDefined()
+  return session!
+}
+
+/** A session's tracks as the SFU has them. */
+async function tracksAtSfu(session: string) {
+  const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${session}`, {
+    headers: { authorization: 'Bearer dev-secret' },
+  })
+  return ((await res.json()) as { tracks: Array<{ location: string; status: string; trackName?: string }> }).tracks
+}
+const active = (tracks: Array<{ location: string; status: string }>, location: 'local' | 'remote') =>
+  tracks.filter((t) => t.location === location && t.status === 'active').length
+
 describe('a meeting between two browsers', () => {
   const room = `e2e-${Date.now().toString(36)}`
   let ada: Page
@@ -82,6 +102,8 @@ describe('a meeting between two browsers', () => {
   it('shows a raised hand and chat on both sides', async () => {
     await bob.getByRole('button', { name: 'Raise hand' }).click()
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-hand')).toBe('true')
+    await expect.poll(() => tileOf(bob, 'Bob').getAttribute('data-hand')).toBe('true')
+    await expect.poll(() => bob.getByRole('button', { name: 'Lower hand' }).count()).toBe(1)
     await bob.getByRole('button', { name: 'Chat', exact: true }).click()
     await bob.getByLabel('Message').fill('hello from Bob')
     await bob.getByRole('button', { name: 'Send' }).click()
@@ -99,6 +121,33 @@ describe('a meeting between two browsers', () => {
     await expect.poll(() => screen.count(), { timeout: 5000 }).toBe(0)
   })
 
+  it('shows a pinned person once, large, and pulls them once', async () => {
+    await ada.getByRole('button', { name: 'Pin Bob' }).click()
+    await expect.poll(() => tileOf(ada, 'Bob').count()).toBe(1)
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('class')).toContain('large')
+    await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 15_000 }).toBeGreaterThan(3)
+    expect(await ada.locator('audio').count()).toBe(1)
+    await ada.getByRole('button', { name: 'Unpin Bob' }).click()
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('class')).not.toContain('large')
+    await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 15_000 }).toBeGreaterThan(3)
+  })
+
+  it('stops pulling a camera its owner turns off, though it is still published, and pulls it again', async () => {
+    const adas = await sessionOf(ada)
+    const bobs = await sessionOf(bob)
+    const pulledByAda = async () => active(await tracksAtSfu(adas), 'remote')
+    const before = await pulledByAda()
+    const publishedByBob = active(await tracksAtSfu(bobs), 'local')
+    await bob.getByRole('button', { name: 'Stop video' }).click()
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-video')).toBe('false')
+    await expect.poll(pulledByAda, { timeout: 5000 }).toBe(before - 1)
+    // Bob still publishes it: it is Ada's page that let go.
+    expect(active(await tracksAtSfu(bobs), 'local')).toBe(publishedByBob)
+    await bob.getByRole('button', { name: 'Start video' }).click()
+    await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 15_000 }).toBeGreaterThan(3)
+    await expect.poll(pulledByAda, { timeout: 5000 }).toBe(before)
+  })
+
   it('rejoins after a reload and sees the same state', async () => {
     await bob.reload()
     await bob.getByRole('button', { name: 'Join', exact: true }).click()
@@ -108,15 +157,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('removes the tile of someone who leaves and closes what was pulled of them at the SFU', async () => {
-    await ada.keyboard.press('Control+Shift+D')
-    const history = (await ada.getByTestId('debug-panel').textContent()) ?? ''
-    const adaSession = /sessions\/([0-9a-f]{32})\//.exec(history)?.[1]
-    expect(adaSession).toBeDefined()
-    const pulledFromBob = async () => {
-      const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${adaSession}`, { headers: { authorization: 'Bearer dev-secret' } })
-      const body = (await res.json()) as { tracks: Array<{ location: string; status: string }> }
-      return body.tracks.filter((t) => t.location === 'remote' && t.status === 'active').length
-    }
+    const adaSession = await sessionOf(ada)
+    const pulledFromBob = async () => active(await tracksAtSfu(adaSession), 'remote')
     expect(await pulledFromBob()).toBeGreaterThan(0)
 
     await bob.getByRole('button', { name: 'Leave' }).click()

@@ -30,18 +30,25 @@ for (const size of SIZES) {
   const sockets = []
   for (let i = 0; i < size; i++) sockets.push(await open(room, `P${i}`))
   const [sender, ...receivers] = sockets
+  // As browsers do: without heartbeats the room times people out (about two missed intervals)
+  // and a run longer than that would wait for updates from someone no longer there.
+  const heartbeat = setInterval(() => {
+    for (const { ws } of sockets) ws.send(JSON.stringify({ type: 'heartbeat' }))
+  }, 4000)
   const latencies: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
     const speaking = round % 2 === 0
     const started = performance.now()
     const arrivals = receivers.map(
       ({ ws }) =>
-        new Promise<number>((resolve) => {
+        new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no update within 5 s at ${size} sockets, round ${round}`)), 5000)
           const onMessage = (e: MessageEvent) => {
             // A cheap match: 100 receivers share this one Node thread, and their parsing would be timed too.
             const text = String(e.data)
             if (text.includes('"UserUpdated"') && text.includes(sender!.id)) {
               ws.removeEventListener('message', onMessage)
+              clearTimeout(timer)
               resolve(performance.now() - started)
             }
           }
@@ -53,6 +60,7 @@ for (const size of SIZES) {
     // Stay under the per-socket rate limit (20 messages/s sustained).
     await new Promise((r) => setTimeout(r, 55))
   }
+  clearInterval(heartbeat)
   latencies.sort((a, b) => a - b)
   console.log(
     `${String(size).padStart(7)} | ${String(ROUNDS).padStart(6)} | ${percentile(latencies, 50).toFixed(2).padStart(6)} | ${percentile(latencies, 99).toFixed(2).padStart(6)} | ${latencies.at(-1)!.toFixed(2).padStart(6)}`,

@@ -41,6 +41,10 @@ export class RoomConnection {
       protocol: location.protocol === 'https:' ? 'wss' : 'ws',
       basePath: `api/rooms/${room}/ws`,
       id: userId,
+      // Back soon after a blip: partysocket's defaults (3 s, then growing to 10 s) outlast the
+      // room's presence timeout (two missed heartbeats), so a short drop would count us out.
+      minReconnectionDelay: 500 + Math.random() * 500,
+      maxReconnectionDelay: 4000,
       // Evaluated on every (re)connect: resume after the last event this page applied.
       query: () => (this.state ? { since: String(this.seq) } : {}),
     })
