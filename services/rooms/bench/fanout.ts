@@ -27,7 +27,7 @@ console.log('rooms fan-out: one update → every other socket, loopback, workerd
 console.log('sockets | rounds | p50 ms | p99 ms | max ms')
 for (const size of SIZES) {
   const room = `bench-${size}-${Date.now()}`
-  const sockets = []
+  const sockets: Array<{ ws: WebSocket; id: string }> = []
   for (let i = 0; i < size; i++) sockets.push(await open(room, `P${i}`))
   const [sender, ...receivers] = sockets
   // As browsers do: without heartbeats the room times people out (about two missed intervals)
