@@ -30,6 +30,7 @@ export class LocalMedia {
 
   #audio: AudioContext | undefined
   #meter: ReturnType<typeof setInterval> | undefined
+  #started: Promise<void> | undefined
 
   get cameras() {
     return this.devices.filter((d) => d.kind === 'videoinput')
@@ -38,7 +39,12 @@ export class LocalMedia {
     return this.devices.filter((d) => d.kind === 'audioinput')
   }
 
-  async start() {
+  /** Asks for the camera and mic once; every later call waits for that same answer. */
+  start(): Promise<void> {
+    return (this.#started ??= this.#acquire())
+  }
+
+  async #acquire() {
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ video: cameraConstraints, audio: true })
       this.#use(stream.getVideoTracks()[0], stream.getAudioTracks()[0])

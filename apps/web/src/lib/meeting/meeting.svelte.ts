@@ -52,6 +52,9 @@ export class Meeting {
 
   async join() {
     const { room, media } = this
+    // Joining publishes what the devices gave: a click before the camera answered must wait
+    // for it, or the others would never see a camera that came on a moment later.
+    await media.start()
     const calls = (this.calls ??= new Calls(room.room, room.userId))
     this.phase = 'joined'
     rememberRoom(room.room)
