@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startOpenAiRealtimePeer, type RealtimePeer } from '../../../scripts/test-support/openai-realtime-peer.ts'
+import { artifacts, people } from './people.ts'
 import { framesIn } from './tiles.ts'
 
 /*
@@ -12,37 +11,20 @@ import { framesIn } from './tiles.ts'
  * here the fake OpenAI Realtime peer answers there.
  */
 
-const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
-const url = inject('stackUrl')
 const sfuApi = 'http://127.0.0.1:7880/v1/apps/tangerine-dev'
 const PEER_PORT = 7890
-let browser: Browser
 let peer: RealtimePeer
-const contexts: BrowserContext[] = []
+const { join: joinAs } = people()
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true })
   peer = await startOpenAiRealtimePeer({ port: PEER_PORT, token: 'local-fake-openai-token' })
-  browser = await launchChromium()
 })
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
   await peer?.close()
 })
 
-async function person(name: string, room: string): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
-  await page.goto(`${url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByRole('button', { name: 'Join', exact: true }).click()
-  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
-  return page
-}
+// Join is clicked as soon as it can be, camera or not yet: that path must publish too.
+const person = (name: string, room: string) => joinAs(name, room, { waitForCamera: false })
 
 const aiTile = (page: Page) => page.getByTestId('ai-tile')
 
@@ -107,8 +89,11 @@ describe('the AI participant in a meeting of two', () => {
   it('hears only the person holding push-to-talk, one at a time, and stops on release', async () => {
     expect(await heardOver(1000)).toBe(0)
     await ada.getByRole('button', { name: 'Talk to AI' }).click()
+    // Taking control publishes a copy of the mic (a renegotiation) and has the AI pull it.
     await expect
-      .poll(() => ada.getByRole('button', { name: 'Stop talking to AI' }).getAttribute('aria-pressed'))
+      .poll(() => ada.getByRole('button', { name: 'Stop talking to AI' }).getAttribute('aria-pressed'), {
+        timeout: 15_000,
+      })
       .toBe('true')
     // Everyone sees who has the AI; nobody else can take it meanwhile.
     await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
@@ -116,7 +101,7 @@ describe('the AI participant in a meeting of two', () => {
     await expect.poll(() => heardOver(1000), { timeout: 20_000 }).toBeGreaterThan(10)
 
     await ada.getByRole('button', { name: 'Stop talking to AI' }).click()
-    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).toBe('')
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller'), { timeout: 10_000 }).toBe('')
     await expect.poll(() => heardOver(1000), { timeout: 10_000 }).toBe(0)
     await expect.poll(() => bob.getByRole('button', { name: 'Talk to AI' }).isEnabled()).toBe(true)
   })

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ChatCardMessage, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { artifacts, people, stackUrl as url } from './people.ts'
 
 /*
  * "Report a problem" from the page to the chat: the dialog in Chromium, the gateway, the feedback
@@ -12,15 +11,13 @@ import { launchChromium } from '../../../scripts/test-support/browser.ts'
  * the port the stack's FEEDBACK_URL names (scripts/test-support/stack-setup.ts).
  */
 
-const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
-const url = inject('stackUrl')
 const receiverUrl = new URL(inject('feedbackReceiverUrl'))
 
 type Delivery = { key: string; attempt: string; card: ChatCardMessage }
 const deliveries: Delivery[] = []
 let receiver: Server
-let browser: Browser
-const contexts: BrowserContext[] = []
+const { newPage: pageOf, join: joinAs } = people()
+const newPage = () => pageOf('reporter')
 
 const readBody = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -30,7 +27,6 @@ const readBody = (req: IncomingMessage) =>
   })
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true })
   receiver = createServer(async (req, res) => {
     const body = await readBody(req)
     if (req.method === 'POST' && req.url === receiverUrl.pathname) {
@@ -44,21 +40,10 @@ beforeAll(async () => {
     res.writeHead(404).end()
   })
   await new Promise<void>((resolve) => receiver.listen(Number(receiverUrl.port), receiverUrl.hostname, resolve))
-  browser = await launchChromium()
 })
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
   await new Promise((r) => receiver?.close(r))
 })
-
-async function newPage() {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`))
-  return page
-}
 
 /** Fills in and sends the dialog; returns the id the server answered with. */
 async function report(page: Page, description: string) {
@@ -116,12 +101,7 @@ describe('report a problem', () => {
 
   it('from a meeting carries the room link, who and the Calls API history', async () => {
     const room = `fb-${Date.now().toString(36)}`
-    const page = await newPage()
-    await page.goto(`${url}/r/${room}`)
-    await page.getByLabel('Your name').fill('Reporter')
-    await page.getByRole('button', { name: 'Continue' }).click()
-    await page.getByRole('button', { name: 'Join', exact: true }).click()
-    await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
+    const page = await joinAs('Reporter', room)
     // Let the Calls session start, so there is history to send.
     await expect
       .poll(

@@ -1,20 +1,14 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { artifacts, people, stackUrl as url } from './people.ts'
 
-const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
-const url = inject('stackUrl')
-let browser: Browser
+const { newPage } = people()
 let page: Page
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true })
-  browser = await launchChromium()
-  page = await browser.newPage()
+  page = await newPage('visitor')
 })
-afterAll(() => browser?.close())
 
 describe('landing page, served through the gateway', () => {
   it('shows every service up, as reported through the bindings', async () => {
@@ -55,7 +49,7 @@ describe('landing page, served through the gateway', () => {
 describe('page security', () => {
   it('serves pages with a content security policy and no console errors', async () => {
     const errors: string[] = []
-    const fresh = await browser.newPage()
+    const fresh = await newPage('fresh visitor')
     fresh.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     const res = await fresh.goto(url)
     expect(res?.headers()['content-security-policy']).toContain("default-src 'self'")

@@ -1,41 +1,20 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { artifacts, people, stackUrl as url } from './people.ts'
 import { framesIn, tileOf } from './tiles.ts'
 
-const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
-const url = inject('stackUrl')
 /** The local SFU the stack runs, with its development app (see packages/sfu). */
 const sfuApi = 'http://127.0.0.1:7880/v1'
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-})
+const { join: joinAs } = people()
 
 /** A person: their own browser context (own cookies), named in the lobby, in the meeting. */
-async function person(name: string, room: string, screenshotLobby = false): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
-  await page.goto(`${url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
-  if (screenshotLobby) await page.screenshot({ path: join(artifacts, 'lobby.png') })
-  await page.getByRole('button', { name: 'Join', exact: true }).click()
-  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
-  return page
-}
+const person = (name: string, room: string, screenshotLobby = false) =>
+  joinAs(name, room, {
+    inLobby: async (page) => {
+      if (screenshotLobby) await page.screenshot({ path: join(artifacts, 'lobby.png') })
+    },
+  })
 
 async function remoteAudioLive(page: Page, name: string) {
   const audio = tileOf(page, name).locator('audio')

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { people } from './people.ts'
 import { framesIn, tileOf } from './tiles.ts'
 
 /*
@@ -9,17 +9,7 @@ import { framesIn, tileOf } from './tiles.ts'
  * the person out, and the page must come back as joined with its tracks.
  */
 
-const url = inject('stackUrl')
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-})
+const { join } = people()
 
 /** Test-only: lets the test cut the page's room socket and refuse new ones until it says so. */
 function cuttableRoomSocket() {
@@ -37,20 +27,8 @@ function cuttableRoomSocket() {
   }
 }
 
-async function person(name: string, room: string, cuttable = false): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  contexts.push(context)
-  if (cuttable) await context.addInitScript(cuttableRoomSocket)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
-  await page.goto(`${url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
-  await page.getByRole('button', { name: 'Join', exact: true }).click()
-  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
-  return page
-}
+const person = (name: string, room: string, cuttable = false) =>
+  join(name, room, { initScript: cuttable ? cuttableRoomSocket : undefined })
 
 const cut = (page: Page) =>
   page.evaluate(() => {

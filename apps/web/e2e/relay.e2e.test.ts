@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { people } from './people.ts'
 import { framesIn, tileOf } from './tiles.ts'
 
 /*
@@ -9,17 +9,7 @@ import { framesIn, tileOf } from './tiles.ts'
  * the stack's coturn with credentials the media Worker got from the TURN API.
  */
 
-const url = inject('stackUrl')
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-})
+const { join } = people()
 
 /** Test-only: every peer connection on the page gets `iceTransportPolicy: 'relay'`, and is kept for getStats. */
 function forceRelay() {
@@ -38,26 +28,17 @@ function forceRelay() {
 }
 
 async function person(name: string, room: string) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  contexts.push(context)
-  await context.addInitScript(forceRelay)
-  const page = await context.newPage()
   const iceRequests: string[] = []
-  page.on('request', (req) => {
-    if (/\/api\/(partytracks\/generate-ice-servers|ice-servers)/.test(req.url()))
-      iceRequests.push(new URL(req.url()).pathname)
+  const page = await join(name, room, {
+    initScript: forceRelay,
+    onPage: (page) =>
+      page.on('request', (req) => {
+        if (/\/api\/(partytracks\/generate-ice-servers|ice-servers)/.test(req.url()))
+          iceRequests.push(new URL(req.url()).pathname)
+      }),
   })
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
-  await page.goto(`${url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  // The camera is on before joining, so joining publishes it.
-  await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
-  await page.getByRole('button', { name: 'Join', exact: true }).click()
-  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
   return { page, iceRequests }
 }
-
 
 /** The selected candidate pair of each connected peer connection on the page, from getStats. */
 function selectedPairs(page: Page) {

@@ -2,19 +2,7 @@ import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
 import { DeadLetterList, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-
-const base = 'http://localhost'
-
-async function sessionCookie(name: string) {
-  const res = await exports.default.fetch(
-    new Request(`${base}/api/session`, {
-      method: 'POST',
-      body: JSON.stringify({ name }),
-      headers: { 'content-type': 'application/json' },
-    }),
-  )
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!
-}
+import { base, sessionCookie } from './support/session.ts'
 
 const report = (body: unknown, headers: Record<string, string> = {}) =>
   exports.default.fetch(

@@ -1,20 +1,8 @@
 import { BrowserIceServers, ManagedTurnKey } from '@tangerine/contracts/calls/turn'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { base, sessionCookie } from './support/session.ts'
 import { z } from 'zod'
-
-const base = 'http://localhost'
-
-async function sessionCookie(name: string) {
-  const res = await exports.default.fetch(
-    new Request(`${base}/api/session`, {
-      method: 'POST',
-      body: JSON.stringify({ name }),
-      headers: { 'content-type': 'application/json' },
-    }),
-  )
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!
-}
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`${base}${path}`, { headers }))

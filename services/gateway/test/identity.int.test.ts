@@ -29,7 +29,8 @@ describe('Cloudflare Access', () => {
   it('gives the same person the same user key on every request, and another person another', async () => {
     const ada1 = (await whoAmI({ 'cf-access-jwt-assertion': await token() })).body.identity?.key
     const ada2 = (await whoAmI({ 'cf-access-jwt-assertion': await token() })).body.identity?.key
-    const grace = (await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'grace@example.com' }) })).body.identity?.key
+    const grace = (await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'grace@example.com' }) })).body
+      .identity?.key
     expect(ada1).toBeDefined()
     expect(ada2).toBe(ada1)
     expect(grace).not.toBe(ada1)
@@ -60,7 +61,9 @@ describe('Cloudflare Access', () => {
 describe('user directory', () => {
   it('lets people in with the token’s name when the directory fails, and logs it', async () => {
     const warn = vi.spyOn(console, 'warn')
-    const { body } = await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'broken@example.com', name: 'Broken Person' }) })
+    const { body } = await whoAmI({
+      'cf-access-jwt-assertion': await token({ email: 'broken@example.com', name: 'Broken Person' }),
+    })
     expect(body.identity).toMatchObject({ name: 'Broken Person', email: 'broken@example.com', source: 'access' })
     expect(warn.mock.calls.flat().join(' ')).toContain('user directory lookup failed')
   })
@@ -76,8 +79,12 @@ describe('user directory', () => {
 
   it('caches a person for a while', async () => {
     const jwt = await token({ email: 'grace@example.com' })
-    for (let i = 0; i < 3; i++) expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
-    const counts = (await (await fetch(`${inject('identityServers').directoryUrl}/users/lookups`)).json()) as Record<string, number>
+    for (let i = 0; i < 3; i++)
+      expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
+    const counts = (await (await fetch(`${inject('identityServers').directoryUrl}/users/lookups`)).json()) as Record<
+      string,
+      number
+    >
     expect(counts['grace@example.com']).toBe(1)
   })
 })
@@ -94,7 +101,9 @@ describe('lobby enforcement', () => {
     expect(res.status).toBe(101)
     const ws = res.webSocket!
     ws.accept()
-    const first = await new Promise<string>((resolve) => ws.addEventListener('message', (e) => resolve(e.data as string), { once: true }))
+    const first = await new Promise<string>((resolve) =>
+      ws.addEventListener('message', (e) => resolve(e.data as string), { once: true }),
+    )
     expect(first).toContain('Ada Lovelace')
     ws.close()
   })

@@ -2,23 +2,13 @@ import { encodeIdentity, IDENTITY_HEADER, ServerMessage } from '@tangerine/contr
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { SESSION_MAX_AGE_SECONDS, signSession, verifySession } from '../src/identity/session-cookie.ts'
+import { base, sessionCookie, signIn } from './support/session.ts'
 
-const base = 'http://localhost'
-
-/** The lobby's name form: a session cookie, and the user key the gateway derived for it. */
-async function signIn(name: string, headers: Record<string, string> = {}) {
-  const res = await exports.default.fetch(
-    new Request(`${base}/api/session`, { method: 'POST', body: JSON.stringify({ name }), headers: { 'content-type': 'application/json', ...headers } }),
-  )
-  expect(res.status).toBe(200)
-  const setCookie = res.headers.get('set-cookie') ?? ''
-  expect(setCookie).toContain('HttpOnly')
-  const { identity } = (await res.json()) as { identity: { key: string } }
-  return { cookie: setCookie.split(';')[0]!, key: identity.key, id: `${identity.key}0123456789abcdef` }
-}
-const sessionCookie = async (name: string) => (await signIn(name)).cookie
-
-const socketRequest = (room: string, headers: Record<string, string> = {}, userId = crypto.randomUUID().replaceAll('-', '')) =>
+const socketRequest = (
+  room: string,
+  headers: Record<string, string> = {},
+  userId = crypto.randomUUID().replaceAll('-', ''),
+) =>
   new Request(`${base}/api/rooms/${room}/ws?_pk=${userId}`, {
     headers: { Upgrade: 'websocket', ...headers },
   })
@@ -41,11 +31,17 @@ describe('session', () => {
   it('stops honouring a cookie past its age, even one the gateway signed', async () => {
     const secret = env.SESSION_SECRET
     const now = Date.now()
-    const old = await signSession({ name: 'Ada', sid: '0123456789abcdef0123456789abcdef' }, secret, now - (SESSION_MAX_AGE_SECONDS + 60) * 1000)
+    const old = await signSession(
+      { name: 'Ada', sid: '0123456789abcdef0123456789abcdef' },
+      secret,
+      now - (SESSION_MAX_AGE_SECONDS + 60) * 1000,
+    )
     expect(await verifySession(old, secret, now)).toBeUndefined()
     const fresh = await signSession({ name: 'Ada', sid: '0123456789abcdef0123456789abcdef' }, secret, now - 1000)
     expect(await verifySession(fresh, secret, now)).toMatchObject({ name: 'Ada' })
-    const me = await exports.default.fetch(new Request(`${base}/api/session`, { headers: { cookie: `tangerine_session=${old}` } }))
+    const me = await exports.default.fetch(
+      new Request(`${base}/api/session`, { headers: { cookie: `tangerine_session=${old}` } }),
+    )
     expect(await me.json()).toEqual({ identity: null })
   })
 
@@ -59,7 +55,11 @@ describe('session', () => {
 
   it.each([{}, { name: '' }, { name: 'x'.repeat(65) }, { name: 'Ada', admin: true }])('refuses %j', async (body) => {
     const res = await exports.default.fetch(
-      new Request(`${base}/api/session`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      new Request(`${base}/api/session`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }),
     )
     expect(res.status).toBe(400)
     expect(res.headers.get(`set-cookie`)).toBeNull()
@@ -88,7 +88,9 @@ describe('room sockets through the gateway', () => {
 
   it('does not let a client forge the identity header', async () => {
     const forged = encodeIdentity({ name: 'Mallory', source: 'access', key: '0123456789abcdef' })
-    const res = await exports.default.fetch(socketRequest('gateway-room', { [IDENTITY_HEADER]: forged }, '0123456789abcdef99'))
+    const res = await exports.default.fetch(
+      socketRequest('gateway-room', { [IDENTITY_HEADER]: forged }, '0123456789abcdef99'),
+    )
     expect(res.status).toBe(401)
   })
 
@@ -100,7 +102,9 @@ describe('room sockets through the gateway', () => {
     expect(asGrace.status).toBe(403)
     expect(await asGrace.json()).toMatchObject({ title: 'Not your user id' })
     const forged = encodeIdentity({ name: 'Grace', source: 'session', key: grace.key })
-    const withForged = await exports.default.fetch(socketRequest('gateway-room', { cookie: mallory.cookie, [IDENTITY_HEADER]: forged }, grace.id))
+    const withForged = await exports.default.fetch(
+      socketRequest('gateway-room', { cookie: mallory.cookie, [IDENTITY_HEADER]: forged }, grace.id),
+    )
     expect(withForged.status).toBe(403)
     // Her own id goes through.
     const own = await exports.default.fetch(socketRequest('gateway-room', { cookie: mallory.cookie }, mallory.id))
@@ -116,17 +120,21 @@ describe('room sockets through the gateway', () => {
   })
 })
 
-
 describe('the Calls API through the gateway', () => {
   it('refuses partytracks calls without an identity', async () => {
-    const res = await exports.default.fetch(new Request(`${base}/api/partytracks/sessions/new?room=r&user=abcdefgh12`, { method: 'POST' }))
+    const res = await exports.default.fetch(
+      new Request(`${base}/api/partytracks/sessions/new?room=r&user=abcdefgh12`, { method: 'POST' }),
+    )
     expect(res.status).toBe(401)
   })
 
   it('passes an identified caller on to the media Worker, which checks the room', async () => {
     const cookie = await sessionCookie('Grace')
     const res = await exports.default.fetch(
-      new Request(`${base}/api/partytracks/sessions/new?room=no-such-room&user=abcdefgh12`, { method: 'POST', headers: { cookie } }),
+      new Request(`${base}/api/partytracks/sessions/new?room=no-such-room&user=abcdefgh12`, {
+        method: 'POST',
+        headers: { cookie },
+      }),
     )
     expect(res.status).toBe(403)
     expect(await res.json()).toMatchObject({ errorCode: 'unauthorized', detail: 'You are not in room no-such-room' })
@@ -136,7 +144,11 @@ describe('the Calls API through the gateway', () => {
 describe('the after-call question through the gateway', () => {
   const post = (room: string, body: unknown, headers: Record<string, string> = {}) =>
     exports.default.fetch(
-      new Request(`${base}/api/rooms/${room}/quality`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+      new Request(`${base}/api/rooms/${room}/quality`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
     )
 
   it('refuses an answer without a session', async () => {

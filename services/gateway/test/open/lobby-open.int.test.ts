@@ -9,7 +9,11 @@ describe('with DISABLE_LOBBY_ENFORCEMENT', () => {
     expect(res.status).toBe(101)
     const ws = res.webSocket!
     ws.accept()
-    const first = JSON.parse(await new Promise<string>((resolve) => ws.addEventListener('message', (e) => resolve(e.data as string), { once: true })))
+    const first = JSON.parse(
+      await new Promise<string>((resolve) =>
+        ws.addEventListener('message', (e) => resolve(e.data as string), { once: true }),
+      ),
+    )
     expect(first.type).toBe('roomState')
     expect(first.state.users).toEqual([expect.objectContaining({ id: 'abcdefgh1234', name: 'Guest' })])
     ws.close()

@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { TestProject } from 'vitest/node'
 
-
 /** People the test directory knows, and how it misbehaves for some of them. */
 const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: string }> = {
-  'ada@example.com': { name: 'Ada Lovelace', avatarUrl: 'https://example.com/ada.png', profileUrl: 'https://example.com/ada' },
+  'ada@example.com': {
+    name: 'Ada Lovelace',
+    avatarUrl: 'https://example.com/ada.png',
+    profileUrl: 'https://example.com/ada',
+  },
   'grace@example.com': { name: 'Grace Hopper' },
 }
 
@@ -32,7 +35,9 @@ export default async function setup(project: TestProject) {
     const email = decodeURIComponent(match[1]!)
     lookups.set(email, (lookups.get(email) ?? 0) + 1)
     if (url.pathname.startsWith('/users/') && email === 'lookups') {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(lookups)))
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(Object.fromEntries(lookups)))
     }
     if (email.startsWith('slow@')) return void setTimeout(() => res.writeHead(200).end('{"name":"Too Late"}'), 5000)
     if (email.startsWith('broken@')) return void res.writeHead(500).end('directory exploded')
