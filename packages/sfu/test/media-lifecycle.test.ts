@@ -114,6 +114,33 @@ describe('re-pointing a pull (tracks/update)', () => {
     expect(step(switchAt)).toBe(1)
     await Promise.all([b.close(), first.close(), second.close()])
   })
+
+  it('refuses to point a video pull at an audio track, and keeps forwarding what it had', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [
+      { name: 'cam-video', kind: 'video', tag: 31 },
+      { name: 'mic', kind: 'audio', tag: 32 },
+    ])
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const mid = b.mids.get('cam-video')!
+    const video = () => b.received.get(mid)!
+    await waitFor(() => video().seqs.length >= 5, 'B receiving video')
+
+    const res = await api.updateTracks(b.sessionId, {
+      tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'mic', mid }],
+    })
+    expect(res.tracks).toEqual([
+      expect.objectContaining({
+        mid,
+        errorCode: 'update_track_error',
+        errorDescription: expect.stringMatching(/audio/),
+      }),
+    ])
+    const before = video().seqs.length
+    await waitFor(() => video().seqs.length > before + 5, 'B still receiving video')
+    expect([...video().tags]).toEqual([31])
+    await Promise.all([b.close(), a.close()])
+  })
 })
 
 describe('SFU-side renegotiation', () => {

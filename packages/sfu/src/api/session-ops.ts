@@ -99,6 +99,23 @@ export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequ
         errorDescription: `Track "${trackName}" of session ${sessionId} is not published`,
       }
     }
+    // The m-line was negotiated for one kind and codec: another's packets would not decode there.
+    const codec = session.transceiverByMid(item.mid)?.sender.codec?.mimeType
+    const current = subscription.source
+    if (
+      (current && current.kind !== source.kind) ||
+      (codec && source.mimeType && codec.toLowerCase() !== source.mimeType.toLowerCase())
+    ) {
+      return {
+        ...echo,
+        errorCode: 'update_track_error',
+        errorDescription:
+          `Track "${trackName}" is ${source.kind} ${source.mimeType || ''}, but mid "${item.mid}" carries ${current?.kind ?? ''} ${codec ?? ''}`.replace(
+            /\s+/g,
+            ' ',
+          ),
+      }
+    }
     subscription.retarget(source, item.simulcast ?? subscription.preference)
     record.sessionId = sessionId
     record.trackName = trackName
