@@ -1,6 +1,7 @@
 import { ProblemDetails } from '@tangerine/contracts'
 import type { AiVoice } from '@tangerine/contracts/ai/api'
 import { of, type Subscription } from 'rxjs'
+import { parseRef } from '../media/calls.svelte.ts'
 import type { Meeting } from '../meeting/meeting.svelte.ts'
 
 /**
@@ -69,8 +70,7 @@ export class AiParticipant {
       ])
       // Let go before the room was even asked: no need to take control only to give it back.
       if (this.#cancelTake) return this.#stopFeed()
-      const slash = ref.indexOf('/')
-      await this.#post('/control', { track: { sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) } })
+      await this.#post('/control', { track: parseRef(ref) })
       this.talking = true
     } catch (err) {
       this.lastError = (err as Error).message

@@ -1,15 +1,16 @@
 import type { ApiHistoryEntry } from '@tangerine/contracts'
 import { PartyTracks } from 'partytracks/client'
-import { map, type Observable } from 'rxjs'
+import { map, of, type Observable } from 'rxjs'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
   return meta.sessionId && meta.trackName ? `${meta.sessionId}/${meta.trackName}` : undefined
 }
 
-function parseRef(ref: string) {
+/** A room-state track reference, back to what the Calls API names: `{sessionId, trackName}`. */
+export function parseRef(ref: string) {
   const slash = ref.indexOf('/')
-  return { location: 'remote' as const, sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) }
+  return { sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) }
 }
 
 /**
@@ -35,13 +36,28 @@ export class Calls {
   }
 
   /** Publishes a track; emits its room-state reference (again after a reconnect). */
-  push(track$: Observable<MediaStreamTrack>, sendEncodings$?: Observable<RTCRtpEncodingParameters[]>): Observable<string | undefined> {
+  push(
+    track$: Observable<MediaStreamTrack>,
+    sendEncodings$?: Observable<RTCRtpEncodingParameters[]>,
+  ): Observable<string | undefined> {
     return this.tracks.push(track$, { sendEncodings$ }).pipe(map(trackRef))
   }
 
   /** Subscribes to someone's track; unsubscribing closes it at the SFU. */
   pull(ref$: Observable<string>): Observable<MediaStreamTrack> {
-    return this.tracks.pull(ref$.pipe(map(parseRef)))
+    return this.tracks.pull(ref$.pipe(map((ref) => ({ location: 'remote' as const, ...parseRef(ref) }))))
+  }
+
+  /**
+   * Pulls one track for as long as the returned function is not called, handing it to `onTrack`
+   * (and `undefined` once let go): the body of an `$effect` that pulls what a component shows.
+   */
+  pullInto(ref: string, onTrack: (track: MediaStreamTrack | undefined) => void): () => void {
+    const sub = this.pull(of(ref)).subscribe(onTrack)
+    return () => {
+      sub.unsubscribe()
+      onTrack(undefined)
+    }
   }
 
   async peerConnection(): Promise<RTCPeerConnection> {
