@@ -2,7 +2,7 @@
 // tests in headless Chromium against the whole system, then one closing line of counts.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { ensureSystemPackages } from './lib/system-deps.mjs'
 import { root } from './lib/stack.mjs'
 
@@ -42,12 +42,25 @@ for (const [name, run] of steps) {
 let passed = 0
 let failed = 0
 let skipped = 0
+// CI shows only the end of the log, so the failures are repeated here, where it will be read.
+const failures = []
 for (const file of resultFiles.filter(existsSync)) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
   passed += report.numPassedTests
   failed += report.numFailedTests
   skipped += report.numPendingTests + report.numTodoTests
+  for (const suite of report.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status !== 'failed') continue
+      const message = (test.failureMessages ?? []).join('\n').split('\n').slice(0, 8).join('\n    ')
+      failures.push(`${relative(root, suite.name)} › ${test.fullName}\n    ${message}`)
+    }
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((t) => t.status === 'failed')) {
+      failures.push(`${relative(root, suite.name)}: ${String(suite.message ?? 'failed').split('\n').slice(0, 8).join('\n    ')}`)
+    }
+  }
 }
+if (failures.length > 0) console.error(`\nFailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 if (failedStep) console.error(`\nFailed: ${failedStep}`)
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(!failedStep && failed === 0 && passed > 0 ? 0 : 1)

@@ -15,3 +15,22 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
+
+/**
+ * Asserts that a stream stopped reaching a puller: what was already in flight when it was closed
+ * may still land (more of it on a loaded machine), but once the publisher has sent another 20
+ * packets, and again after 20 more, nothing new arrives, and fewer than 20 arrived in all.
+ */
+export async function expectStopped(received: () => number, sent: () => number, what: string) {
+  const atClose = received()
+  const window = async (label: string) => {
+    const from = sent()
+    await waitFor(() => sent() >= from + 20, `${what}: the publisher sending 20 more packets (${label})`)
+  }
+  await window('in flight')
+  const settled = received()
+  await window('after')
+  if (received() !== settled || settled - atClose >= 20) {
+    throw new Error(`${what}: ${received() - atClose} packets arrived after the close, ${received() - settled} of them after the in-flight window`)
+  }
+}
