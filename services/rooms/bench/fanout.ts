@@ -1,14 +1,15 @@
 // Fan-out: time from one client's update to its receipt on every other socket, for 10, 50 and
-// 100 sockets in one room, over real WebSockets on loopback into the rooms Worker under workerd.
+// 100 sockets in one room, over real WebSockets on loopback into the rooms Worker under workerd
+// (reached directly, see worker.ts), the sockets offering permessage-deflate as browsers do.
 // Prints figures; asserts nothing. Run: npm run bench -w services/rooms
 import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
-import { unstable_startWorker } from 'wrangler'
+import { startRooms } from './worker.ts'
 
 const SIZES = [10, 50, 100]
 const ROUNDS = 60
 
-const worker = await unstable_startWorker({ config: new URL('../wrangler.jsonc', import.meta.url).pathname, dev: { server: { port: 0 }, inspector: false, logLevel: 'none' } })
-const base = (await worker.url).toString().replace(/^http/, 'ws')
+const worker = await startRooms()
+const base = worker.url.toString().replace(/^http/, 'ws')
 
 function open(room: string, name: string): Promise<{ ws: WebSocket; id: string }> {
   const id = newUserId()
@@ -23,7 +24,7 @@ function open(room: string, name: string): Promise<{ ws: WebSocket; id: string }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
-console.log('rooms fan-out: one update → every other socket, loopback, workerd (wrangler unstable_startWorker)')
+console.log('rooms fan-out: one update → every other socket, loopback, workerd (Miniflare, the deployed bundle)')
 console.log('sockets | rounds | p50 ms | p99 ms | max ms')
 for (const size of SIZES) {
   const room = `bench-${size}-${Date.now()}`
@@ -32,9 +33,13 @@ for (const size of SIZES) {
   const [sender, ...receivers] = sockets
   // As browsers do: without heartbeats the room times people out (about two missed intervals)
   // and a run longer than that would wait for updates from someone no longer there.
-  const heartbeat = setInterval(() => {
-    for (const { ws } of sockets) ws.send(JSON.stringify({ type: 'heartbeat' }))
-  }, 4000)
+  // Each on its own clock, as separate browsers are, not all 100 in one burst.
+  const heartbeats = sockets.map(({ ws }, i) =>
+    setTimeout(function beat() {
+      ws.send(JSON.stringify({ type: 'heartbeat' }))
+      heartbeats[i] = setTimeout(beat, 4000)
+    }, (4000 * i) / sockets.length),
+  )
   const latencies: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
     const speaking = round % 2 === 0
@@ -60,7 +65,7 @@ for (const size of SIZES) {
     // Stay under the per-socket rate limit (20 messages/s sustained).
     await new Promise((r) => setTimeout(r, 55))
   }
-  clearInterval(heartbeat)
+  for (const timer of heartbeats) clearTimeout(timer)
   latencies.sort((a, b) => a - b)
   console.log(
     `${String(size).padStart(7)} | ${String(ROUNDS).padStart(6)} | ${percentile(latencies, 50).toFixed(2).padStart(6)} | ${percentile(latencies, 99).toFixed(2).padStart(6)} | ${latencies.at(-1)!.toFixed(2).padStart(6)}`,
