@@ -45,7 +45,22 @@ async function initialJs(page: Page) {
   return { files: urls.length, raw, gzip }
 }
 
+/** The guest's Calls calls during its join: when each started and ended after the click, and what the server says it spent. */
+async function callsOf(page: Page, clickedAt: number) {
+  return page.evaluate((clickedAt) => {
+    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((r) => r.name.includes('/api/partytracks/') && r.startTime >= clickedAt)
+      .map((r) => ({
+        call: `${new URL(r.name).pathname.replace('/api/partytracks', '').replace(/\/sessions\/[^/]+/, '/sessions/:id')}`,
+        start: r.startTime - clickedAt,
+        end: r.responseEnd - clickedAt,
+        server: Object.fromEntries(r.serverTiming.map((t) => [t.name, t.duration])),
+      }))
+  }, clickedAt)
+}
+
 const timings: number[] = []
+const breakdowns: Array<Awaited<ReturnType<typeof callsOf>>> = []
 let js: Awaited<ReturnType<typeof initialJs>> | undefined
 try {
   for (let run = 0; run < RUNS; run++) {
@@ -58,6 +73,7 @@ try {
     js ??= await initialJs(guest)
     await guest.bringToFront()
     const started = performance.now()
+    const clickedAt = await guest.evaluate(() => performance.now())
     await guest.getByRole('button', { name: 'Join', exact: true }).click()
     await guest.waitForFunction(
       () => (document.querySelector<HTMLVideoElement>('[data-testid="tile"][data-name="Host"] video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0,
@@ -65,6 +81,7 @@ try {
       { polling: 10, timeout: 30_000 },
     )
     timings.push(performance.now() - started)
+    breakdowns.push(await callsOf(guest, clickedAt))
     await host.context().close()
     await guest.context().close()
   }
@@ -77,4 +94,13 @@ const sorted = [...timings].sort((a, b) => a - b)
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 console.log(`join → first remote frame, ${timings.length} runs on loopback (ms): ${timings.map((t) => t.toFixed(0)).join(' ')}`)
 console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
+// The median run's Calls calls, in order: where the join's time goes before the first frame.
+const median = breakdowns[timings.indexOf(sorted[Math.floor(sorted.length / 2)]!)]
+if (median) {
+  console.log('  the median run\'s Calls calls (ms after the click; server: time in the media Worker, its checks and the Calls API):')
+  for (const c of median) {
+    const server = Object.entries(c.server).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
+    console.log(`    ${c.start.toFixed(0).padStart(5)} → ${c.end.toFixed(0).padStart(5)}  ${c.call}${server ? `  (${server})` : ''}`)
+  }
+}
 if (js) console.log(`room page initial JS: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KiB raw, ${(js.gzip / 1024).toFixed(1)} KiB gzipped`)

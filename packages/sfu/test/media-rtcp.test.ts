@@ -33,6 +33,29 @@ describe('RTCP', () => {
     await a.close()
   })
 
+  it('asks for the keyframe once the puller can receive it, not while it is still connecting', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
+    let plis = 0
+    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
+    // The SFU knows A's stream (its SSRC) once packets have arrived.
+    await waitFor(() => a.sources.get('cam-video')!.sent >= 20, 'A sending')
+    const { sessionId } = await api.newSession()
+    const pending = await api.newTracks(sessionId, { tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'cam-video' }] })
+    expect(pending.requiresImmediateRenegotiation).toBe(true)
+    // A keyframe now would reach nobody, and the publisher's encoder could then pass over the next request.
+    const sent = a.sources.get('cam-video')!.sent
+    await waitFor(() => a.sources.get('cam-video')!.sent >= sent + 30, 'A sending 30 more packets')
+    expect(plis).toBe(0)
+
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const video = () => b.received.get(b.mids.get('cam-video')!)!
+    await waitFor(() => video().seqs.length >= 5, 'B receiving video')
+    await waitFor(() => plis >= 1, 'a keyframe request once B is connected')
+    await b.close()
+    await a.close()
+  })
+
   it('forwards the PLI of a puller that also publishes, signed with its own stream as browsers do', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 3 }])

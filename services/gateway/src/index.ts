@@ -1,8 +1,10 @@
 import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
+import { timing } from 'hono/timing'
 import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
+import { timeFrom, timeTo } from './middleware/timed.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
 import { ai } from './routes/ai.ts'
 import { feedback } from './routes/feedback.ts'
@@ -13,7 +15,10 @@ import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
   .use(pageHeaders())
-  .use('/api/*', strictCors(), sameOriginWrites(), limitBody(), rateLimit('address'), identity(), rateLimit('caller'))
+  // Server-Timing: `auth` is the gateway's own part of an API call (limits and identity); the
+  // Workers behind it add theirs.
+  .use('/api/*', timing({ total: false, crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())
+  .use('/api/*', timeFrom('auth', 'rate limits and identity'), rateLimit('address'), identity(), rateLimit('caller'), timeTo('auth'))
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())
   .use('/api/ice-servers', requireIdentity())

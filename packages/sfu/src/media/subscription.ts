@@ -153,7 +153,12 @@ export class Subscription implements PacketSink {
     this.currentRid = undefined
     this.keyframeAsked = false
     source.addSink(this)
-    source.requestKeyframe(true)
+    // A keyframe made before this puller's transport is up would be lost, and the publisher's
+    // encoder may then sit out the request that counts; onPacket asks once packets can flow.
+    if (this.sender.dtlsTransport?.state === 'connected') {
+      this.keyframeAsked = true
+      source.requestKeyframe(true)
+    }
   }
 
   private onRtcp(packet: RtcpPacket): void {

@@ -10,6 +10,7 @@ import {
 } from '@tangerine/contracts/calls/api'
 import { validate } from '@tangerine/contracts/http'
 import { Hono, type Context } from 'hono'
+import { endTime, startTime, timing } from 'hono/timing'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { isInRoom } from '../calls/membership.ts'
@@ -59,22 +60,32 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
     const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
     if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
     const { room, user } = c.req.valid('query' as never) as ProxyQuery
-    if (!(await isInRoom(c.env, room, user, who))) return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
     const read = await readBody(c, schema)
-    if (!read.ok) return read.res
     const media = c.env.ROOM_MEDIA.getByName(room)
     const sessionId = c.req.param('sessionId')
-    if (sessionId !== undefined && (await media.ownerOf(sessionId)) !== user) {
+    // Three independent reads, side by side: every Calls call waits on them, and a join makes
+    // four such calls one after another. Their verdicts are still given in the same order.
+    startTime(c, 'checks', 'membership and session ownership')
+    const [member, owner, foreign] = await Promise.all([
+      isInRoom(c.env, room, user, who),
+      sessionId === undefined ? undefined : media.ownerOf(sessionId),
+      read.ok ? media.foreign(remoteSessionIds(read.body as never)) : [],
+    ])
+    endTime(c, 'checks')
+    if (!member) return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
+    if (!read.ok) return read.res
+    if (sessionId !== undefined && owner !== user) {
       return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)
     }
-    const foreign = await media.foreign(remoteSessionIds(read.body as never))
     if (foreign.length > 0) return refuse(c, 403, 'unauthorized', `Sessions ${foreign.join(', ')} are not in room ${room}`)
 
     const path = c.req.path.replace(/^\/partytracks/, '')
     const query = new URLSearchParams()
     const correlationId = c.req.query('correlationId')
     if (correlationId) query.set('correlationId', correlationId.slice(0, 64))
+    startTime(c, 'calls', `Calls ${method} ${path.replace(/\/sessions\/[^/]+/, '/sessions/:id')}`)
     const upstream = await callUpstream(c.env, method, path, read.body, query)
+    endTime(c, 'calls')
     const now = new Date().toISOString()
     const newSession = path === '/sessions/new' && upstream.status < 300 ? (upstream.body as { sessionId?: string }).sessionId : undefined
     if (newSession) await media.claim(newSession, user, now)
@@ -84,7 +95,8 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
         { at: now, type: 'request', method, endpoint: path, body: read.body },
         { at: now, type: 'response', method, endpoint: path, status: upstream.status, body: upstream.body },
       ]
-      await media.record(historyOf, entries)
+      // The debug view's history is not on the caller's path: the Worker stays alive for it.
+      c.executionCtx.waitUntil(media.record(historyOf, entries))
     }
     return c.json(upstream.body as Record<string, unknown>, upstream.status as 200)
   }
@@ -93,6 +105,8 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
 const inRoom = validate('query', ProxyQuery)
 
 export const partytracks = new Hono<AppEnv>()
+  // Server-Timing on every Calls call: the browser's devtools and the join benchmark see where a call's time goes.
+  .use(timing({ total: true, crossOrigin: false }))
   // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
   .all('/generate-ice-servers', answerIceServers)
   .post('/sessions/new', inRoom, forward('POST', NewSessionRequest))
