@@ -52,8 +52,24 @@ describe('RTCP', () => {
     const video = () => b.received.get(b.mids.get('cam-video')!)!
     await waitFor(() => video().seqs.length >= 5, 'B receiving video')
     await waitFor(() => plis >= 1, 'a keyframe request once B is connected')
+
+    // On a session that is already connected, a new pull waits for its negotiation in the same way.
+    const c = await publish(api, [{ name: 'screen', kind: 'video', tag: 3 }])
+    let screenPlis = 0
+    c.transceivers.get('screen')!.sender.onPictureLossIndication.subscribe(() => screenPlis++)
+    await waitFor(() => c.sources.get('screen')!.sent >= 20, 'C sending')
+    const offered = await api.newTracks(b.sessionId, { tracks: [{ location: 'remote', sessionId: c.sessionId, trackName: 'screen' }] })
+    expect(offered.requiresImmediateRenegotiation).toBe(true)
+    const screenSent = c.sources.get('screen')!.sent
+    await waitFor(() => c.sources.get('screen')!.sent >= screenSent + 30, 'C sending 30 more packets')
+    expect(screenPlis).toBe(0)
+    await b.pc.setRemoteDescription(offered.sessionDescription!)
+    await b.pc.setLocalDescription(await b.pc.createAnswer())
+    await api.renegotiate(b.sessionId, { sessionDescription: { type: 'answer', sdp: b.pc.localDescription!.sdp } })
+    await waitFor(() => screenPlis >= 1, 'a keyframe request once the pull is negotiated')
     await b.close()
     await a.close()
+    await c.close()
   })
 
   it('forwards the PLI of a puller that also publishes, signed with its own stream as browsers do', async () => {

@@ -66,7 +66,7 @@ export class Subscription implements PacketSink {
     const source = this.source
     if (!source) return
     if (rid !== this.currentRid && !this.switchLayer(source, rid, packet)) return
-    if (this.sender.dtlsTransport?.state !== 'connected' || !this.sender.codec) return
+    if (!this.canSend()) return
     if (!this.keyframeAsked) {
       // The first packets the puller can decode must start at a keyframe.
       this.keyframeAsked = true
@@ -153,12 +153,17 @@ export class Subscription implements PacketSink {
     this.currentRid = undefined
     this.keyframeAsked = false
     source.addSink(this)
-    // A keyframe made before this puller's transport is up would be lost, and the publisher's
-    // encoder may then sit out the request that counts; onPacket asks once packets can flow.
-    if (this.sender.dtlsTransport?.state === 'connected') {
+    // A keyframe made before this puller can take it (transport up, pull negotiated) would be
+    // lost, and the publisher's encoder may then sit out the request that counts; onPacket asks
+    // once packets can flow.
+    if (this.canSend()) {
       this.keyframeAsked = true
       source.requestKeyframe(true)
     }
+  }
+
+  private canSend(): boolean {
+    return this.sender.dtlsTransport?.state === 'connected' && !!this.sender.codec
   }
 
   private onRtcp(packet: RtcpPacket): void {
