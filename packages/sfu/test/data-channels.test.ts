@@ -4,6 +4,8 @@ import type { RunningSfu } from '../src/server.ts'
 import { APP_ID, clientFor, raw, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, connected } from './helpers/peer.ts'
 import { waitFor } from './helpers/wait.ts'
+import { CallsApiError } from '@tangerine/contracts/calls/client'
+import type { RTCDataChannel } from 'werift'
 
 let sfu: RunningSfu
 beforeAll(async () => {
@@ -93,4 +95,104 @@ describe('data channels', () => {
     await a.pc.close()
     await b.pc.close()
   })
+
+  it('lets one subscriber reply to the publisher (canReply), switched by datachannels/update', async () => {
+    const api = clientFor(sfu)
+    const [a, b, c] = [await establish(), await establish(), await establish()]
+    const [pub] = (await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'votes' }] })).dataChannels!
+    const [bSub] = (await api.newDataChannels(b.sessionId, {
+      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
+    })).dataChannels!
+    const [cRefused] = (await api.newDataChannels(c.sessionId, {
+      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
+    })).dataChannels!
+    expect(cRefused).toMatchObject({ errorCode: 'update_track_error' })
+    const [cSub] = (await api.newDataChannels(c.sessionId, {
+      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId }],
+    })).dataChannels!
+
+    const atA = a.pc.createDataChannel('votes', { negotiated: true, id: pub!.id! })
+    const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub!.id! })
+    const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub!.id! })
+    const heardByA = collect(atA)
+    await waitFor(() => [atA, atB, atC].every((ch) => ch.readyState === 'open'), 'channels open')
+    await untilHeard(atB, 'from B', heardByA)
+    atC.send('from C')
+    // C may not reply; once B stops replying, C may.
+    await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub!.id!, canReply: false }] })
+    expect(await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub!.id!, canReply: true }] })).toEqual({
+      dataChannels: [{ id: cSub!.id!, canReply: true }],
+    })
+    atB.send('from B again')
+    await untilHeard(atC, 'from C, allowed', heardByA)
+    expect(heardByA.filter((m) => m === 'from C' || m === 'from B again')).toEqual([])
+    expect((await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: 99, canReply: true }] })).dataChannels).toEqual([
+      { id: 99, errorCode: 'update_track_error', errorDescription: expect.any(String) },
+    ])
+    for (const p of [a, b, c]) await p.pc.close()
+  })
+
+  it('relays to a waitForAck subscriber only after its first message, which it keeps to itself', async () => {
+    const api = clientFor(sfu)
+    const [a, b] = [await establish(), await establish()]
+    const [pub] = (await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'feed' }] })).dataChannels!
+    const [sub] = (await api.newDataChannels(b.sessionId, {
+      dataChannels: [{ location: 'remote', dataChannelName: 'feed', sessionId: a.sessionId, waitForAck: true, canReply: true }],
+    })).dataChannels!
+    const atA = a.pc.createDataChannel('feed', { negotiated: true, id: pub!.id! })
+    const atB = b.pc.createDataChannel('feed', { negotiated: true, id: sub!.id! })
+    const heardByA = collect(atA)
+    const heardByB = collect(atB)
+    await waitFor(() => atA.readyState === 'open' && atB.readyState === 'open', 'channels open')
+    // The SFU's own ends open a moment later than ours: give it time to relay, if it would.
+    for (let i = 0; i < 10; i++) {
+      atA.send(`early ${i}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(heardByB).toEqual([])
+    atB.send('ready')
+    await untilHeard(atA, 'after the ack', heardByB)
+    expect(heardByB.some((m) => m.startsWith('early'))).toBe(false)
+    // The ack was readiness, not a reply; the next message is one.
+    await untilHeard(atB, 'a reply', heardByA)
+    expect(heardByA).not.toContain('ready')
+    await a.pc.close()
+    await b.pc.close()
+  })
+
+  it('refuses a data channel on a transport that never connects, after waiting 5 s (425)', async () => {
+    const api = clientFor(sfu)
+    const { sessionId } = await api.newSession()
+    const est = await api.establishDataChannel(sessionId, { dataChannel: { location: 'remote', dataChannelName: 'server-events' } })
+    const pc = clientPeer()
+    await pc.setRemoteDescription(est.sessionDescription as { type: 'offer'; sdp: string })
+    await pc.setLocalDescription(await pc.createAnswer())
+    const answer = pc.localDescription!.sdp
+    // The answer arrives but its peer is gone: no ICE check will ever come.
+    await pc.close()
+    await api.renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: answer } })
+    const started = Date.now()
+    const refused = await api
+      .newDataChannels(sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'chat' }] })
+      .then(() => undefined, (err: unknown) => err)
+    expect(refused).toBeInstanceOf(CallsApiError)
+    expect(refused).toMatchObject({ status: 425, errorCode: 'session_error' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4900)
+    expect((await api.getSession(sessionId)).dataChannels.map((c) => c.dataChannelName)).toEqual(['server-events'])
+  })
 })
+
+function collect(channel: RTCDataChannel): string[] {
+  const heard: string[] = []
+  channel.onMessage.subscribe((m) => heard.push(m.toString()))
+  return heard
+}
+
+/** Sends `text` on `from` until it shows up in `heard` (the SFU's side of a channel opens a little later). */
+async function untilHeard(from: RTCDataChannel, text: string, heard: string[]) {
+  await waitFor(async () => {
+    from.send(text)
+    await new Promise((r) => setTimeout(r, 50))
+    return heard.includes(text)
+  }, `"${text}" relayed`)
+}

@@ -1,16 +1,24 @@
 import type { z } from 'zod'
 import {
+  CloseDataChannelsResponse,
   CloseTracksResponse,
+  EstablishDataChannelResponse,
   ErrorResponse,
   GetSessionResponse,
+  NewDataChannelsResponse,
   NewSessionResponse,
   RenegotiateResponse,
   TracksResponse,
+  UpdateDataChannelsResponse,
   UpdateTracksResponse,
+  type CloseDataChannelsRequest,
   type CloseTracksRequest,
+  type EstablishDataChannelRequest,
+  type NewDataChannelsRequest,
   type NewSessionRequest,
   type RenegotiateRequest,
   type TracksRequest,
+  type UpdateDataChannelsRequest,
   type UpdateTracksRequest,
 } from './api.ts'
 
@@ -105,6 +113,18 @@ export function createCallsClient(options: CallsClientOptions) {
     },
     getSession(sessionId: string) {
       return call(GetSessionResponse, 'GET', session(sessionId))
+    },
+    establishDataChannel(sessionId: string, body: EstablishDataChannelRequest) {
+      return call(EstablishDataChannelResponse, 'POST', `${session(sessionId)}/datachannels/establish`, body)
+    },
+    newDataChannels(sessionId: string, body: NewDataChannelsRequest) {
+      return call(NewDataChannelsResponse, 'POST', `${session(sessionId)}/datachannels/new`, body)
+    },
+    updateDataChannels(sessionId: string, body: UpdateDataChannelsRequest) {
+      return call(UpdateDataChannelsResponse, 'PUT', `${session(sessionId)}/datachannels/update`, body)
+    },
+    closeDataChannels(sessionId: string, body: CloseDataChannelsRequest) {
+      return call(CloseDataChannelsResponse, 'PUT', `${session(sessionId)}/datachannels/close`, body)
     },
   }
 }

@@ -7,6 +7,8 @@ import type {
   EstablishDataChannelResponse,
   NewDataChannelsRequest,
   NewDataChannelsResponse,
+  UpdateDataChannelsRequest,
+  UpdateDataChannelsResponse,
 } from '@tangerine/contracts/calls/api'
 import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
 import type { Session } from '../sessions/session.ts'
@@ -24,7 +26,19 @@ export interface DataChannelRecord {
   subscribers: Set<RTCDataChannel>
   /** For a remote channel: detaches it from its publisher. */
   detach?: () => void
+  /** For a remote channel: the publisher's. */
+  source?: DataChannelRecord
+  /** For a local channel: the one subscriber that may send back to it (`canReply`). */
+  replier?: DataChannelRecord
+  /** For a `waitForAck` subscriber: relaying starts with its first message (the ack). */
+  acked?: boolean
+  ackTimer?: ReturnType<typeof setTimeout>
 }
+
+/** A `waitForAck` subscriber must send its first message within this (spec A.2). */
+export const ACK_TIMEOUT_MS = 30_000
+/** Operations that need the transport wait this long for a connection (spec A.4). */
+export const TRANSPORT_WAIT_MS = 5_000
 
 const options = (item: DataChannelObject, id: number) => ({
   negotiated: true,
@@ -74,14 +88,20 @@ export async function establish(
 const nextId = (session: Session) => Math.max(0, ...session.dataChannels.map((c) => c.id)) + 1
 
 /** Publishes or subscribes named channels; the client opens each as `negotiated` with the returned id. */
-export function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequest): NewDataChannelsResponse {
+export async function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequest): Promise<NewDataChannelsResponse> {
   const { session } = ctx
   if (!session.pc.sctpTransport) {
     throw invalidParams('Establish the data channel transport first (datachannels/establish)')
   }
   for (const [i, item] of body.dataChannels.entries()) {
     if (item.location === 'remote' && !item.sessionId) throw invalidParams(`dataChannels[${i}].sessionId is required`)
+    if (item.location === 'local' && (item.waitForAck || item.canReply)) {
+      throw invalidParams(`dataChannels[${i}]: waitForAck and canReply are for remote channels`)
+    }
   }
+  // Waiting holds the session's other calls; after the answer the transport needs none of them.
+  session.assertStable()
+  await session.waitForTransport(TRANSPORT_WAIT_MS)
   const dataChannels = body.dataChannels.map((item) => {
     const echo = { location: item.location, dataChannelName: item.dataChannelName, sessionId: item.sessionId }
     if (item.location === 'local') {
@@ -110,10 +130,12 @@ export function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequ
     if (!source) {
       return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
     }
+    if (item.canReply && hasReplier(source)) {
+      return { ...echo, errorCode: 'update_track_error', errorDescription: 'Another subscriber already replies on this data channel' }
+    }
     const id = nextId(session)
     const channel = session.pc.createDataChannel(item.dataChannelName, options(item, id))
-    source.subscribers.add(channel)
-    session.dataChannels.push({
+    const record: DataChannelRecord = {
       location: 'remote',
       dataChannelName: item.dataChannelName,
       id,
@@ -121,9 +143,54 @@ export function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequ
       channel,
       closed: false,
       subscribers: new Set(),
-      detach: () => source.subscribers.delete(channel),
+      source,
+      acked: !item.waitForAck,
+      detach: () => {
+        clearTimeout(record.ackTimer)
+        source.subscribers.delete(channel)
+        if (source.replier === record) source.replier = undefined
+      },
+    }
+    if (item.canReply) source.replier = record
+    if (record.acked) source.subscribers.add(channel)
+    // Nothing is relayed to it until it says it is ready; silent for too long, it is closed.
+    else record.ackTimer = setTimeout(() => closeChannel(record), ACK_TIMEOUT_MS)
+    channel.onMessage.subscribe((message) => {
+      if (record.closed) return
+      if (!record.acked) {
+        record.acked = true
+        clearTimeout(record.ackTimer)
+        source.subscribers.add(channel)
+        return
+      }
+      if (source.replier === record && !source.closed && source.channel.readyState === 'open') source.channel.send(message)
     })
+    session.dataChannels.push(record)
     return { ...echo, id }
+  })
+  return { dataChannels }
+}
+
+const hasReplier = (source: DataChannelRecord, except?: DataChannelRecord) =>
+  source.replier !== undefined && source.replier !== except && !source.replier.closed
+
+/** Lets a subscriber send back to the publisher, or stops it (`canReply`); one per channel. */
+export function updateDataChannels(ctx: OperationContext, body: UpdateDataChannelsRequest): UpdateDataChannelsResponse {
+  const dataChannels = body.dataChannels.map(({ id, canReply }) => {
+    const record = ctx.session.dataChannels.find((c) => c.id === id && !c.closed)
+    const source = record?.source
+    if (!record || !source) {
+      return { id, errorCode: 'update_track_error', errorDescription: 'No open subscribed data channel with this id' }
+    }
+    if (canReply) {
+      if (hasReplier(source, record)) {
+        return { id, errorCode: 'update_track_error', errorDescription: 'Another subscriber already replies on this data channel' }
+      }
+      source.replier = record
+    } else if (source.replier === record) {
+      source.replier = undefined
+    }
+    return { id, canReply }
   })
   return { dataChannels }
 }

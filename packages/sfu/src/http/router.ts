@@ -8,6 +8,7 @@ import {
   NewSessionRequest,
   RenegotiateRequest,
   TracksRequest,
+  UpdateDataChannelsRequest,
   UpdateTracksRequest,
 } from '@tangerine/contracts/calls/api'
 import { CallsError } from '../errors.ts'
@@ -15,7 +16,7 @@ import type { Logger } from '../log.ts'
 import type { SessionRegistry } from '../sessions/registry.ts'
 import type { OperationContext } from '../api/context.ts'
 import { tracksNew } from '../api/tracks-new.ts'
-import { closeDataChannels, establish, newDataChannels } from '../api/data-channels.ts'
+import { closeDataChannels, establish, newDataChannels, updateDataChannels } from '../api/data-channels.ts'
 import { closeTracks, getSession, newSession, renegotiate, updateTracks } from '../api/session-ops.ts'
 import { parseBody, readBody, sendError, sendJson } from './io.ts'
 import type { TurnService } from '../turn/service.ts'
@@ -31,7 +32,7 @@ export interface RouterDeps {
 
 // `/v1` is optional: Orange calls the API without it.
 const appRoute =
-  /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate|\/datachannels\/establish|\/datachannels\/new|\/datachannels\/close)?\/?$/
+  /^(?:\/v1)?\/apps\/([^/]+)\/sessions\/([^/]+)(\/tracks\/new|\/tracks\/close|\/tracks\/update|\/renegotiate|\/datachannels\/establish|\/datachannels\/new|\/datachannels\/update|\/datachannels\/close)?\/?$/
 
 type Handler = (ctx: OperationContext, body: string) => Promise<unknown> | unknown
 
@@ -43,6 +44,7 @@ const sessionRoutes: Record<string, Handler> = {
   'PUT /tracks/update': (ctx, body) => updateTracks(ctx, parseBody(UpdateTracksRequest, body)),
   'POST /datachannels/establish': (ctx, body) => establish(ctx, parseBody(EstablishDataChannelRequest, body)),
   'POST /datachannels/new': (ctx, body) => newDataChannels(ctx, parseBody(NewDataChannelsRequest, body)),
+  'PUT /datachannels/update': (ctx, body) => updateDataChannels(ctx, parseBody(UpdateDataChannelsRequest, body)),
   'PUT /datachannels/close': (ctx, body) => closeDataChannels(ctx, parseBody(CloseDataChannelsRequest, body)),
 }
 

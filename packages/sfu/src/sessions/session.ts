@@ -73,6 +73,26 @@ export class Session {
     return this.pc.connectionState === 'connected'
   }
 
+  /**
+   * For operations that need the transport: waits for it to connect, up to `timeoutMs`, as
+   * Calls does, then refuses with 425 (spec A.3, A.4).
+   */
+  async waitForTransport(timeoutMs: number): Promise<void> {
+    if (this.connected) return
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.unSubscribe()
+        reject(new CallsError(425, 'session_error', `Session is not connected yet (waited ${timeoutMs / 1000} s)`))
+      }, timeoutMs)
+      const subscription = this.pc.connectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return
+        clearTimeout(timer)
+        subscription.unSubscribe()
+        resolve()
+      })
+    })
+  }
+
   /** `touch`: the call shows the client is still at work (reads like GET do not). */
   run<T>(op: () => Promise<T>, touch = true): Promise<T> {
     const next = this.chain.then(() => {
