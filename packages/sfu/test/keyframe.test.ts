@@ -32,9 +32,14 @@ describe('keyframe detection', () => {
 })
 
 describe('layer choice', () => {
-  it('takes the preferred rid when the publisher sends it, else the best ("a") layer', () => {
+  it('takes the preferred rid when the publisher sends it, the best ("a") layer without one, and follows ridNotAvailable', () => {
     expect(chooseLayer(['a', 'b'], { preferredRid: 'b' })).toBe('b')
-    expect(chooseLayer(['a', 'b'], { preferredRid: 'c' })).toBe('a')
+    // A preferred layer not being sent: nothing (ridNotAvailable "none", the default), or the
+    // next one down, else the nearest one up ("asciibetical").
+    expect(chooseLayer(['a', 'b'], { preferredRid: 'c' })).toBeUndefined()
+    expect(chooseLayer(['a', 'c'], { preferredRid: 'b', ridNotAvailable: 'none' })).toBeUndefined()
+    expect(chooseLayer(['a', 'c'], { preferredRid: 'b', ridNotAvailable: 'asciibetical' })).toBe('c')
+    expect(chooseLayer(['a', 'b'], { preferredRid: 'c', ridNotAvailable: 'asciibetical' })).toBe('b')
     expect(chooseLayer(['a', 'b'], { preferredRid: '' })).toBe('a')
     expect(chooseLayer([''], {})).toBe('')
     expect(chooseLayer([], {})).toBeUndefined()
