@@ -119,7 +119,7 @@ console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
 // The median run's Calls calls, in order: where the join's time goes before the first frame.
 const median = breakdowns[timings.indexOf(sorted[Math.floor(sorted.length / 2)]!)]
 if (median) {
-  console.log('  the median run\'s Calls calls (ms after the click; server: time in the media Worker, its checks and the Calls API):')
+  console.log("  the median run's Calls calls (ms after the click; server: total in the Workers, the gateway's auth, the media Worker's checks and its Calls API call):")
   for (const c of median) {
     const server = Object.entries(c.server).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
     console.log(`    ${c.start.toFixed(0).padStart(5)} → ${c.end.toFixed(0).padStart(5)}  ${c.call}${server ? `  (${server})` : ''}`)

@@ -15,9 +15,9 @@ import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
   .use(pageHeaders())
-  // Server-Timing: `auth` is the gateway's own part of an API call (limits and identity); the
+  // Server-Timing: `total` is the call's time in the Workers, `auth` the gateway's limits and identity; the
   // Workers behind it add theirs.
-  .use('/api/*', timing({ total: false, crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())
+  .use('/api/*', timing({ totalDescription: 'in the gateway and the Workers behind it', crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())
   .use('/api/*', timeFrom('auth', 'rate limits and identity'), rateLimit('address'), identity(), rateLimit('caller'), timeTo('auth'))
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())

@@ -106,7 +106,7 @@ const inRoom = validate('query', ProxyQuery)
 
 export const partytracks = new Hono<AppEnv>()
   // Server-Timing on every Calls call: the browser's devtools and the join benchmark see where a call's time goes.
-  .use(timing({ total: true, crossOrigin: false }))
+  .use(timing({ total: false, crossOrigin: false }))
   // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
   .all('/generate-ice-servers', answerIceServers)
   .post('/sessions/new', inRoom, forward('POST', NewSessionRequest))
