@@ -117,7 +117,7 @@ const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100
 console.log(`join → first remote frame, ${timings.length} runs on loopback (ms): ${timings.map((t) => t.toFixed(0)).join(' ')}`)
 console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
 // The median run's Calls calls, in order: where the join's time goes before the first frame.
-const median = breakdowns[timings.indexOf(sorted[Math.floor(sorted.length / 2)]!)]
+const median = breakdowns[timings.indexOf(pct(50))]
 if (median) {
   console.log("  the median run's Calls calls (ms after the click; server: total in the Workers, the gateway's auth, the media Worker's checks and its Calls API call):")
   for (const c of median) {
