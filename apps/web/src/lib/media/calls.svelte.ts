@@ -1,6 +1,6 @@
 import type { ApiHistoryEntry } from '@tangerine/contracts'
 import { PartyTracks } from 'partytracks/client'
-import { map, of, type Observable } from 'rxjs'
+import { finalize, map, of, ReplaySubject, share, type Observable } from 'rxjs'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
@@ -22,6 +22,12 @@ export class Calls {
   connectionState = $state<RTCPeerConnectionState>('new')
   history = $state<ApiHistoryEntry[]>([])
   readonly #subscriptions: Array<{ unsubscribe(): void }> = []
+  // Bookkeeping, not state anything renders: plain Maps.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #pulls = new Map<string, Observable<MediaStreamTrack>>()
+  /** Prefetched pulls not yet taken over by a component: their release. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #holds = new Map<string, () => void>()
 
   constructor(room: string, userId: string) {
     this.tracks = new PartyTracks({
@@ -43,9 +49,37 @@ export class Calls {
     return this.tracks.push(track$, { sendEncodings$ }).pipe(map(trackRef))
   }
 
-  /** Subscribes to someone's track; unsubscribing closes it at the SFU. */
-  pull(ref$: Observable<string>): Observable<MediaStreamTrack> {
-    return this.tracks.pull(ref$.pipe(map((ref) => ({ location: 'remote' as const, ...parseRef(ref) }))))
+  /**
+   * Subscribes to someone's track; the last unsubscribe closes it at the SFU. Everyone watching
+   * one track (a tile, a pinned copy, a prefetch) shares one pull.
+   */
+  pull(ref: string): Observable<MediaStreamTrack> {
+    let pulled = this.#pulls.get(ref)
+    if (!pulled) {
+      pulled = this.tracks.pull(of({ location: 'remote' as const, ...parseRef(ref) })).pipe(
+        finalize(() => this.#pulls.delete(ref)),
+        share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
+      )
+      this.#pulls.set(ref, pulled)
+    }
+    return pulled
+  }
+
+  /**
+   * Starts pulling a track that a component is about to show, held until the component takes it
+   * over (`pullInto`) or for `holdMs` at most: the component then finds the pull under way instead
+   * of starting it once it has rendered.
+   */
+  prefetch(ref: string, holdMs = 3000) {
+    if (this.#holds.has(ref)) return
+    const sub = this.pull(ref).subscribe()
+    const release = () => {
+      clearTimeout(timer)
+      sub.unsubscribe()
+      this.#holds.delete(ref)
+    }
+    const timer = setTimeout(release, holdMs)
+    this.#holds.set(ref, release)
   }
 
   /**
@@ -53,7 +87,9 @@ export class Calls {
    * (and `undefined` once let go): the body of an `$effect` that pulls what a component shows.
    */
   pullInto(ref: string, onTrack: (track: MediaStreamTrack | undefined) => void): () => void {
-    const sub = this.pull(of(ref)).subscribe(onTrack)
+    const sub = this.pull(ref).subscribe(onTrack)
+    // Subscribed first, so a prefetched pull passes from the hold to us without closing.
+    this.#holds.get(ref)?.()
     return () => {
       sub.unsubscribe()
       onTrack(undefined)

@@ -6,6 +6,7 @@ import { LocalMedia } from '../media/local-media.svelte.ts'
 import { RoomConnection } from '../realtime/room.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
 import { chime } from './chime.ts'
+import { shownTracksOf } from './shown-tracks.ts'
 
 export interface Toast {
   id: number
@@ -56,6 +57,9 @@ export class Meeting {
     // for it, or the others would never see a camera that came on a moment later.
     await media.start()
     const calls = (this.calls ??= new Calls(room.room, room.userId))
+    // The others' tracks are asked for now rather than once their tiles have rendered, which
+    // they then find under way: seeing the others is what makes joining feel quick.
+    for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
     this.phase = 'joined'
     rememberRoom(room.room)
     this.#announce()

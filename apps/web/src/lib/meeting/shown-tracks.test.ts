@@ -1,0 +1,27 @@
+import type { RoomState, User } from '@tangerine/contracts'
+import { describe, expect, it } from 'vitest'
+import { shownTracksOf } from './shown-tracks.ts'
+
+const off = { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false }
+const user = (id: string, joined: boolean, tracks: Partial<User['tracks']>): User => ({
+  id,
+  name: id,
+  joined,
+  raisedHand: false,
+  speaking: false,
+  tracks: { ...off, ...tracks },
+})
+const state = (...users: User[]) => ({ users }) as unknown as RoomState
+
+describe('the tracks the meeting view shows', () => {
+  it('are the others’ tracks that are on, for those in the meeting', () => {
+    const room = state(
+      user('me', true, { video: 's1/cam', videoEnabled: true, audio: 's1/mic', audioEnabled: true }),
+      user('ada', true, { video: 's2/cam', videoEnabled: true, audio: 's2/mic', audioEnabled: false }),
+      user('bob', true, { video: 's3/cam', videoEnabled: false, screenshare: 's3/screen', screenShareEnabled: true }),
+      user('cy', false, { video: 's4/cam', videoEnabled: true, audio: 's4/mic', audioEnabled: true }),
+    )
+    expect(shownTracksOf(room, 'me')).toEqual(['s2/cam', 's3/screen'])
+    expect(shownTracksOf(undefined, 'me')).toEqual([])
+  })
+})
