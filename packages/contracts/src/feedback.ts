@@ -135,10 +135,16 @@ export const DeadLetter = z.object({
 })
 export type DeadLetter = z.infer<typeof DeadLetter>
 
-export const DeadLetterList = z.object({ deadLetters: z.array(DeadLetter) })
+/** A page of dead letters; `cursor` is there while more follow (pass it back to get them). */
+export const DeadLetterList = z.object({ deadLetters: z.array(DeadLetter), cursor: z.string().optional() })
 export type DeadLetterList = z.infer<typeof DeadLetterList>
 
 export const DeadLetterParams = z.object({ id: z.uuid() })
+
+export const DeadLetterListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().min(1).max(1024).optional(),
+})
 export const DebugInfoParams = z.object({ id: z.uuid() })
 
 /** `POST /api/feedback/dead-letters/{id}/replay`: the message is back on the queue. */

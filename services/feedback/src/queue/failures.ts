@@ -1,4 +1,4 @@
-import { DeadLetter, type FeedbackMessage } from '@tangerine/contracts/feedback'
+import { DeadLetter, type DeadLetterList, type FeedbackMessage } from '@tangerine/contracts/feedback'
 
 /*
  * What ops need to see of undeliverable messages. The dead-letter queue carries only the message
@@ -30,13 +30,15 @@ export async function storeDeadLetter(kv: KVNamespace, message: FeedbackMessage,
   return entry
 }
 
-export async function listDeadLetters(kv: KVNamespace, limit = 100): Promise<DeadLetter[]> {
-  const { keys } = await kv.list({ prefix: deadKey(''), limit })
-  const entries = await Promise.all(keys.map((k) => kv.get(k.name, 'json')))
-  return entries.flatMap((e) => {
+/** A page of dead letters, oldest id order as KV lists them, with the cursor of the next page. */
+export async function listDeadLetters(kv: KVNamespace, limit = 100, cursor?: string): Promise<DeadLetterList> {
+  const page = await kv.list({ prefix: deadKey(''), limit, ...(cursor ? { cursor } : {}) })
+  const entries = await Promise.all(page.keys.map((k) => kv.get(k.name, 'json')))
+  const deadLetters = entries.flatMap((e) => {
     const parsed = DeadLetter.safeParse(e)
     return parsed.success ? [parsed.data] : []
   })
+  return page.list_complete ? { deadLetters } : { deadLetters, cursor: page.cursor }
 }
 
 export async function getDeadLetter(kv: KVNamespace, id: string): Promise<DeadLetter | undefined> {

@@ -1,5 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
-import { DeadLetterParams, type DeadLetterList, type ReplayAccepted } from '@tangerine/contracts/feedback'
+import { DeadLetterListQuery, DeadLetterParams, type DeadLetterList, type ReplayAccepted } from '@tangerine/contracts/feedback'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
@@ -10,9 +10,10 @@ import { log } from '../log.ts'
 /** Ops: messages the consumer gave up on, and putting one back on the queue. */
 export const deadLetters = new Hono<AppEnv>()
   .use(requireAdmin())
-  .get('/', async (c) =>
-    c.json({ deadLetters: await listDeadLetters(c.env.DEAD_LETTERS) } satisfies DeadLetterList, 200),
-  )
+  .get('/', validate('query', DeadLetterListQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    return c.json((await listDeadLetters(c.env.DEAD_LETTERS, limit, cursor)) satisfies DeadLetterList, 200)
+  })
   .post('/:id/replay', validate('param', DeadLetterParams), async (c) => {
     const { id } = c.req.valid('param')
     const entry = await getDeadLetter(c.env.DEAD_LETTERS, id)

@@ -1,9 +1,10 @@
 import { ProblemDetails } from '@tangerine/contracts/errors'
-import { DeadLetterList, FeedbackAccepted, ReplayAccepted } from '@tangerine/contracts/feedback'
+import { DeadLetterList, FeedbackAccepted, ReplayAccepted, type FeedbackMessage } from '@tangerine/contracts/feedback'
 import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index.ts'
+import { storeDeadLetter } from '../../src/queue/failures.ts'
 import { eventually, plan, records } from '../support/receiver-client.ts'
 import { admin, postFeedback } from '../support/requests.ts'
 
@@ -52,6 +53,40 @@ describe('dead letters', () => {
     const res = await worker.fetch(req, { ...env, ADMIN_TOKEN: '' }, createExecutionContext())
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ detail: 'ADMIN_TOKEN is not configured' })
+  })
+
+  it('are listed a page at a time, every one once', async () => {
+    const ids = new Set<string>()
+    for (let i = 0; i < 5; i++) {
+      const message: FeedbackMessage = {
+        idempotencyKey: crypto.randomUUID(),
+        feedbackId: crypto.randomUUID(),
+        createdAt: new Date().toISOString(),
+        card: { cardsV2: [{ cardId: 'c', card: { header: { title: `paged ${i}` }, sections: [{ widgets: [{ textParagraph: { text: 'x' } }] }] } }] },
+      }
+      await storeDeadLetter(env.DEAD_LETTERS, message, new Date().toISOString())
+      ids.add(message.idempotencyKey)
+    }
+    const seen: string[] = []
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const page = DeadLetterList.parse(
+        await (await admin(`/feedback/dead-letters?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json(),
+      )
+      expect(page.deadLetters.length).toBeLessThanOrEqual(2)
+      seen.push(...page.deadLetters.map((d) => d.id))
+      cursor = page.cursor
+      pages++
+    } while (cursor && pages < 50)
+    expect(cursor).toBeUndefined()
+    expect(pages).toBeGreaterThanOrEqual(3)
+    expect(seen.filter((id) => ids.has(id)).sort()).toEqual([...ids].sort())
+    expect(new Set(seen).size).toBe(seen.length)
+
+    for (const query of ['limit=0', 'limit=5000', 'cursor=', 'page=2']) {
+      expect((await admin(`/feedback/dead-letters?${query}`)).status).toBe(400)
+    }
   })
 
   it('answers a replay of an unknown or malformed id', async () => {
