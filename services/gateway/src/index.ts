@@ -15,8 +15,8 @@ import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
   .use(pageHeaders())
-  // Server-Timing: `total` is the call's time in the Workers, `auth` the gateway's limits and identity; the
-  // Workers behind it add theirs.
+  // Server-Timing: `total` is a call's time in the Workers, `auth` the gateway's limits and
+  // identity; the Workers behind it add their own metrics.
   .use('/api/*', timing({ totalDescription: 'in the gateway and the Workers behind it', crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())
   .use('/api/*', timeFrom('auth', 'rate limits and identity'), rateLimit('address'), identity(), rateLimit('caller'), timeTo('auth'))
   .use('/api/rooms/*', requireIdentity())

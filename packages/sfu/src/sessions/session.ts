@@ -85,10 +85,11 @@ export class Session {
         reject(new CallsError(425, 'session_error', `Session is not connected yet (waited ${timeoutMs / 1000} s)`))
       }, timeoutMs)
       const subscription = this.pc.connectionStateChange.subscribe((state) => {
-        if (state !== 'connected') return
+        if (state !== 'connected' && state !== 'failed' && state !== 'closed') return
         clearTimeout(timer)
         subscription.unSubscribe()
-        resolve()
+        if (state === 'connected') resolve()
+        else reject(new CallsError(410, 'session_error', `Session transport ${state}`))
       })
     })
   }
