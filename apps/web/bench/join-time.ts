@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startStack } from '../../../scripts/lib/stack.mjs'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
 
-const RUNS = 10
+const RUNS = Number(process.env.RUNS ?? 10)
 const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
 const stack = await startStack({ port: 8791, persistTo, stdio: 'pipe' })
 const browser: Browser = await launchChromium()

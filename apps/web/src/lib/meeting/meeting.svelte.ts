@@ -60,6 +60,10 @@ export class Meeting {
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.
     for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
+    // partytracks sends them from a timer: let it go before the view change, whose rendering
+    // (the lobby's preview torn down, the tiles set up) holds the page for a while.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (this.phase !== 'lobby') return
     this.phase = 'joined'
     rememberRoom(room.room)
     this.#announce()
