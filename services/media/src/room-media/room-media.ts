@@ -27,9 +27,14 @@ export class RoomMedia extends DurableObject<MediaEnv> {
     return this.ctx.storage.sql.exec<{ user_id: string }>('SELECT user_id FROM sessions WHERE session_id = ?', sessionId).toArray()[0]?.user_id
   }
 
-  /** Which of these sessions are not this room's. */
-  foreign(sessionIds: string[]): string[] {
-    return [...new Set(sessionIds)].filter((id) => this.ownerOf(id) === undefined)
+  /** The owner of each of these sessions in this room (absent: not this room's), in one call. */
+  ownersOf(sessionIds: string[]): Record<string, string> {
+    return Object.fromEntries(
+      [...new Set(sessionIds)].flatMap((id) => {
+        const owner = this.ownerOf(id)
+        return owner === undefined ? [] : [[id, owner]]
+      }),
+    )
   }
 
   record(sessionId: string, entries: ProxyHistoryEntry[]): void {

@@ -63,15 +63,17 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
     const read = await readBody(c, schema)
     const media = c.env.ROOM_MEDIA.getByName(room)
     const sessionId = c.req.param('sessionId')
-    // Three independent reads, side by side: every Calls call waits on them, and a join makes
-    // four such calls one after another. Their verdicts are still given in the same order.
+    // Two independent reads, side by side (every Calls call waits on them, and a join makes
+    // several such calls one after another); their verdicts are still given in the same order.
+    const remote = read.ok ? remoteSessionIds(read.body as never) : []
     startTime(c, 'checks', 'membership and session ownership')
-    const [member, owner, foreign] = await Promise.all([
+    const [member, owners] = await Promise.all([
       isInRoom(c.env, room, user, who),
-      sessionId === undefined ? undefined : media.ownerOf(sessionId),
-      read.ok ? media.foreign(remoteSessionIds(read.body as never)) : [],
+      media.ownersOf(sessionId === undefined ? remote : [sessionId, ...remote]),
     ])
     endTime(c, 'checks')
+    const owner = sessionId === undefined ? undefined : owners[sessionId]
+    const foreign = [...new Set(remote)].filter((id) => owners[id] === undefined)
     if (!member) return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
     if (!read.ok) return read.res
     if (sessionId !== undefined && owner !== user) {

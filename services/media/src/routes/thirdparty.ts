@@ -79,22 +79,20 @@ export const thirdparty = new Hono<AppEnv>()
     owned(c, async (room, sessionId) => {
       const body = c.req.valid('json')
       const remote = (body.tracks ?? []).filter((t) => t.location === 'remote').map((t) => t.sessionId ?? '')
-      const media = c.env.ROOM_MEDIA.getByName(room)
       const { owner } = c.req.valid('query')
-      if (owner) {
-        for (const id of new Set(remote)) {
-          if ((await media.ownerOf(id)) !== owner) {
-            return c.json(
-              problem(403, 'Not their track', {
-                type: problemTypes.unauthorized,
-                detail: `Session ${id} is not ${owner}'s`,
-              }),
-              403,
-            )
-          }
-        }
+      // One look-up for both rules: a session with an owner here is this room's.
+      const owners = await c.env.ROOM_MEDIA.getByName(room).ownersOf(remote)
+      const notTheirs = owner ? remote.find((id) => owners[id] !== owner) : undefined
+      if (notTheirs !== undefined) {
+        return c.json(
+          problem(403, 'Not their track', {
+            type: problemTypes.unauthorized,
+            detail: `Session ${notTheirs} is not ${owner}'s`,
+          }),
+          403,
+        )
       }
-      const foreign = await media.foreign(remote)
+      const foreign = [...new Set(remote)].filter((id) => owners[id] === undefined)
       if (foreign.length > 0) {
         return c.json(
           problem(403, 'Not this room', {
