@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GenericNack, PictureLossIndication, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
-import { publish, pull } from './helpers/peer.ts'
+import { publish, pull, type Publisher } from './helpers/peer.ts'
 import { waitFor } from './helpers/wait.ts'
 
 let sfu: RunningSfu
@@ -11,24 +11,30 @@ beforeAll(async () => {
 })
 afterAll(() => sfu.close())
 
+/** How many PLIs (keyframe requests) the SFU has sent for one of `publisher`'s tracks so far. */
+function plisTo(publisher: Publisher, trackName: string): () => number {
+  let count = 0
+  publisher.transceivers.get(trackName)!.sender.onPictureLossIndication.subscribe(() => count++)
+  return () => count
+}
+
 describe('RTCP', () => {
   it('asks the publisher for a keyframe when a puller attaches, and forwards the puller PLI', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
-    let plis = 0
-    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
-    expect(plis).toBe(0)
+    const plis = plisTo(a, 'cam-video')
+    expect(plis()).toBe(0)
 
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
     const video = () => b.received.get(b.mids.get('cam-video')!)!
     await waitFor(() => video().seqs.length >= 5, 'B receiving video')
-    await waitFor(() => plis >= 1, 'keyframe request on attach')
+    await waitFor(() => plis() >= 1, 'keyframe request on attach')
 
-    const before = plis
+    const before = plis()
     const receiver = b.pc.getTransceivers().find((t) => t.mid === b.mids.get('cam-video'))!.receiver
     const ssrc = [...video().ssrcs][0]!
     await receiver.sendRtcpPLI(ssrc)
-    await waitFor(() => plis > before, "B's PLI reaching A")
+    await waitFor(() => plis() > before, "B's PLI reaching A")
     await b.close()
     await a.close()
   })
@@ -36,8 +42,7 @@ describe('RTCP', () => {
   it('asks for the keyframe once the puller can receive it, not while it is still connecting', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
-    let plis = 0
-    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
+    const plis = plisTo(a, 'cam-video')
     // The SFU knows A's stream (its SSRC) once packets have arrived.
     await waitFor(() => a.sources.get('cam-video')!.sent >= 20, 'A sending')
     const { sessionId } = await api.newSession()
@@ -46,27 +51,26 @@ describe('RTCP', () => {
     // A keyframe now would reach nobody, and the publisher's encoder could then pass over the next request.
     const sent = a.sources.get('cam-video')!.sent
     await waitFor(() => a.sources.get('cam-video')!.sent >= sent + 30, 'A sending 30 more packets')
-    expect(plis).toBe(0)
+    expect(plis()).toBe(0)
 
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
     const video = () => b.received.get(b.mids.get('cam-video')!)!
     await waitFor(() => video().seqs.length >= 5, 'B receiving video')
-    await waitFor(() => plis >= 1, 'a keyframe request once B is connected')
+    await waitFor(() => plis() >= 1, 'a keyframe request once B is connected')
 
     // On a session that is already connected, a new pull waits for its negotiation in the same way.
     const c = await publish(api, [{ name: 'screen', kind: 'video', tag: 3 }])
-    let screenPlis = 0
-    c.transceivers.get('screen')!.sender.onPictureLossIndication.subscribe(() => screenPlis++)
+    const screenPlis = plisTo(c, 'screen')
     await waitFor(() => c.sources.get('screen')!.sent >= 20, 'C sending')
     const offered = await api.newTracks(b.sessionId, { tracks: [{ location: 'remote', sessionId: c.sessionId, trackName: 'screen' }] })
     expect(offered.requiresImmediateRenegotiation).toBe(true)
     const screenSent = c.sources.get('screen')!.sent
     await waitFor(() => c.sources.get('screen')!.sent >= screenSent + 30, 'C sending 30 more packets')
-    expect(screenPlis).toBe(0)
+    expect(screenPlis()).toBe(0)
     await b.pc.setRemoteDescription(offered.sessionDescription!)
     await b.pc.setLocalDescription(await b.pc.createAnswer())
     await api.renegotiate(b.sessionId, { sessionDescription: { type: 'answer', sdp: b.pc.localDescription!.sdp } })
-    await waitFor(() => screenPlis >= 1, 'a keyframe request once the pull is negotiated')
+    await waitFor(() => screenPlis() >= 1, 'a keyframe request once the pull is negotiated')
     await b.close()
     await a.close()
     await c.close()
@@ -75,8 +79,7 @@ describe('RTCP', () => {
   it('forwards the PLI of a puller that also publishes, signed with its own stream as browsers do', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 3 }])
-    let plis = 0
-    a.transceivers.get('cam-video')!.sender.onPictureLossIndication.subscribe(() => plis++)
+    const plis = plisTo(a, 'cam-video')
     // B publishes first (the first person in a room), then pulls A on the same session.
     const bPub = await publish(api, [{ name: 'b-video', kind: 'video', tag: 4 }])
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }], {
@@ -86,9 +89,9 @@ describe('RTCP', () => {
     })
     const video = () => b.received.get(b.mids.get('cam-video')!)!
     await waitFor(() => video().seqs.length >= 5, 'B receiving video')
-    await waitFor(() => plis >= 1, 'keyframe request on attach')
+    await waitFor(() => plis() >= 1, 'keyframe request on attach')
 
-    const before = plis
+    const before = plis()
     // Chromium's feedback names its own outgoing stream as the sender: the SFU knows that SSRC
     // too (as B's published track), and must still route by the media source.
     const pli = new RtcpPayloadSpecificFeedback({
@@ -98,7 +101,7 @@ describe('RTCP', () => {
       }),
     })
     await b.pc.dtlsTransports[0]!.sendRtcp([pli])
-    await waitFor(() => plis > before, "B's PLI reaching A")
+    await waitFor(() => plis() > before, "B's PLI reaching A")
     await bPub.close()
     await a.close()
   })
