@@ -24,8 +24,11 @@ export function hmacKey(secret: string, usage: 'sign' | 'verify') {
   return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
 }
 
+/** Bytes as lowercase hex, two digits each. */
+export const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+
 /** A new session id: 128 random bits. */
-export const newSessionId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
+export const newSessionId = () => hex(crypto.getRandomValues(new Uint8Array(16)))
 
 /** `<payload>.<hmac>`, both base64url: readable by nobody but the gateway, forgeable by nobody. */
 export async function signSession(claims: { name: string; sid: string }, secret: string, now = Date.now()): Promise<string> {

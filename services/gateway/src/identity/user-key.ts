@@ -1,4 +1,4 @@
-import { hmacKey } from './session-cookie.ts'
+import { hex, hmacKey } from './session-cookie.ts'
 
 /**
  * The caller's user key (see `Identity.key`): the first 64 bits of HMAC(SESSION_SECRET, subject),
@@ -6,5 +6,5 @@ import { hmacKey } from './session-cookie.ts'
  */
 export async function userKey(subject: string, secret: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), new TextEncoder().encode(subject))
-  return [...new Uint8Array(mac, 0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return hex(new Uint8Array(mac, 0, 8))
 }
