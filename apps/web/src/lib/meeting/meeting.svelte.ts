@@ -15,6 +15,9 @@ export interface Toast {
 
 let toastIds = 0
 
+/** After what is already queued for the event loop, timers included. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /**
  * One person's meeting: the room socket, their camera and mic, their Calls connection and what
  * they publish. Components render it; it owns the side effects.
@@ -62,14 +65,14 @@ export class Meeting {
     for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
     // partytracks sends them from a timer: let it go before the view change, whose rendering
     // (the lobby's preview torn down, the tiles set up) holds the page for a while.
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await nextTask()
     if (this.phase !== 'lobby') return
     this.phase = 'joined'
     rememberRoom(room.room)
     this.#announce()
-    // Publishing waits for the tiles to ask for the others' tracks: partytracks runs its Calls
-    // requests in order, and seeing the others first is what makes joining feel quick.
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    // Publishing waits for the tiles' own pulls too (the AI's voice is not prefetched):
+    // partytracks runs its Calls requests in order.
+    await nextTask()
     if (this.phase !== 'joined') return
     if (media.mic) {
       this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && this.#published({ audio })))
