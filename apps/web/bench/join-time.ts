@@ -8,9 +8,11 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { startStack } from '../../../scripts/lib/stack.mjs'
+import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
 
 const RUNS = Number(process.env.RUNS ?? 10)
+ensureSystemPackages(['chromium', 'coturn'])
 const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
 const stack = await startStack({ port: 8791, persistTo, stdio: 'pipe' })
 const browser: Browser = await launchChromium()
