@@ -21,7 +21,7 @@ const base = worker.url.toString().replace(/^http/, 'ws')
 interface Client {
   ws: WebSocket
   id: string
-  /** When bytes last reached this client's socket after `arrivedAt` was cleared. */
+  /** When bytes first reached this client's socket since `arrivedAt` was last cleared (each round). */
   arrivedAt?: number
 }
 
