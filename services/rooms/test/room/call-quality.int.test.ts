@@ -7,7 +7,11 @@ import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 /** The headers the gateway sends for the owner of `userId` (its key), or for someone else. */
 const as = (userId: string, name = 'Ada') => identityHeaders({ name, key: keyOf(userId) })
 
-function answer(room: string, body: { userId?: string } & Record<string, unknown>, headers = as(String(body.userId))) {
+function answer(
+  room: string,
+  body: { userId?: string } & Record<string, unknown>,
+  headers: Record<string, string> = as(String(body.userId)),
+) {
   return exports.default.fetch(
     new Request(`http://rooms.internal/rooms/${room}/quality`, {
       method: 'POST',
