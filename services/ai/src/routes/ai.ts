@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { aiCalls, CallsStepError } from '../participant/calls.ts'
+import { log } from '../log.ts'
 import { endAiCall } from '../participant/end.ts'
 import { inviteAi } from '../participant/invite.ts'
 import { decideInRoom, roomState } from '../participant/room.ts'
@@ -60,16 +61,25 @@ export const ai = new Hono<AppEnv>()
     return 'refused' in outcome ? refused(c, outcome.refused) : failed(c, outcome.failed)
   })
   /**
-   * Dismiss: the room records who sent the AI away and hands over what it held open, which is
-   * closed before the answer: its Calls session's tracks and its OpenAI call.
+   * Dismiss: the AI's Calls tracks close first, so it is silent by the time everyone sees it go;
+   * then the room records who sent it away and hands over what it held, and the OpenAI call is
+   * hung up before the answer.
    */
   .post('/:name/ai/dismiss', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
     const room = c.req.valid('param').name
     const who = await caller(c, room, c.req.valid('json').user)
     if ('res' in who) return who.res
+    const { sessionId } = who.state.ai
+    if (sessionId && who.state.ai.enabled) {
+      await aiCalls(c.env, room)
+        .closeAll(sessionId)
+        .catch((err: unknown) =>
+          log('error', 'ai dismiss: closing tracks failed', { room, sessionId, error: String(err) }),
+        )
+    }
     const result = await decideInRoom(c.env, room, { type: 'DismissAi', by: `user:${who.user.id}` })
     if (!result.ok) return refused(c, result)
-    // Logged inside; the room already shows the AI gone, and Calls ends a trackless session itself.
+    // Failures are logged inside; Calls ends a trackless session by itself.
     if (result.ended) await endAiCall(c.env, room, result.ended).catch(() => undefined)
     return c.json({ ai: result.state.ai }, 200)
   })
