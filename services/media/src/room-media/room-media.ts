@@ -30,6 +30,7 @@ export class RoomMedia extends DurableObject<MediaEnv> {
     if (!columns.some((c) => c.name === 'last_at')) {
       sql.exec('ALTER TABLE sessions ADD COLUMN last_at INTEGER NOT NULL DEFAULT 0')
       sql.exec('UPDATE sessions SET last_at = ?', Date.now())
+      void ctx.blockConcurrencyWhile(() => this.#expireLater())
     }
   }
 

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { historyOf, join, newSession, publish, randomRoom } from '../support/calls-people.ts'
@@ -49,5 +49,25 @@ describe('RoomMedia retention', () => {
     expect(await media.history(bobs)).not.toEqual([])
     const next = await runInDurableObject(media, (_i, state) => state.storage.getAlarm())
     expect(next).toBeGreaterThan(Date.now() + DAY_MS - 60_000)
+  })
+  it('keeps sessions, tracks and the expiry across an eviction, and gives rooms from before retention an expiry', async () => {
+    const room = randomRoom()
+    const ada = await join(room, 'Ada')
+    const adas = await newSession(ada)
+    const mic = await publish(ada, adas)
+    const media = env.ROOM_MEDIA.getByName(room)
+    // A room as the version before retention left it: no last_at, no alarm.
+    await runInDurableObject(media, async (_i, state) => {
+      state.storage.sql.exec('CREATE TABLE old AS SELECT session_id, user_id, created_at FROM sessions')
+      state.storage.sql.exec('DROP TABLE sessions')
+      state.storage.sql.exec('ALTER TABLE old RENAME TO sessions')
+      await state.storage.deleteAlarm()
+    })
+    await evictDurableObject(media, { webSockets: 'hibernate' })
+
+    expect(await media.ownerOf(adas)).toBe(ada.id)
+    expect(await media.unpublished([{ sessionId: adas, trackName: mic }])).toEqual([])
+    const alarm = await runInDurableObject(media, (_i, state) => state.storage.getAlarm())
+    expect(alarm).toBeGreaterThan(Date.now() + DAY_MS - 60_000)
   })
 })
