@@ -137,7 +137,7 @@ describe('an outsider and the Calls proxy', () => {
     await enter(lurker, r.room, { lobby: true })
     const made = await calls(lurker, 'POST', '/sessions/new', { room: r.room })
     expect(made.status).toBe(403)
-    expect(JSON.parse(made.text)).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${r.room}` })
+    expect(JSON.parse(made.text)).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${r.room}: join it first` })
     expect(made.text).not.toContain('sessionId')
   })
 })

@@ -8,10 +8,11 @@ export async function roomState(env: MediaEnv, room: string): Promise<RoomState 
 }
 
 /**
- * Is this user, under this identity, in the meeting right now? Present is not enough: someone
- * still in the lobby (never `joined: true`) sees who is there, but gets no media.
+ * Where this user, under this identity, is in the room right now: absent, in the lobby (sees who
+ * is there, gets no media) or in the meeting (`joined: true`).
  */
-export async function isInRoom(env: MediaEnv, room: string, userId: string, who: Identity): Promise<boolean> {
+export async function placeInRoom(env: MediaEnv, room: string, userId: string, who: Identity): Promise<'absent' | 'lobby' | 'meeting'> {
   const state = await roomState(env, room)
-  return !!state && memberOf(state, userId, who)?.joined === true
+  const user = state && memberOf(state, userId, who)
+  return !user ? 'absent' : user.joined ? 'meeting' : 'lobby'
 }

@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono'
 import { endTime, startTime, timing } from 'hono/timing'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { isInRoom } from '../calls/membership.ts'
+import { placeInRoom } from '../calls/membership.ts'
 import { callUpstream } from '../calls/upstream.ts'
 import { isAdmin } from '../middleware/admin.ts'
 import { answerIceServers } from './ice-servers.ts'
@@ -70,13 +70,14 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
     // Independent reads, side by side (every Calls call waits on them, and a join makes several
     // such calls one after another); their verdicts are still given in the same order.
     startTime(c, 'checks', 'membership, sessions and tracks')
-    const [member, owners, unpublished] = await Promise.all([
-      isInRoom(c.env, room, user, who),
+    const [place, owners, unpublished] = await Promise.all([
+      placeInRoom(c.env, room, user, who),
       media.ownersOf(sessionId === undefined ? named : [sessionId, ...named]),
       whole.length > 0 ? media.unpublished(whole) : [],
     ])
     endTime(c, 'checks')
-    if (!member) return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}`)
+    if (place === 'absent') return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
+    if (place === 'lobby') return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
     if (!read.ok) return read.res
     if (sessionId !== undefined && owners[sessionId] !== user) {
       return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)

@@ -127,7 +127,7 @@ describe('someone still in the lobby', () => {
 
     const refused = await call(lurker, 'POST', '/sessions/new')
     expect(refused.status).toBe(403)
-    expect(await refused.json()).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${room}` })
+    expect(await refused.json()).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${room}: join it first` })
 
     // Back to the lobby after joining: the session made in the meeting pulls nothing more.
     const bob = await join(room, 'Bob')
