@@ -1,62 +1,20 @@
-import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
 import { createCallsClient } from '@tangerine/contracts/calls/client'
-import { env, exports } from 'cloudflare:workers'
+import { exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
+import { call, join, newSession, publish, randomRoom } from './support/calls-people.ts'
 
 const sfu = () => {
   const { apiUrl, appId, appSecret } = inject('sfu')
   return createCallsClient({ baseUrl: apiUrl, appId, appSecret })
 }
-const randomRoom = () => `media-${crypto.randomUUID().slice(0, 8)}`
-
-/** Puts a person in a room the way the gateway does: a socket to the rooms Worker with an identity. */
-async function join(room: string, name: string) {
-  const id = newUserId()
-  const res = await env.ROOMS.fetch(
-    new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
-      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
-    }),
-  )
-  const ws = res.webSocket!
-  ws.accept()
-  await new Promise((resolve) => ws.addEventListener('message', resolve, { once: true }))
-  return { id, key: keyOf(id), name, room, ws }
-}
-
-type Person = Awaited<ReturnType<typeof join>>
-
-function call(as: Person | undefined, method: string, path: string, body?: unknown, room = as?.room) {
-  const query = new URLSearchParams()
-  if (room) query.set('room', room)
-  if (as) query.set('user', as.id)
-  return exports.default.fetch(
-    new Request(`http://media.internal/partytracks${path}?${query}`, {
-      method,
-      headers: as ? identityHeaders(as) : {},
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    }),
-  )
-}
-
-async function newSession(as: Person) {
-  const res = await call(as, 'POST', '/sessions/new')
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { sessionId: string }).sessionId
-}
-
 describe('the Calls proxy', () => {
   it('creates a session at the SFU for someone in the room, and keeps its history', async () => {
     const ada = await join(randomRoom(), 'Ada')
     const sessionId = await newSession(ada)
     expect(await sfu().getSession(sessionId)).toMatchObject({ tracks: [] })
 
-    // A pull of a track nobody publishes reaches the SFU and comes back with its per-item error.
-    const pull = await call(ada, 'POST', `/sessions/${sessionId}/tracks/new`, {
-      tracks: [{ location: 'remote', sessionId, trackName: 'nothing-here' }],
-    })
-    expect(pull.status).toBe(200)
-    const answer = (await pull.json()) as { tracks: Array<{ errorCode?: string; trackName: string }> }
-    expect(answer.tracks[0]).toMatchObject({ trackName: 'nothing-here', errorCode: expect.any(String) })
+    // A push with the SFU making the offer reaches the SFU and is answered with it.
+    await publish(ada, sessionId, 'mic')
 
     const history = await call(ada, 'GET', `/sessions/${sessionId}/history`)
     const { entries } = (await history.json()) as { entries: Array<{ type: string; endpoint: string; status?: number }> }

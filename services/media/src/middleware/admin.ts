@@ -1,4 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 
@@ -18,14 +19,19 @@ async function sameToken(given: string, expected: string) {
   return diff === 0
 }
 
+/** Whether the request carries `Authorization: Bearer <ADMIN_TOKEN>`; never, with no ADMIN_TOKEN set. */
+export async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
+  const expected = c.env.ADMIN_TOKEN
+  const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  return !!expected && !!given && (await sameToken(given, expected))
+}
+
 /** TURN administration: `Authorization: Bearer <ADMIN_TOKEN>`. With no ADMIN_TOKEN set it is closed to everyone. */
 export const requireAdmin = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const expected = c.env.ADMIN_TOKEN
-    const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    if (!expected || !given || !(await sameToken(given, expected))) {
+    if (!(await isAdmin(c))) {
       c.header('www-authenticate', 'Bearer realm="tangerine-media-admin"')
-      const detail = expected ? 'Send Authorization: Bearer <ADMIN_TOKEN>' : 'ADMIN_TOKEN is not configured'
+      const detail = c.env.ADMIN_TOKEN ? 'Send Authorization: Bearer <ADMIN_TOKEN>' : 'ADMIN_TOKEN is not configured'
       return c.json(problem(401, 'Admin token required', { type: problemTypes.unauthorized, detail }), 401)
     }
     await next()

@@ -1,20 +1,22 @@
-import { decodeIdentity, IDENTITY_HEADER, issuesOf, problem, problemTypes, type Identity } from '@tangerine/contracts'
+import { decodeIdentity, IDENTITY_HEADER, issuesOf, ownsUserId, problem, problemTypes, type Identity } from '@tangerine/contracts'
+import { ProxyQuery, type ProxyHistoryEntry } from '@tangerine/contracts/calls/api'
 import {
-  CloseTracksRequest,
-  NewSessionRequest,
-  ProxyQuery,
-  RenegotiateRequest,
-  TracksRequest,
-  UpdateTracksRequest,
-  type ProxyHistoryEntry,
-} from '@tangerine/contracts/calls/api'
+  ProxyCloseTracksRequest,
+  ProxyNewSessionRequest,
+  ProxyRenegotiateRequest,
+  ProxyTracksRequest,
+  ProxyUpdateTracksRequest,
+  pullsIn,
+  sessionIdsIn,
+} from '@tangerine/contracts/calls/proxy'
 import { validate } from '@tangerine/contracts/http'
 import { Hono, type Context } from 'hono'
 import { endTime, startTime, timing } from 'hono/timing'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { isInRoom } from '../calls/membership.ts'
+import { placeInRoom } from '../calls/membership.ts'
 import { callUpstream } from '../calls/upstream.ts'
+import { isAdmin } from '../middleware/admin.ts'
 import { answerIceServers } from './ice-servers.ts'
 
 /*
@@ -48,12 +50,11 @@ async function readBody<S extends z.ZodType>(c: C, schema: S | undefined): Promi
   return parsed.success ? { ok: true, body: parsed.data } : { ok: false, res: refuse(c, 400, 'decoding_error', 'The body is not valid', issuesOf(parsed.error)) }
 }
 
-const remoteSessionIds = (body: { tracks?: Array<{ location?: string; sessionId?: string }> } | undefined) =>
-  (body?.tracks ?? []).filter((t) => t.location === 'remote' && t.sessionId).map((t) => t.sessionId!)
-
 /**
- * Forwards one call after checking who asks: an identity from the gateway, present in the
- * claimed room, owning the session it drives, and pulling only from its own room's sessions.
+ * Forwards one call after checking who asks: an identity from the gateway, in the meeting in the
+ * claimed room, owning the session it drives. Every session the body names, in any field and
+ * whatever its `location` says, must be of the same room (the strict schemas refuse fields they
+ * do not know), and every track it takes must have been published there.
  */
 function forward<S extends z.ZodType>(method: string, schema?: S) {
   return async (c: C) => {
@@ -63,23 +64,30 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
     const read = await readBody(c, schema)
     const media = c.env.ROOM_MEDIA.getByName(room)
     const sessionId = c.req.param('sessionId')
-    // Two independent reads, side by side (every Calls call waits on them, and a join makes
-    // several such calls one after another); their verdicts are still given in the same order.
-    const remote = read.ok ? remoteSessionIds(read.body as never) : []
-    startTime(c, 'checks', 'membership and session ownership')
-    const [member, owners] = await Promise.all([
-      isInRoom(c.env, room, user, who),
-      media.ownersOf(sessionId === undefined ? remote : [sessionId, ...remote]),
+    const named = read.ok ? sessionIdsIn(read.body) : []
+    const pulls = read.ok ? pullsIn(read.body as never) : []
+    const whole = pulls.filter((p) => p !== undefined)
+    // Independent reads, side by side (every Calls call waits on them, and a join makes several
+    // such calls one after another); their verdicts are still given in the same order.
+    startTime(c, 'checks', 'membership, sessions and tracks')
+    const [place, owners, unpublished] = await Promise.all([
+      placeInRoom(c.env, room, user, who),
+      media.ownersOf(sessionId === undefined ? named : [sessionId, ...named]),
+      whole.length > 0 ? media.unpublished(whole) : [],
     ])
     endTime(c, 'checks')
-    const owner = sessionId === undefined ? undefined : owners[sessionId]
-    const foreign = [...new Set(remote)].filter((id) => owners[id] === undefined)
-    if (!member) return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
+    if (place === 'absent') return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
+    if (place === 'lobby') return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
     if (!read.ok) return read.res
-    if (sessionId !== undefined && owner !== user) {
+    if (sessionId !== undefined && owners[sessionId] !== user) {
       return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)
     }
+    const foreign = [...new Set(named)].filter((id) => owners[id] === undefined)
     if (foreign.length > 0) return refuse(c, 403, 'unauthorized', `Sessions ${foreign.join(', ')} are not in room ${room}`)
+    if (whole.length < pulls.length) {
+      return refuse(c, 400, 'invalid_params', 'A track taken from a session must name both the sessionId and the trackName')
+    }
+    if (unpublished.length > 0) return refuse(c, 403, 'unauthorized', `No session of room ${room} publishes ${unpublished.join(', ')}`)
 
     const path = c.req.path.replace(/^\/partytracks/, '')
     const query = new URLSearchParams()
@@ -97,8 +105,12 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
         { at: now, type: 'request', method, endpoint: path, body: read.body },
         { at: now, type: 'response', method, endpoint: path, status: upstream.status, body: upstream.body },
       ]
-      // The debug view's history is not on the caller's path: the Worker stays alive for it.
-      c.executionCtx.waitUntil(media.record(historyOf, entries))
+      // A push is recorded before its answer goes back: the others pull its tracks once they hear
+      // of them, and a pull must find them published. Otherwise the debug view's history is not
+      // on the caller's path: the Worker stays alive for it.
+      const recorded = media.record(historyOf, entries)
+      if (path.endsWith('/tracks/new') && pulls.length === 0) await recorded
+      else c.executionCtx.waitUntil(recorded)
     }
     return c.json(upstream.body as Record<string, unknown>, upstream.status as 200)
   }
@@ -111,17 +123,29 @@ export const partytracks = new Hono<AppEnv>()
   .use(timing({ total: false, crossOrigin: false }))
   // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
   .all('/generate-ice-servers', answerIceServers)
-  .post('/sessions/new', inRoom, forward('POST', NewSessionRequest))
-  .post('/sessions/:sessionId/tracks/new', inRoom, forward('POST', TracksRequest))
-  .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', RenegotiateRequest))
-  .put('/sessions/:sessionId/tracks/close', inRoom, forward('PUT', CloseTracksRequest))
-  .put('/sessions/:sessionId/tracks/update', inRoom, forward('PUT', UpdateTracksRequest))
+  .post('/sessions/new', inRoom, forward('POST', ProxyNewSessionRequest))
+  .post('/sessions/:sessionId/tracks/new', inRoom, forward('POST', ProxyTracksRequest))
+  .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', ProxyRenegotiateRequest))
+  .put('/sessions/:sessionId/tracks/close', inRoom, forward('PUT', ProxyCloseTracksRequest))
+  .put('/sessions/:sessionId/tracks/update', inRoom, forward('PUT', ProxyUpdateTracksRequest))
+  // Nothing else of the Calls API (data channels among it) is proxied: unknown paths are 404.
   .get('/sessions/:sessionId', inRoom, forward('GET'))
-  /** The debug view: this session's calls through the proxy, oldest first. */
+  /**
+   * The debug view: this session's calls through the proxy, oldest first. They hold SDP (addresses,
+   * ICE credentials), so only the session's owner — the identity that owns its user id — or an
+   * operator with the admin token may read them, during the session and after it.
+   */
   .get('/sessions/:sessionId/history', inRoom, async (c) => {
     const { room, user } = c.req.valid('query')
-    const media = c.env.ROOM_MEDIA.getByName(room)
+    const who = decodeIdentity(c.req.header(IDENTITY_HEADER))
     const sessionId = c.req.param('sessionId')
-    if ((await media.ownerOf(sessionId)) !== user) return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours`)
+    const media = c.env.ROOM_MEDIA.getByName(room)
+    const [owner, admin] = await Promise.all([media.ownerOf(sessionId), isAdmin(c)])
+    if (!admin) {
+      if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
+      if (owner === undefined || owner !== user || !ownsUserId(who, user)) {
+        return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours`)
+      }
+    }
     return c.json({ sessionId, entries: await media.history(sessionId) }, 200)
   })

@@ -45,31 +45,23 @@ export class Meeting {
     this.#stopListening = this.room.onEvent((event, before) => this.#notice(event, before))
   }
 
-  /**
-   * Opens the Calls session while the person is still in the lobby (the media service lets in
-   * only someone the room knows, so it waits for that), so Join has no session to create.
-   */
-  prepareCalls() {
-    if (this.calls || this.phase !== 'lobby' || !this.room.me) return
-    this.calls = new Calls(this.room.room, this.room.userId)
-  }
-
   async join() {
     const { room, media } = this
     // Joining publishes what the devices gave: a click before the camera answered must wait
     // for it, or the others would never see a camera that came on a moment later.
     await media.start()
-    const calls = (this.calls ??= new Calls(room.room, room.userId))
-    // The others' tracks are asked for now rather than once their tiles have rendered, which
-    // they then find under way: seeing the others is what makes joining feel quick.
-    for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
-    // partytracks sends them from a timer: let it go before the view change, whose rendering
-    // (the lobby's preview torn down, the tiles set up) holds the page for a while.
-    await nextTask()
     if (this.phase !== 'lobby') return
     this.phase = 'joined'
     rememberRoom(room.room)
     this.#announce()
+    // The media service serves only people the room has in the meeting (someone looking in from
+    // the lobby gets no media): the Calls session waits until the room has taken our `joined`.
+    await this.#inMeeting()
+    if (this.phase !== 'joined') return
+    const calls = (this.calls ??= new Calls(room.room, room.userId))
+    // The others' tracks are asked for now rather than once their tiles have rendered, which
+    // they then find under way: seeing the others is what makes joining feel quick.
+    for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
     // Publishing waits for the tiles' own pulls too (the AI's voice is not prefetched):
     // partytracks runs its Calls requests in order.
     await nextTask()
@@ -82,6 +74,22 @@ export class Meeting {
         calls.push(media.camera$, of(cameraEncodings)).subscribe((video) => video && this.#published({ video })),
       )
     }
+  }
+
+  /** Resolves once the room's state has us in the meeting (or we have left). */
+  #inMeeting(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.room.me?.joined && this.phase === 'joined') return
+        stopListening()
+        clearInterval(timer)
+        resolve()
+      }
+      const stopListening = this.room.onEvent(check)
+      // A full state (first connect, or after a gap) arrives without an event to listen for.
+      const timer = setInterval(check, 100)
+      check()
+    })
   }
 
   /**
