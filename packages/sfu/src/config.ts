@@ -33,6 +33,8 @@ export interface TurnConfig {
   relayPorts: [number, number]
   /** coturn's SQLite user database; undefined: a fresh file in a temporary directory. */
   userdb: string | undefined
+  /** RFC 6062 TCP relay allocations (SFU_TURN_TCP_RELAY=true); off by default. */
+  tcpRelay?: boolean
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -103,5 +105,6 @@ function turnFromEnv(env: Record<string, string | undefined>): TurnConfig | unde
     relayIp: env.SFU_TURN_RELAY_IP ?? listeningIp,
     relayPorts: parsePortRange(env.SFU_TURN_RELAY_PORT_RANGE ?? '49160-49359'),
     userdb: env.SFU_TURN_USERDB || undefined,
+    tcpRelay: env.SFU_TURN_TCP_RELAY === 'true',
   }
 }
