@@ -168,7 +168,9 @@ export class TurnClient {
     const realm = challenge.attrs.get(ATTR.realm)
     const nonce = challenge.attrs.get(ATTR.nonce)
     if (!realm || !nonce) return errorOf(challenge.attrs)
-    this.key = createHash('md5').update(`${username}:${realm.toString('utf8')}:${password}`).digest()
+    this.key = createHash('md5')
+      .update(`${username}:${realm.toString('utf8')}:${password}`)
+      .digest()
     this.auth = [
       attribute(ATTR.username, Buffer.from(username)),
       attribute(ATTR.realm, realm),
