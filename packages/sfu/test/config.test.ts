@@ -43,7 +43,9 @@ describe('SFU app secrets outside local development', () => {
       cwd: new URL('..', import.meta.url).pathname,
       env: { PATH: process.env.PATH, SFU_PORT: '0', SFU_APPS: 'tangerine-dev:dev-secret' },
       encoding: 'utf8',
+      // An SFU that starts instead (as before this check) is killed, and the test fails rather than hangs.
       timeout: 20_000,
+      killSignal: 'SIGKILL',
     })
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(
