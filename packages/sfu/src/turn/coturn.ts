@@ -13,9 +13,11 @@ import type { Logger } from '../log.ts'
  */
 
 /**
- * Peers coturn refuses (403 Forbidden IP): every range that is not the public internet. coturn
- * takes `ip-ip` ranges; `allowed-peer-ip` is checked before these, so the SFU's own address may
- * sit inside one of them (127.0.0.1 locally, a private address behind NAT).
+ * Peers coturn refuses (403 Forbidden IP): every IPv4 range that is not the public internet.
+ * coturn takes `ip-ip` ranges; `allowed-peer-ip` is checked before these, so the SFU's own address
+ * may sit inside one of them (127.0.0.1 locally, a private address behind NAT). The relay address
+ * is IPv4, so IPv6 peers (::1, fe80::/10, fc00::/7, ff00::/8) are refused by address family
+ * already; IPv6 ranges in this list broke relayed media to the allowed address in Chromium.
  */
 export const DENIED_PEER_RANGES = [
   '0.0.0.0-0.255.255.255', // unspecified, "this network"
@@ -32,13 +34,6 @@ export const DENIED_PEER_RANGES = [
   '198.51.100.0-198.51.100.255', // documentation
   '203.0.113.0-203.0.113.255', // documentation
   '224.0.0.0-255.255.255.255', // multicast, reserved, broadcast
-  '::-::1', // unspecified and loopback
-  '64:ff9b::-64:ff9b::ffff:ffff', // NAT64 onto IPv4 (reaches the ranges above)
-  '::ffff:0.0.0.0-::ffff:255.255.255.255', // IPv4-mapped
-  '2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', // documentation
-  'fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', // unique local
-  'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', // link-local
-  'ff00::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', // multicast
 ]
 
 export interface CoturnOptions {
