@@ -115,6 +115,8 @@ export async function startSfu({ stdio = 'inherit', persistTo = join(root, '.wra
     env: {
       SFU_LOG_LEVEL: 'info',
       ...process.env,
+      // Local development: the SFU's dev app (tangerine-dev:dev-secret) is accepted.
+      TANGERINE_ENV: 'development',
       SFU_PORT: String(SFU_PORT),
       SFU_HOST: '127.0.0.1',
       SFU_TURN_PORT: String(TURN_PORT),

@@ -2,7 +2,8 @@ import { configFromEnv, startSfu } from '@tangerine/sfu'
 import type { TestProject } from 'vitest/node'
 
 const APP_ID = 'tangerine-test'
-const APP_SECRET = 'tangerine-test-secret'
+// As long as a deployed secret must be (packages/contracts/src/secrets.ts), so tests may run as production.
+const APP_SECRET = 'tangerine-test-secret-0123456789abcdef'
 
 /**
  * vitest globalSetup: the local Calls-compatible SFU on an ephemeral port, standing in for
@@ -10,7 +11,7 @@ const APP_SECRET = 'tangerine-test-secret'
  */
 export default async function setup(project: TestProject) {
   const sfu = await startSfu({
-    ...configFromEnv({ SFU_LOG_LEVEL: 'warn', SFU_UDP_PORT_RANGE: 'any' }),
+    ...configFromEnv({ SFU_LOG_LEVEL: 'warn', SFU_UDP_PORT_RANGE: 'any', TANGERINE_ENV: 'development' }),
     host: '127.0.0.1',
     port: 0,
     apps: new Map([[APP_ID, APP_SECRET]]),

@@ -46,7 +46,8 @@ export function siblingWorkers(
     )
     return {
       ...workerOptions,
-      bindings: { ...workerOptions.bindings, ...bindings[folder] },
+      // Tests are local development: the example and test secrets are accepted (packages/contracts/src/secrets.ts).
+      bindings: { ...workerOptions.bindings, TANGERINE_ENV: 'development', ...bindings[folder] },
       serviceBindings,
       name: unstable_readConfig({ config: configPath }).name,
       modules: bundleModules(join(dir, 'dist'), bundle),

@@ -16,6 +16,7 @@ export default defineConfig(async () => {
           wrangler: { configPath: './wrangler.jsonc' },
           miniflare: {
             bindings: {
+              TANGERINE_ENV: 'development',
               OPENAI_MODEL_ENDPOINT: `${openai.url}/v1/realtime/calls`,
               OPENAI_API_TOKEN: openai.token,
               OPENAI_TIMEOUT_MS: '5000',

@@ -10,6 +10,7 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.jsonc' },
       miniflare: {
         bindings: {
+          TANGERINE_ENV: 'development',
           FEEDBACK_URL: inject('feedbackReceiver').hookUrl,
           ADMIN_TOKEN: 'test-admin-token',
           FEEDBACK_TIMEOUT_MS: '300',

@@ -15,11 +15,14 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
           bindings: {
+            TANGERINE_ENV: 'development',
             SESSION_SECRET: 'test-session-secret',
             USER_DIRECTORY_TOKEN: '',
             ACCESS_TEAM_DOMAIN,
             ACCESS_AUD,
             ACCESS_JWKS_URL: servers.jwksUrl,
+            // Access and lobby sessions side by side; access-required.int.test.ts takes this away.
+            ACCESS_REQUIRED: 'false',
             USER_DIRECTORY_URL: servers.directoryUrl,
             USER_DIRECTORY_TIMEOUT_MS: '500',
             TEST_PRIVATE_JWK: servers.privateJwk,

@@ -12,6 +12,7 @@ export default defineConfig({
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
           bindings: {
+            TANGERINE_ENV: 'development',
             CALLS_API_URL: sfu.apiUrl,
             CALLS_APP_ID: sfu.appId,
             CALLS_APP_SECRET: sfu.appSecret,

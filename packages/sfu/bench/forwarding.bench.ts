@@ -42,6 +42,8 @@ async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () =
       SFU_PORT: '0',
       SFU_HOST: '127.0.0.1',
       SFU_APPS: `${APP}:${SECRET}`,
+      // A local run with a short secret: the SFU accepts that only in development.
+      TANGERINE_ENV: 'development',
       SFU_UDP_PORT_RANGE: 'any',
       SFU_LOG_LEVEL: process.env.BENCH_SFU_LOG_LEVEL ?? 'info',
     },

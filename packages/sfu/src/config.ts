@@ -1,3 +1,5 @@
+import { DEV_FLAG, DEV_FLAG_VALUE, isLocalDevelopment, MIN_SECRET_BYTES, weakness } from '@tangerine/contracts/secrets'
+
 /** SFU configuration, read once from the environment (see README.md for every variable). */
 export interface SfuConfig {
   host: string
@@ -33,6 +35,8 @@ export interface TurnConfig {
   relayPorts: [number, number]
   /** coturn's SQLite user database; undefined: a fresh file in a temporary directory. */
   userdb: string | undefined
+  /** RFC 6062 TCP relay allocations (SFU_TURN_TCP_RELAY=true); off by default. */
+  tcpRelay?: boolean
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -74,15 +78,37 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n
 }
 
+/**
+ * Outside local development the apps' secrets are Calls app secrets anyone could use: the dev
+ * app's fallback is public, so SFU_APPS must be set, and each secret must be long and not a
+ * committed example. The message names the app ids, never a secret.
+ */
+export function checkAppSecrets(apps: Map<string, string>, env: Record<string, string | undefined>): void {
+  if (isLocalDevelopment(env)) return
+  const problems = env.SFU_APPS
+    ? [...apps].flatMap(([id, secret]) => {
+        const reason = weakness(secret)
+        return reason ? [`the secret of app "${id}" is ${reason}`] : []
+      })
+    : [`SFU_APPS is missing (the fallback ${DEV_APP_ID}:${DEV_APP_SECRET} is for local development only)`]
+  if (problems.length > 0) {
+    throw new Error(
+      `SFU_APPS: ${problems.join('; ')}. Give each app a random secret of at least ${MIN_SECRET_BYTES} bytes, or set ${DEV_FLAG}=${DEV_FLAG_VALUE} for local development.`,
+    )
+  }
+}
+
 export function configFromEnv(env: Record<string, string | undefined> = process.env): SfuConfig {
   const range = env.SFU_UDP_PORT_RANGE ?? '40000-40199'
+  const apps = parseApps(env.SFU_APPS ?? `${DEV_APP_ID}:${DEV_APP_SECRET}`)
+  checkAppSecrets(apps, env)
   return {
     host: env.SFU_HOST ?? '0.0.0.0',
     port: int(env.SFU_PORT, DEFAULT_PORT, 'SFU_PORT'),
     announcedIp: env.SFU_ANNOUNCED_IP ?? '127.0.0.1',
     udpBindIp: env.SFU_UDP_BIND_IP ?? '0.0.0.0',
     udpPortRange: range === 'any' ? undefined : parsePortRange(range),
-    apps: parseApps(env.SFU_APPS ?? `${DEV_APP_ID}:${DEV_APP_SECRET}`),
+    apps,
     sessionIdleTimeoutMs: int(env.SFU_SESSION_IDLE_TIMEOUT_MS, 30_000, 'SFU_SESSION_IDLE_TIMEOUT_MS'),
     trackIdleTimeoutMs: int(env.SFU_TRACK_IDLE_TIMEOUT_MS, 30_000, 'SFU_TRACK_IDLE_TIMEOUT_MS'),
     closedSessionMemoryMs: 10 * 60_000,
@@ -103,5 +129,6 @@ function turnFromEnv(env: Record<string, string | undefined>): TurnConfig | unde
     relayIp: env.SFU_TURN_RELAY_IP ?? listeningIp,
     relayPorts: parsePortRange(env.SFU_TURN_RELAY_PORT_RANGE ?? '49160-49359'),
     userdb: env.SFU_TURN_USERDB || undefined,
+    tcpRelay: env.SFU_TURN_TCP_RELAY === 'true',
   }
 }

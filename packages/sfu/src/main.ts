@@ -1,8 +1,15 @@
-import { configFromEnv } from './config.ts'
+import { configFromEnv, type SfuConfig } from './config.ts'
 import { createLogger } from './log.ts'
 import { startSfu } from './server.ts'
 
-const config = configFromEnv()
+let config: SfuConfig
+try {
+  config = configFromEnv()
+} catch (err) {
+  // A clear line and a non-zero exit, not a stack trace: this is the operator's to fix.
+  console.error(`sfu: refusing to start: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+}
 const log = createLogger(config.logLevel)
 
 // A peer that vanishes mid-stream can make werift reject deep inside a socket

@@ -19,7 +19,7 @@ export interface RunningSfu {
 
 /** Starts the HTTP API and the media plane; `port: 0` picks a free port (tests). */
 export async function startSfu(config: SfuConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningSfu> {
-  const turn = config.turn ? await startTurn(config.turn, log) : undefined
+  const turn = config.turn ? await startTurn(config.turn, config.announcedIp, log) : undefined
   const registry = new SessionRegistry(
     {
       ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },

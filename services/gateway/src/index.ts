@@ -3,7 +3,9 @@ import { Hono } from 'hono'
 import { timing } from 'hono/timing'
 import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
+import { accessGate } from './middleware/access.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
+import { strongSecrets } from './middleware/secrets.ts'
 import { timeFrom, timeTo } from './middleware/timed.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
 import { ai } from './routes/ai.ts'
@@ -14,7 +16,9 @@ import { rooms } from './routes/rooms.ts'
 import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
+  .use(strongSecrets())
   .use(pageHeaders())
+  .use(accessGate())
   // Server-Timing: `total` is a call's time in the Workers, `auth` the gateway's limits and
   // identity; the Workers behind it add their own metrics.
   .use('/api/*', timing({ totalDescription: 'in the gateway and the Workers behind it', crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())

@@ -1,6 +1,7 @@
 import { notFound, onError } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env.ts'
+import { strongSecrets } from './middleware/secrets.ts'
 import { health } from './routes/health.ts'
 import { iceServersRoute } from './routes/ice-servers.ts'
 import { partytracks } from './routes/partytracks.ts'
@@ -10,7 +11,7 @@ import { thirdparty } from './routes/thirdparty.ts'
 export { RoomMedia } from './room-media/room-media.ts'
 export { TurnKeys } from './turn/turn-keys.ts'
 
-const app = new Hono<AppEnv>()
+const app = new Hono<AppEnv>().use(strongSecrets())
   .route('/health', health)
   .route('/partytracks', partytracks)
   .route('/ice-servers', iceServersRoute)

@@ -7,9 +7,34 @@ import type { Logger } from '../log.ts'
 /*
  * coturn (Debian's `turnserver`) as a child process: no config file, everything on the command
  * line, its user database the SQLite file TurnStore writes. It runs with `use-auth-secret`, so the
- * secrets in that file decide who may allocate, and with loopback peers allowed so it can relay to
- * an SFU on the same machine.
+ * secrets in that file decide who may allocate. It relays to one address only, the SFU's media
+ * address: a credential is handed to every browser, so any other peer it could reach (the host's
+ * own services, the private network, the cloud metadata endpoint) would be reachable by anyone.
  */
+
+/**
+ * Peers coturn refuses (403 Forbidden IP): every IPv4 range that is not the public internet.
+ * coturn takes `ip-ip` ranges; `allowed-peer-ip` is checked before these, so the SFU's own address
+ * may sit inside one of them (127.0.0.1 locally, a private address behind NAT). The relay address
+ * is IPv4, so IPv6 peers (::1, fe80::/10, fc00::/7, ff00::/8) are refused by address family
+ * already; IPv6 ranges in this list broke relayed media to the allowed address in Chromium.
+ */
+export const DENIED_PEER_RANGES = [
+  '0.0.0.0-0.255.255.255', // unspecified, "this network"
+  '10.0.0.0-10.255.255.255',
+  '100.64.0.0-100.127.255.255', // carrier-grade NAT
+  '127.0.0.0-127.255.255.255', // loopback: the host's own services
+  '169.254.0.0-169.254.255.255', // link-local, incl. the metadata endpoint 169.254.169.254
+  '172.16.0.0-172.31.255.255',
+  '192.0.0.0-192.0.0.255', // IETF protocol assignments
+  '192.0.2.0-192.0.2.255', // documentation
+  '192.88.99.0-192.88.99.255', // 6to4 relay anycast
+  '192.168.0.0-192.168.255.255',
+  '198.18.0.0-198.19.255.255', // benchmarking
+  '198.51.100.0-198.51.100.255', // documentation
+  '203.0.113.0-203.0.113.255', // documentation
+  '224.0.0.0-255.255.255.255', // multicast, reserved, broadcast
+]
 
 export interface CoturnOptions {
   /** 0 picks a free port (tests). */
@@ -22,6 +47,10 @@ export interface CoturnOptions {
   relayPorts: [number, number]
   /** The address coturn advertises for relays, when it differs from `relayIp` (NAT). */
   externalIp?: string
+  /** The one peer address allowed: where the SFU receives media. */
+  allowedPeerIp: string
+  /** RFC 6062 TCP relays; off unless asked for, since the SFU takes media over UDP only. */
+  tcpRelay?: boolean
   binary?: string
 }
 
@@ -92,8 +121,13 @@ export async function startCoturn(options: CoturnOptions, log: Logger): Promise<
     '--use-auth-secret',
     `--realm=${options.realm}`,
     `--userdb=${options.userdb}`,
+    // coturn refuses loopback before it reads the allow list, so loopback is let through here and
+    // denied again below for everything but the SFU's address.
     '--allow-loopback-peers',
+    `--allowed-peer-ip=${options.allowedPeerIp}`,
+    ...DENIED_PEER_RANGES.map((range) => `--denied-peer-ip=${range}`),
     '--no-multicast-peers',
+    ...(options.tcpRelay ? [] : ['--no-tcp-relay']),
     '--fingerprint',
     '--no-cli',
     '--no-tls',

@@ -19,7 +19,8 @@ export interface TurnService {
   close(): Promise<void>
 }
 
-export async function startTurn(config: TurnConfig, log: Logger): Promise<TurnService> {
+/** `mediaIp` is the SFU's announced media address: the only peer coturn relays to. */
+export async function startTurn(config: TurnConfig, mediaIp: string, log: Logger): Promise<TurnService> {
   const tempDir = config.userdb ? undefined : mkdtempSync(join(tmpdir(), 'tangerine-turn-'))
   const userdb = config.userdb ?? join(tempDir!, 'turndb.sqlite')
   // Our tables and coturn's `turn_secret` exist before coturn opens the file.
@@ -35,6 +36,8 @@ export async function startTurn(config: TurnConfig, log: Logger): Promise<TurnSe
         listeningIp: config.listeningIp,
         relayIp: config.relayIp,
         relayPorts: config.relayPorts,
+        allowedPeerIp: mediaIp,
+        tcpRelay: config.tcpRelay,
       },
       log.child({ component: 'coturn' }),
     )

@@ -18,6 +18,15 @@ export function accessConfig(env: GatewayEnv): AccessConfig | undefined {
 }
 
 /**
+ * Access in front of the gateway means nothing gets in around it: with Access on, every request
+ * needs a verified Access token unless ACCESS_REQUIRED is "false" (lobby sessions alongside).
+ */
+export function accessRequired(env: GatewayEnv): AccessConfig | undefined {
+  const config = accessConfig(env)
+  return config && env.ACCESS_REQUIRED !== 'false' ? config : undefined
+}
+
+/**
  * Verifies a `Cf-Access-Jwt-Assertion`: signature against the team's JWKS, issuer, audience and
  * expiry. Throws when any of them is wrong.
  */

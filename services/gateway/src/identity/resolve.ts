@@ -2,7 +2,7 @@ import { SESSION_COOKIE, type Identity } from '@tangerine/contracts'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.ts'
-import { accessConfig, verifyAccessJwt } from './access-jwt.ts'
+import { accessConfig, accessRequired, verifyAccessJwt } from './access-jwt.ts'
 import { lookUpUser } from './directory.ts'
 import { verifySession } from './session-cookie.ts'
 import { userKey } from './user-key.ts'
@@ -24,7 +24,8 @@ async function fromEmail(email: string, fallbackName: string | undefined, env: G
 
 /**
  * Who is calling, in order: a Cloudflare Access token; Access's email header, only where the
- * operator trusts it; the lobby's signed session cookie. Undefined when none of them.
+ * operator trusts it; the lobby's signed session cookie. Undefined when none of them. Where
+ * Access is required only the token counts (the `accessGate` middleware has refused the rest).
  */
 export async function resolveIdentity(c: Context<AppEnv>): Promise<Identity | undefined> {
   const access = accessConfig(c.env)
@@ -35,6 +36,7 @@ export async function resolveIdentity(c: Context<AppEnv>): Promise<Identity | un
     })
     return fromEmail(claims.email, claims.name, c.env)
   }
+  if (accessRequired(c.env)) return undefined
   const email = c.req.header('cf-access-authenticated-user-email')
   if (email && c.env.TRUST_ACCESS_EMAIL_HEADER === 'true') return fromEmail(email, undefined, c.env)
   const session = await verifySession(getCookie(c, SESSION_COOKIE), c.env.SESSION_SECRET)
