@@ -62,7 +62,9 @@ export class Room extends Server {
     }
     const now = Date.now()
     connection.setState({ userId: connection.id, lastSeen: now, bucket: fullBucket(now) })
-    const logged = await this.#run({ type: 'Connect', data: { userId: connection.id, name: identity.name }, metadata: this.#metadata(connection.id) }, [connection.id])
+    // The name is the identity's: an Access (or directory) name is verified, and stays as it is.
+    const data = { userId: connection.id, name: identity.name, verified: identity.source === 'access' }
+    const logged = await this.#run({ type: 'Connect', data, metadata: this.#metadata(connection.id) }, [connection.id])
     const since = query.data.since
     if (since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY) {
       this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(this.#store.after(since, MAX_REPLAY), connection.id) })
