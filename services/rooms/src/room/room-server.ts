@@ -17,6 +17,7 @@ import type { ConnectionState } from './connection-state.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, RoomError, type RoomCommand } from './decide.ts'
 import { EventStore } from './event-store.ts'
+import { frameBytes } from './frame-size.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
 import { fullBucket, take } from './rate-limit.ts'
@@ -77,14 +78,16 @@ export class Room extends Server {
   override async onMessage(connection: Conn, raw: WSMessage) {
     const state = connection.state
     if (!state) return
+    if (frameBytes(raw, MAX_CLIENT_MESSAGE_BYTES) > MAX_CLIENT_MESSAGE_BYTES) {
+      // 1009 is "message too big": a client that sends one is broken or hostile, so it goes.
+      this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (UTF-8)`)
+      return connection.close(1009, 'Message too large')
+    }
     const now = Date.now()
     const { bucket, allowed } = take(state.bucket, now)
     connection.setState({ ...state, bucket, lastSeen: now })
     if (!allowed) return this.#fail(connection, 'rate_limited', 'Too many messages: slow down')
     if (typeof raw !== 'string') return this.#fail(connection, 'invalid_message', 'Messages are JSON text')
-    if (raw.length > MAX_CLIENT_MESSAGE_BYTES) {
-      return this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes`)
-    }
     let json: unknown
     try {
       json = JSON.parse(raw)
