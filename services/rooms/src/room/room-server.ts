@@ -7,7 +7,9 @@ import {
   MAX_CLIENT_MESSAGE_BYTES,
   RoomSocketQuery,
   type LoggedEvent,
+  type QuarantineEntry,
   type RoomErrorCode,
+  type RoomHealth,
   type RoomState,
   type ServerMessage,
 } from '@tangerine/contracts'
@@ -41,7 +43,7 @@ export class Room extends Server {
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env)
-    this.#store = new EventStore(ctx.storage)
+    this.#store = new EventStore(ctx.storage, ctx.id.name ?? ctx.id.toString())
     void ctx.blockConcurrencyWhile(async () => {
       await this.#store.migrate()
       ;({ state: this.#state, seq: this.#seq } = this.#store.load())
@@ -67,8 +69,10 @@ export class Room extends Server {
     const data = { userId: connection.id, name: identity.name, verified: identity.source === 'access' }
     const logged = await this.#run({ type: 'Connect', data, metadata: this.#metadata(connection.id) }, [connection.id])
     const since = query.data.since
-    if (since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY) {
-      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(this.#store.after(since, MAX_REPLAY), connection.id) })
+    const missed = since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY ? this.#store.after(since, MAX_REPLAY) : undefined
+    // A replay must be every event after `since`: with a quarantined row or a gap in it, send the state.
+    if (missed && missed.length === this.#seq - since!) {
+      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(missed, connection.id) })
     } else {
       this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: this.#state })
     }
@@ -146,9 +150,14 @@ export class Room extends Server {
     if (this.#state.users.length > 0) await this.#scheduleSweep()
   }
 
-  /** For the ops view and the other services: the state as of `seq`. */
-  getState(): { seq: number; state: RoomState } {
-    return { seq: this.#seq, state: this.#state }
+  /** For the ops view and the other services: the state as of `seq`, and whether the log loaded whole. */
+  getState(): { seq: number; state: RoomState; health: RoomHealth } {
+    return { seq: this.#seq, state: this.#state, health: this.#store.health() }
+  }
+
+  /** For the ops view: what loading the log set aside, newest first, before id `before`. */
+  getQuarantine(before: number | undefined, limit: number): { entries: QuarantineEntry[] } {
+    return { entries: this.#store.quarantined(before, limit) }
   }
 
   /** A page of the log, newest first, before `before` (exclusive). */
