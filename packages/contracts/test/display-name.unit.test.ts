@@ -37,7 +37,8 @@ describe('DisplayName', () => {
   })
 
   it('keeps names in any script, and emoji', () => {
-    for (const name of ['Ada Lovelace', 'Zoë', 'محمد', '李小龍', 'Анна', '🍊 Tangerine']) expect(DisplayName.parse(name)).toBe(name)
+    for (const name of ['Ada Lovelace', 'Zoë', 'محمد', '李小龍', 'Анна', '🍊 Tangerine'])
+      expect(DisplayName.parse(name)).toBe(name)
   })
 
   it('is the lobby’s rule', () => {

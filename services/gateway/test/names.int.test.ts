@@ -10,7 +10,11 @@ const whoAmI = async (headers: Record<string, string>) => {
 }
 const postName = (name: string) =>
   exports.default.fetch(
-    new Request(`${base}/api/session`, { method: 'POST', body: JSON.stringify({ name }), headers: { 'content-type': 'application/json' } }),
+    new Request(`${base}/api/session`, {
+      method: 'POST',
+      body: JSON.stringify({ name }),
+      headers: { 'content-type': 'application/json' },
+    }),
   )
 
 describe('the lobby name', () => {
@@ -41,7 +45,10 @@ describe('names from Access and the directory', () => {
   })
 
   it('drops hidden characters from the token’s name, and falls back to the email when none is left', async () => {
-    const named = await accessToken(env.TEST_PRIVATE_JWK, { email: 'nobody@example.com', name: 'Grace\u200B Hopper\u202E' })
+    const named = await accessToken(env.TEST_PRIVATE_JWK, {
+      email: 'nobody@example.com',
+      name: 'Grace\u200B Hopper\u202E',
+    })
     expect((await whoAmI({ 'cf-access-jwt-assertion': named }))?.name).toBe('Grace Hopper')
     const blank = await accessToken(env.TEST_PRIVATE_JWK, { email: 'nobody@example.com', name: '\u200B\u2066' })
     expect((await whoAmI({ 'cf-access-jwt-assertion': blank }))?.name).toBe('nobody')

@@ -42,7 +42,8 @@ export async function rawRoomSocket(room: string, who: { cookie: string; key: st
     for (;;) {
       const found = messages.slice(from).find(match)
       if (found) return found
-      if (Date.now() > until) throw new Error(`No matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.slice(from))}`)
+      if (Date.now() > until)
+        throw new Error(`No matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.slice(from))}`)
       await new Promise((r) => setTimeout(r, 20))
     }
   }

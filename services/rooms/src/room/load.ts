@@ -6,7 +6,14 @@ import { evolve, initialState } from './evolve.ts'
 type Db = DrizzleSqliteDODatabase<Record<string, never>>
 
 /** An `events` row as SQLite has it: read raw, because a row that is not JSON must not stop the read. */
-export type RawEvent = { seq: number; type: SqlStorageValue; data: SqlStorageValue; metadata: SqlStorageValue; actor: SqlStorageValue; at: SqlStorageValue }
+export type RawEvent = {
+  seq: number
+  type: SqlStorageValue
+  data: SqlStorageValue
+  metadata: SqlStorageValue
+  actor: SqlStorageValue
+  at: SqlStorageValue
+}
 
 export const RAW_EVENT_COLUMNS = 'seq, type, data, metadata, actor, at'
 
@@ -53,8 +60,17 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
   const sql = storage.sql
   let state = initialState()
   let from = 0
-  for (const { seq } of sql.exec<{ seq: number }>('SELECT seq FROM snapshots ORDER BY seq DESC').toArray()) {
-    const raw = sql.exec<{ state: string }>('SELECT state FROM snapshots WHERE seq = ?', seq).one().state
+  // Newest first, one at a time: the usual load reads one snapshot, not the list of all of them.
+  for (let below = Number.MAX_SAFE_INTEGER; ;) {
+    const snapshot = sql
+      .exec<{ seq: number; state: SqlStorageValue }>(
+        'SELECT seq, state FROM snapshots WHERE seq < ? ORDER BY seq DESC LIMIT 1',
+        below,
+      )
+      .toArray()[0]
+    if (!snapshot) break
+    const { seq, state: raw } = snapshot
+    below = seq
     let error: string
     try {
       const parsed = RoomState.safeParse(JSON.parse(String(raw)))
@@ -63,7 +79,9 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
         from = seq
         break
       }
-      error = parsed.error.issues[0] ? `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` : 'invalid'
+      error = parsed.error.issues[0]
+        ? `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`
+        : 'invalid'
     } catch (err) {
       error = `not JSON: ${reason(err)}`
     }
@@ -77,7 +95,9 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
   const now = new Date().toISOString()
   let seq = from
   let expected = from + 1
-  for (const row of sql.exec<RawEvent>(`SELECT ${RAW_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`, from).toArray()) {
+  for (const row of sql
+    .exec<RawEvent>(`SELECT ${RAW_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`, from)
+    .toArray()) {
     for (const [first, last] of missingRuns(expected, row.seq - 1, known)) {
       const error = `events ${first}${last > first ? `–${last}` : ''} missing: the log goes from ${first - 1} to ${row.seq}`
       const added = db
@@ -87,7 +107,8 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
         .returning({ id: quarantine.id })
         .all()
       // Logged when found, not again on every later load.
-      if (added.length > 0) console.error(JSON.stringify({ level: 'error', msg: 'room log gap', room, seq: first, error }))
+      if (added.length > 0)
+        console.error(JSON.stringify({ level: 'error', msg: 'room log gap', room, seq: first, error }))
     }
     expected = row.seq + 1
     seq = row.seq
@@ -104,12 +125,17 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
       error = read.error
     }
     storage.transactionSync(() => {
-      db.insert(quarantine).values({ seq: row.seq, kind: 'invalid_event', error, content: JSON.stringify(row), at: now }).onConflictDoNothing().run()
+      db.insert(quarantine)
+        .values({ seq: row.seq, kind: 'invalid_event', error, content: JSON.stringify(row), at: now })
+        .onConflictDoNothing()
+        .run()
       sql.exec('DELETE FROM events WHERE seq = ?', row.seq)
     })
     console.error(JSON.stringify({ level: 'error', msg: 'room event quarantined', room, seq: row.seq, error }))
   }
   // A quarantined row's seq stays used: the next event must not take the place of one that was written.
-  const lastQuarantined = sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM quarantine WHERE kind = 'invalid_event'`).one().seq ?? 0
+  const lastQuarantined =
+    sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM quarantine WHERE kind = 'invalid_event'`).one().seq ??
+    0
   return { state, seq: Math.max(seq, lastQuarantined) }
 }

@@ -22,7 +22,8 @@ describe('frame size is counted in UTF-8 bytes, and an oversized frame closes th
     ['one byte over the limit', chatOf('é', 1).padEnd(MAX_CLIENT_MESSAGE_BYTES, ' ')],
     ['a binary frame over the limit', new Uint8Array(MAX_CLIENT_MESSAGE_BYTES + 1).buffer as ArrayBuffer],
   ])('%s', async (_label, payload) => {
-    if (typeof payload === 'string') expect(new TextEncoder().encode(payload).byteLength).toBeGreaterThan(MAX_CLIENT_MESSAGE_BYTES)
+    if (typeof payload === 'string')
+      expect(new TextEncoder().encode(payload).byteLength).toBeGreaterThan(MAX_CLIENT_MESSAGE_BYTES)
     const { room, socket } = await opened()
     const before = await env.ROOM.getByName(room).getState()
     socket.send(payload)

@@ -32,7 +32,11 @@ describe('display names in the room', () => {
     ada.send({ type: 'userUpdate', user: { name: 'Ada Lovelace', joined: true } })
     await ada.next(isEvent('UserUpdated'), from)
     const after = await env.ROOM.getByName(room).getState()
-    expect(after.state.users.find((u) => u.id === ada.id)).toMatchObject({ name: 'Ada Lovelace', joined: true, verified: true })
+    expect(after.state.users.find((u) => u.id === ada.id)).toMatchObject({
+      name: 'Ada Lovelace',
+      joined: true,
+      verified: true,
+    })
   })
 
   it('lets a lobby person rename, normalized, but never to hidden characters', async () => {

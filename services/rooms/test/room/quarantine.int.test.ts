@@ -72,13 +72,24 @@ describe('a bad row in the log does not brick the room', () => {
     expect(bySeq.get(`invalid_event:${seq + 1}`)).toMatchObject({ error: expect.stringMatching(/^not JSON/) })
     expect(bySeq.get(`invalid_event:${seq + 2}`)).toMatchObject({ error: expect.stringContaining('not a valid event') })
     expect(bySeq.get(`invalid_event:${seq + 3}`)).toMatchObject({ error: expect.stringContaining('data.userId') })
-    expect(bySeq.get(`seq_gap:${seq + 4}`)).toMatchObject({ error: expect.stringContaining(`events ${seq + 4}–${seq + 5} missing`), content: null })
+    expect(bySeq.get(`seq_gap:${seq + 4}`)).toMatchObject({
+      error: expect.stringContaining(`events ${seq + 4}–${seq + 5} missing`),
+      content: null,
+    })
     // The original row, as it was stored.
-    expect(JSON.parse(bySeq.get(`invalid_event:${seq + 2}`)!.content!)).toMatchObject({ seq: seq + 2, type: 'TablesDropped', data: '{}' })
+    expect(JSON.parse(bySeq.get(`invalid_event:${seq + 2}`)!.content!)).toMatchObject({
+      seq: seq + 2,
+      type: 'TablesDropped',
+      data: '{}',
+    })
 
     // One structured line for each.
     const lines = logged.mock.calls.map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number; room: string })
-    expect(lines.filter((l) => l.msg === 'room event quarantined').map((l) => l.seq)).toEqual([seq + 1, seq + 2, seq + 3])
+    expect(lines.filter((l) => l.msg === 'room event quarantined').map((l) => l.seq)).toEqual([
+      seq + 1,
+      seq + 2,
+      seq + 3,
+    ])
     expect(lines.filter((l) => l.msg === 'room log gap').map((l) => l.seq)).toEqual([seq + 4])
     expect(lines.every((l) => l.room === room)).toBe(true)
 
@@ -88,8 +99,15 @@ describe('a bad row in the log does not brick the room', () => {
     const res = await exports.default.fetch(`http://rooms.internal/rooms/${room}/quarantine?limit=10`)
     expect(res.status).toBe(200)
     const listed = (await res.json()) as { entries: QuarantineEntry[] }
-    expect(listed.entries.map((e) => e.kind).sort()).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'seq_gap'])
-    const ops = (await (await exports.default.fetch(`http://rooms.internal/rooms/${room}`)).json()) as { health: { quarantined: number } }
+    expect(listed.entries.map((e) => e.kind).sort()).toEqual([
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'seq_gap',
+    ])
+    const ops = (await (await exports.default.fetch(`http://rooms.internal/rooms/${room}`)).json()) as {
+      health: { quarantined: number }
+    }
     expect(ops.health.quarantined).toBe(3)
 
     // Sockets work: a newcomer gets the state, and new events take fresh seqs.
@@ -108,7 +126,9 @@ describe('a bad row in the log does not brick the room', () => {
     logged.mockClear()
     await evictDurableObject(env.ROOM.getByName(room))
     expect((await env.ROOM.getByName(room).getState()).health).toMatchObject({ quarantined: 3, gaps: 1 })
-    expect(logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('room log gap') || l.includes('quarantined'))).toEqual([])
+    expect(
+      logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('room log gap') || l.includes('quarantined')),
+    ).toEqual([])
   })
 
   it('skips a snapshot that is not a valid RoomState and starts from the one before it', async () => {
@@ -117,8 +137,20 @@ describe('a bad row in the log does not brick the room', () => {
     // A valid snapshot at seq 1 that says something the log does not: proof of where loading started.
     const marked: RoomState = {
       ...initialState(),
-      users: [{ id: ada.id, name: 'Ada', verified: false, raisedHand: false, speaking: false, joined: false, tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false } }],
-      chat: [{ id: 'x', seq: 1, userId: ada.id, name: 'Ada', message: 'from the snapshot', at: '2026-01-01T00:00:00.000Z' }],
+      users: [
+        {
+          id: ada.id,
+          name: 'Ada',
+          verified: false,
+          raisedHand: false,
+          speaking: false,
+          joined: false,
+          tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false },
+        },
+      ],
+      chat: [
+        { id: 'x', seq: 1, userId: ada.id, name: 'Ada', message: 'from the snapshot', at: '2026-01-01T00:00:00.000Z' },
+      ],
     }
     await writeSnapshot(room, 1, JSON.stringify(marked))
     await writeSnapshot(room, seq, JSON.stringify({ users: 'not a list' }))
@@ -129,7 +161,9 @@ describe('a bad row in the log does not brick the room', () => {
     const { state, seq: now } = await env.ROOM.getByName(room).getState()
     expect(now).toBe(seq)
     expect(state.chat.map((c) => c.message)).toEqual(['from the snapshot', 'before'])
-    const skipped = logged.mock.calls.map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number }).filter((l) => l.msg === 'room snapshot skipped')
+    const skipped = logged.mock.calls
+      .map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number })
+      .filter((l) => l.msg === 'room snapshot skipped')
     expect(skipped.map((l) => l.seq)).toEqual([seq + 1, seq])
   })
 })
