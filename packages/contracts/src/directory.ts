@@ -1,12 +1,17 @@
 import { z } from 'zod'
-import { DisplayName } from './rooms/room.ts'
+import { DisplayName, sanitizeDisplayName } from './rooms/room.ts'
 
 /**
  * The user directory's answer to `GET {USER_DIRECTORY_URL}/users/{email}`: who this person is.
  * Unknown fields are ignored, so a directory can say more than we read.
  */
 export const DirectoryUser = z.object({
-  name: DisplayName,
+  /** Trusted but not controlled by us: hidden characters are dropped, and a name left empty is refused. */
+  name: z
+    .string()
+    .max(256)
+    .transform((raw) => sanitizeDisplayName(raw) ?? '')
+    .pipe(DisplayName),
   avatarUrl: z.url().optional(),
   profileUrl: z.url().optional(),
 })

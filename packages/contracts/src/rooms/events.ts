@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DisplayName, UserPatch } from './room.ts'
+import { LoggedName, UserPatch } from './room.ts'
 
 /**
  * The room's event log: what happened, in past tense, shaped `{ type, data, metadata }`.
@@ -23,15 +23,16 @@ const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 export const RoomEvent = z.discriminatedUnion('type', [
   event('MeetingStarted', z.object({ meetingId: MeetingId })),
   event('MeetingEnded', z.object({ meetingId: MeetingId, peakUserCount: z.number().int().nonnegative() })),
-  event('UserJoined', z.object({ userId: UserId, name: DisplayName })),
-  event('UserUpdated', z.object({ userId: UserId, patch: UserPatch })),
+  // `verified` came later: absent in older events, which were all unverified.
+  event('UserJoined', z.object({ userId: UserId, name: LoggedName, verified: z.boolean().optional() })),
+  event('UserUpdated', z.object({ userId: UserId, patch: UserPatch.extend({ name: LoggedName.optional() }) })),
   event('UserLeft', z.object({ userId: UserId, reason: z.enum(['left', 'disconnected', 'timeout']) })),
   event('UserMuted', z.object({ userId: UserId, by: UserId })),
   event('HandRaised', z.object({ userId: UserId })),
   event('HandLowered', z.object({ userId: UserId })),
   event(
     'ChatMessageSent',
-    z.object({ messageId: z.string().min(1).max(64), userId: UserId, name: DisplayName, message: z.string() }),
+    z.object({ messageId: z.string().min(1).max(64), userId: UserId, name: LoggedName, message: z.string() }),
   ),
   event(
     'DirectMessageSent',

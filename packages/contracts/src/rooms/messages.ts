@@ -51,6 +51,8 @@ export const RoomErrorCode = z.enum([
   'invalid_json',
   'invalid_message',
   'message_too_large',
+  /** A verified name (Access, the user directory) is not the client's to change. */
+  'name_locked',
   'rate_limited',
   'not_joined',
   'unknown_user',

@@ -8,7 +8,42 @@ export const RoomName = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes')
 export type RoomName = z.infer<typeof RoomName>
 
-export const DisplayName = z.string().trim().min(1).max(64)
+/**
+ * Characters that let one name pass for another or hide what it says: controls, format characters
+ * (bidi overrides and isolates, zero-width characters, the BOM), lone surrogates, and line and
+ * paragraph separators.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+
+const normalizeName = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim()
+
+/**
+ * A name someone gives themself (lobby, `userUpdate`, identity): refused if it hides characters,
+ * then normalized (NFC, trimmed, runs of whitespace as one space), so what is shown is what was typed.
+ */
+export const DisplayName = z
+  .string()
+  .max(256)
+  .refine((name) => !HIDDEN.test(name), 'control and invisible characters are not allowed in a name')
+  .overwrite(normalizeName)
+  .min(1)
+  .max(64)
+
+/**
+ * A name from a source we trust but do not control (Access, the user directory): hidden characters
+ * dropped (breaks become spaces), then normalized. Undefined if nothing readable is left.
+ */
+export function sanitizeDisplayName(raw: string): string | undefined {
+  const cleaned = raw.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/[\p{Cf}\p{Cs}]/gu, '')
+  const parsed = DisplayName.safeParse(cleaned)
+  return parsed.success ? parsed.data : undefined
+}
+
+/**
+ * A name as the log and the room's state hold it. Events never change, and older ones were
+ * written under the laxer rule, so reading them must not refuse what was accepted then.
+ */
+export const LoggedName = z.string().trim().min(1).max(64)
 
 /** A Calls track published by a user, named as partytracks names it: `{sessionId}/{trackName}`. */
 export const TrackRef = z.string().min(1).max(200)
@@ -37,7 +72,9 @@ export const UserTracksPatch = z.strictObject({
 
 export const User = z.object({
   id: z.string().min(1).max(64),
-  name: DisplayName,
+  name: LoggedName,
+  /** The name comes from Access (or the user directory) and cannot be changed in the room. */
+  verified: z.boolean().default(false),
   transceiverSessionId: z.string().max(64).optional(),
   raisedHand: z.boolean(),
   speaking: z.boolean(),

@@ -1,4 +1,4 @@
-import { SESSION_COOKIE, type Identity } from '@tangerine/contracts'
+import { sanitizeDisplayName, SESSION_COOKIE, type Identity } from '@tangerine/contracts'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.ts'
@@ -12,8 +12,11 @@ export class BadCredential extends Error {}
 
 async function fromEmail(email: string, fallbackName: string | undefined, env: GatewayEnv): Promise<Identity> {
   const person = await lookUpUser(email, env)
+  // The token's name is the identity provider's and may carry hidden characters; the email's
+  // local part (at most 64 characters, no controls) is always readable.
+  const name = person?.name ?? sanitizeDisplayName(fallbackName ?? '') ?? email.split('@')[0]!
   return {
-    name: person?.name ?? fallbackName ?? email.split('@')[0]!,
+    name,
     email,
     avatarUrl: person?.avatarUrl,
     profileUrl: person?.profileUrl,

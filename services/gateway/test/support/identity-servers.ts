@@ -11,6 +11,8 @@ const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: st
     profileUrl: 'https://example.com/ada',
   },
   'grace@example.com': { name: 'Grace Hopper' },
+  // A directory entry with hidden characters in it: the gateway must not pass them on.
+  'mallory@example.com': { name: '\u202EAda\u200B\nLovelace\uFEFF' },
 }
 
 /**

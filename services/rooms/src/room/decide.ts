@@ -11,7 +11,7 @@ export interface CommandMetadata {
 type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
 
 export type RoomCommand =
-  | Cmd<'Connect', { userId: string; name: string }>
+  | Cmd<'Connect', { userId: string; name: string; verified: boolean }>
   | Cmd<'UpdateUser', { userId: string; patch: UserPatch }>
   | Cmd<'Leave', { userId: string; reason: 'left' | 'disconnected' | 'timeout' }>
   | Cmd<'MuteUser', { by: string; userId: string }>
@@ -88,6 +88,9 @@ export function decide(state: RoomState, command: RoomCommand): RoomEvent[] {
       const { userId } = command.data
       const patch = effectivePatch(state, userId, command.data.patch)
       if (!patch) return []
+      if (patch.name !== undefined && userOf(state, userId).verified) {
+        throw new RoomError('name_locked', 'Your name comes from your sign-in (verified) and cannot be changed here')
+      }
       const events: RoomEvent[] = []
       if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId: command.metadata.id }))
       events.push(emit('UserUpdated', { userId, patch }))

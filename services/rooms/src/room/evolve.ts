@@ -21,10 +21,11 @@ export function initialState(): RoomState {
 
 const joinedCount = (users: readonly User[]) => users.filter((u) => u.joined).length
 
-function newUser(id: string, name: string): User {
+function newUser(id: string, name: string, verified: boolean): User {
   return {
     id,
     name,
+    verified,
     raisedHand: false,
     speaking: false,
     joined: false,
@@ -57,7 +58,7 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
     }
     case 'UserJoined':
       if (state.users.some((u) => u.id === event.data.userId)) return state
-      return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name)] }
+      return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)] }
     case 'UserUpdated':
       return updateUser(state, event.data.userId, (u) => patchUser(u, event.data.patch))
     case 'UserLeft': {

@@ -7,7 +7,9 @@ import {
   MAX_CLIENT_MESSAGE_BYTES,
   RoomSocketQuery,
   type LoggedEvent,
+  type QuarantineEntry,
   type RoomErrorCode,
+  type RoomHealth,
   type RoomState,
   type ServerMessage,
 } from '@tangerine/contracts'
@@ -18,6 +20,7 @@ import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, RoomError, type RoomCommand } from './decide.ts'
 import { EventStore } from './event-store.ts'
+import { frameBytes } from './frame-size.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
 import { fullBucket, take } from './rate-limit.ts'
@@ -42,7 +45,7 @@ export class Room extends Server {
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env)
-    this.#store = new EventStore(ctx.storage)
+    this.#store = new EventStore(ctx.storage, ctx.id.name ?? ctx.id.toString())
     this.#aiCall = new AiCallStore(ctx.storage)
     void ctx.blockConcurrencyWhile(async () => {
       await this.#store.migrate()
@@ -65,10 +68,14 @@ export class Room extends Server {
     }
     const now = Date.now()
     connection.setState({ userId: connection.id, lastSeen: now, bucket: fullBucket(now) })
-    const logged = await this.#run({ type: 'Connect', data: { userId: connection.id, name: identity.name }, metadata: this.#metadata(connection.id) }, [connection.id])
+    // The name is the identity's: an Access (or directory) name is verified, and stays as it is.
+    const data = { userId: connection.id, name: identity.name, verified: identity.source === 'access' }
+    const logged = await this.#run({ type: 'Connect', data, metadata: this.#metadata(connection.id) }, [connection.id])
     const since = query.data.since
-    if (since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY) {
-      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(this.#store.after(since, MAX_REPLAY), connection.id) })
+    const missed = since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY ? this.#store.after(since, MAX_REPLAY) : undefined
+    // A replay must be every event after `since`: with a quarantined row or a gap in it, send the state.
+    if (missed && missed.length === this.#seq - since!) {
+      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(missed, connection.id) })
     } else {
       this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: this.#state })
     }
@@ -78,14 +85,16 @@ export class Room extends Server {
   override async onMessage(connection: Conn, raw: WSMessage) {
     const state = connection.state
     if (!state) return
+    if (frameBytes(raw, MAX_CLIENT_MESSAGE_BYTES) > MAX_CLIENT_MESSAGE_BYTES) {
+      // 1009 is "message too big": a client that sends one is broken or hostile, so it goes.
+      this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (UTF-8)`)
+      return connection.close(1009, 'Message too large')
+    }
     const now = Date.now()
     const { bucket, allowed } = take(state.bucket, now)
     connection.setState({ ...state, bucket, lastSeen: now })
     if (!allowed) return this.#fail(connection, 'rate_limited', 'Too many messages: slow down')
     if (typeof raw !== 'string') return this.#fail(connection, 'invalid_message', 'Messages are JSON text')
-    if (raw.length > MAX_CLIENT_MESSAGE_BYTES) {
-      return this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes`)
-    }
     let json: unknown
     try {
       json = JSON.parse(raw)
@@ -144,9 +153,14 @@ export class Room extends Server {
     if (this.#state.users.length > 0) await this.#scheduleSweep()
   }
 
-  /** For the ops view and the other services: the state as of `seq`. */
-  getState(): { seq: number; state: RoomState } {
-    return { seq: this.#seq, state: this.#state }
+  /** For the ops view and the other services: the state as of `seq`, and whether the log loaded whole. */
+  getState(): { seq: number; state: RoomState; health: RoomHealth } {
+    return { seq: this.#seq, state: this.#state, health: this.#store.health() }
+  }
+
+  /** For the ops view: what loading the log set aside, newest first, before id `before`. */
+  getQuarantine(before: number | undefined, limit: number): { entries: QuarantineEntry[] } {
+    return { entries: this.#store.quarantined(before, limit) }
   }
 
   /** A page of the log, newest first, before `before` (exclusive). */

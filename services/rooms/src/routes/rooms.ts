@@ -51,9 +51,16 @@ export const rooms = new Hono<AppEnv>()
       status,
     )
   })
-  /** Read-only, for the ops dashboard: the room state and its log position. */
+  /** Read-only, for the ops dashboard: the room state, its log position and its log's health. */
   .get('/:name', validate('param', RoomParam), async (c) => {
     return c.json(await c.env.ROOM.getByName(c.req.valid('param').name).getState(), 200)
+  })
+  /** Read-only, for the ops dashboard: log rows and gaps that loading set aside, newest first, paged with `before`. */
+  .get('/:name/quarantine', validate('param', RoomParam), validate('query', EventsQuery), async (c) => {
+    const { before, limit } = c.req.valid('query')
+    const { entries } = await c.env.ROOM.getByName(c.req.valid('param').name).getQuarantine(before, limit)
+    const last = entries.at(-1)
+    return c.json({ entries, next: last && last.id > 1 ? last.id : undefined }, 200)
   })
   /** Read-only, for the ops dashboard: the log, newest first, paged with `before`. */
   .get('/:name/events', validate('param', RoomParam), validate('query', EventsQuery), async (c) => {

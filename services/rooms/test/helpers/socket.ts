@@ -1,4 +1,4 @@
-import { ServerMessage, type ClientMessage } from '@tangerine/contracts'
+import { encodeIdentity, IDENTITY_HEADER, ServerMessage, type ClientMessage, type Identity } from '@tangerine/contracts'
 import { exports } from 'cloudflare:workers'
 import { identityHeaders, keyOf, newUserId } from '../../../../scripts/test-support/people.ts'
 
@@ -18,13 +18,22 @@ export const randomRoom = () => `room-${crypto.randomUUID().slice(0, 8)}`
 export const userId = newUserId
 
 /** Opens a room socket through the rooms Worker's own route, as the gateway does. */
-export async function connect(room: string, name: string, options: { id?: string; since?: number } = {}): Promise<TestSocket> {
+export async function connect(
+  room: string,
+  name: string,
+  options: { id?: string; since?: number; source?: Identity['source'] } = {},
+): Promise<TestSocket> {
   const id = options.id ?? userId()
   const query = new URLSearchParams({ _pk: id })
   if (options.since !== undefined) query.set('since', String(options.since))
   const res = await exports.default.fetch(
     new Request(`http://rooms.internal/rooms/${room}/ws?${query}`, {
-      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
+      headers: {
+        Upgrade: 'websocket',
+        ...(options.source
+          ? { [IDENTITY_HEADER]: encodeIdentity({ name, source: options.source, key: keyOf(id) }) }
+          : identityHeaders({ name, key: keyOf(id) })),
+      },
     }),
   )
   const ws = res.webSocket

@@ -6,6 +6,7 @@ const off = { audioEnabled: false, audioUnavailable: false, videoEnabled: false,
 const user = (id: string, joined: boolean, tracks: Partial<User['tracks']>): User => ({
   id,
   name: id,
+  verified: false,
   joined,
   raisedHand: false,
   speaking: false,

@@ -1,0 +1,169 @@
+import type { QuarantineEntry, RoomState } from '@tangerine/contracts'
+import { env, exports } from 'cloudflare:workers'
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { initialState } from '../../src/room/evolve.ts'
+import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
+
+const meta = (actor: string) => JSON.stringify({ at: '2026-01-01T00:00:00.000Z', actor, schemaVersion: 1 })
+
+/** Rows written straight into the room's SQLite, as a bad deploy or a hand edit could leave them. */
+async function writeRows(room: string, rows: Array<{ seq: number; type: string; data: string; metadata?: string }>) {
+  await runInDurableObject(env.ROOM.getByName(room), (_instance, state) => {
+    for (const row of rows) {
+      state.storage.sql.exec(
+        'INSERT INTO events (seq, type, data, metadata, actor, at) VALUES (?, ?, ?, ?, ?, ?)',
+        row.seq,
+        row.type,
+        row.data,
+        row.metadata ?? meta('user:intruder'),
+        'user:intruder',
+        '2026-01-01T00:00:00.000Z',
+      )
+    }
+  })
+}
+
+async function writeSnapshot(room: string, seq: number, state: string) {
+  await runInDurableObject(env.ROOM.getByName(room), (_instance, s) => {
+    s.storage.sql.exec('INSERT INTO snapshots (seq, state) VALUES (?, ?)', seq, state)
+  })
+}
+
+/** A room with Ada in it and one chat message; its seq. */
+async function roomWithAda(room: string) {
+  const ada = await connect(room, 'Ada')
+  await ada.next(isState)
+  ada.send({ type: 'userUpdate', user: { joined: true } })
+  ada.send({ type: 'chatMessage', message: 'before' })
+  await ada.next(isEvent('ChatMessageSent'))
+  ada.close()
+  return { ada, seq: (await env.ROOM.getByName(room).getState()).seq }
+}
+
+const chatRow = (seq: number, userId: string, message: string) => ({
+  seq,
+  type: 'ChatMessageSent',
+  data: JSON.stringify({ messageId: `m${seq}`, userId, name: 'Ada', message }),
+  metadata: meta(`user:${userId}`),
+})
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('a bad row in the log does not brick the room', () => {
+  it('quarantines rows that are not events, reports the gap, and serves state and sockets from the good ones', async () => {
+    const room = randomRoom()
+    const { ada, seq } = await roomWithAda(room)
+    await writeRows(room, [
+      { seq: seq + 1, type: 'ChatMessageSent', data: '{"messageId": "m1", "userId": ' },
+      { seq: seq + 2, type: 'TablesDropped', data: '{}' },
+      { seq: seq + 3, type: 'UserMuted', data: JSON.stringify({ userId: 42 }) },
+      // seq + 4 and seq + 5 were never there.
+      chatRow(seq + 6, ada.id, 'after'),
+    ])
+    const logged = vi.spyOn(console, 'error')
+    await evictDurableObject(env.ROOM.getByName(room))
+
+    const { state, seq: now, health } = await env.ROOM.getByName(room).getState()
+    expect(now).toBe(seq + 6)
+    expect(state.chat.map((c) => c.message)).toEqual(['before', 'after'])
+    expect(health).toMatchObject({ quarantined: 3, gaps: 1 })
+    const bySeq = new Map(health.latest.map((e) => [`${e.kind}:${e.seq}`, e]))
+    expect(bySeq.get(`invalid_event:${seq + 1}`)).toMatchObject({ error: expect.stringMatching(/^not JSON/) })
+    expect(bySeq.get(`invalid_event:${seq + 2}`)).toMatchObject({ error: expect.stringContaining('not a valid event') })
+    expect(bySeq.get(`invalid_event:${seq + 3}`)).toMatchObject({ error: expect.stringContaining('data.userId') })
+    expect(bySeq.get(`seq_gap:${seq + 4}`)).toMatchObject({
+      error: expect.stringContaining(`events ${seq + 4}–${seq + 5} missing`),
+      content: null,
+    })
+    // The original row, as it was stored.
+    expect(JSON.parse(bySeq.get(`invalid_event:${seq + 2}`)!.content!)).toMatchObject({
+      seq: seq + 2,
+      type: 'TablesDropped',
+      data: '{}',
+    })
+
+    // One structured line for each.
+    const lines = logged.mock.calls.map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number; room: string })
+    expect(lines.filter((l) => l.msg === 'room event quarantined').map((l) => l.seq)).toEqual([
+      seq + 1,
+      seq + 2,
+      seq + 3,
+    ])
+    expect(lines.filter((l) => l.msg === 'room log gap').map((l) => l.seq)).toEqual([seq + 4])
+    expect(lines.every((l) => l.room === room)).toBe(true)
+
+    // The rows left the log; the ops view's read route lists them.
+    const log = await env.ROOM.getByName(room).getEvents(undefined, 100)
+    expect(log.events.map((e) => e.seq)).not.toContain(seq + 2)
+    const res = await exports.default.fetch(`http://rooms.internal/rooms/${room}/quarantine?limit=10`)
+    expect(res.status).toBe(200)
+    const listed = (await res.json()) as { entries: QuarantineEntry[] }
+    expect(listed.entries.map((e) => e.kind).sort()).toEqual([
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'seq_gap',
+    ])
+    const ops = (await (await exports.default.fetch(`http://rooms.internal/rooms/${room}`)).json()) as {
+      health: { quarantined: number }
+    }
+    expect(ops.health.quarantined).toBe(3)
+
+    // Sockets work: a newcomer gets the state, and new events take fresh seqs.
+    const bob = await connect(room, 'Bob')
+    const first = await bob.next(isState)
+    expect(first.state.chat.map((c) => c.message)).toEqual(['before', 'after'])
+    bob.send({ type: 'raiseHand' })
+    const raised = await bob.next(isEvent('HandRaised'))
+    expect(raised.event.seq).toBe(seq + 8)
+
+    // A reconnect from before the bad rows gets the whole state, not a replay with holes in it.
+    const back = await connect(room, 'Ada', { id: ada.id, since: seq })
+    expect((await back.next((m) => m.type === 'roomState' || m.type === 'replay')).type).toBe('roomState')
+
+    // Loading again finds nothing new: the gap is reported once, the quarantine is not refilled.
+    logged.mockClear()
+    await evictDurableObject(env.ROOM.getByName(room))
+    expect((await env.ROOM.getByName(room).getState()).health).toMatchObject({ quarantined: 3, gaps: 1 })
+    expect(
+      logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('room log gap') || l.includes('quarantined')),
+    ).toEqual([])
+  })
+
+  it('skips a snapshot that is not a valid RoomState and starts from the one before it', async () => {
+    const room = randomRoom()
+    const { ada, seq } = await roomWithAda(room)
+    // A valid snapshot at seq 1 that says something the log does not: proof of where loading started.
+    const marked: RoomState = {
+      ...initialState(),
+      users: [
+        {
+          id: ada.id,
+          name: 'Ada',
+          verified: false,
+          raisedHand: false,
+          speaking: false,
+          joined: false,
+          tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false },
+        },
+      ],
+      chat: [
+        { id: 'x', seq: 1, userId: ada.id, name: 'Ada', message: 'from the snapshot', at: '2026-01-01T00:00:00.000Z' },
+      ],
+    }
+    await writeSnapshot(room, 1, JSON.stringify(marked))
+    await writeSnapshot(room, seq, JSON.stringify({ users: 'not a list' }))
+    await writeSnapshot(room, seq + 1, '{not json')
+    const logged = vi.spyOn(console, 'error')
+    await evictDurableObject(env.ROOM.getByName(room))
+
+    const { state, seq: now } = await env.ROOM.getByName(room).getState()
+    expect(now).toBe(seq)
+    expect(state.chat.map((c) => c.message)).toEqual(['from the snapshot', 'before'])
+    const skipped = logged.mock.calls
+      .map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number })
+      .filter((l) => l.msg === 'room snapshot skipped')
+    expect(skipped.map((l) => l.seq)).toEqual([seq + 1, seq])
+  })
+})
