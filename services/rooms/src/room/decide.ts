@@ -37,7 +37,7 @@ export interface RoomLimits {
   /** Room users (tabs) of one user key at once. */
   perIdentity: number
 }
-export const DEFAULT_LIMITS: RoomLimits = { participants: 50, lobby: 50, perIdentity: 5 }
+export const DEFAULT_LIMITS: RoomLimits = { participants: 100, lobby: 100, perIdentity: 5 }
 
 /** A command the room refuses; the code is what the sender is told. */
 export class RoomError extends Error {
