@@ -49,7 +49,7 @@ describe('a meeting with a host', () => {
     await cy.getByRole('button', { name: 'Continue' }).click()
     await cy.getByTestId('lobby-locked').waitFor()
     expect(await cy.getByRole('button', { name: 'Join', exact: true }).isDisabled()).toBe(true)
-    await cy.screenshot({ path: join(artifacts, 'lobby-locked.png') })
+    await cy.screenshot({ path: join(artifacts, 'lobby-locked.png'), fullPage: true })
   })
 
   it('lets the host end the meeting for everyone', async () => {
