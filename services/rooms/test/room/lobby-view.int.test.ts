@@ -16,7 +16,7 @@ async function busyMeeting(room: string) {
     type: 'userUpdate',
     user: { joined: true, transceiverSessionId: 'sess-host', tracks: { audio: 'sess-host/mic', audioEnabled: true, video: 'sess-host/cam', videoEnabled: true } },
   })
-  await host.next(isEvent('HostAssigned'))
+  await host.next(isEvent('UserUpdated', (d) => d.userId === host.id))
   host.send({ type: 'chatMessage', message: 'first words' })
   await host.next(isEvent('ChatMessageSent'))
   const stub = env.ROOM.getByName(room)
