@@ -15,7 +15,7 @@ async function joined(room: string, who: Outsider, publish = false) {
   await socket.next(isState)
   const tracks = publish ? { audio: `sess-${who.key}/mic`, audioEnabled: true, video: `sess-${who.key}/cam`, videoEnabled: true } : {}
   socket.send({ type: 'userUpdate', user: { joined: true, ...(publish ? { transceiverSessionId: `sess-${who.key}` } : {}), tracks } })
-  await socket.next((m) => m.type === 'roomState' && m.state.users.some((u) => u.id === socket.id && u.joined))
+  await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
   return socket
 }
 
