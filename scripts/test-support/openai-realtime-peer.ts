@@ -8,7 +8,8 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
  * shapes of calls-api.md section D (GA: multipart `sdp` + `session` at …/realtime/calls; beta: raw
  * `application/sdp` at …/realtime?model=…), checks the Bearer token, answers as an ICE-lite werift
  * peer, speaks (Opus frames of noise, which a browser decodes to a clearly non-silent signal) and
- * counts the audio it receives. Test control:
+ * counts the audio it receives. `POST …/realtime/calls/{call_id}/hangup` (the GA hang-up, same
+ * token) ends a call and closes its peer connection. Test control:
  *   GET  /test/calls            every call with what it was asked and what it heard
  *   POST /test/mode {mode}      `ok` | `500` | `bad-sdp` for the requests that follow
  * and path prefixes `/status/500/…` and `/bad-sdp/…` fail one request without changing the mode.
@@ -29,6 +30,8 @@ export interface RealtimeCall {
   /** When the last inbound RTP packet arrived (ms since epoch), 0 if none. */
   lastReceivedAt: number
   closed: boolean
+  /** Whether the call was ended with the hang-up call. */
+  hungUp: boolean
 }
 
 export interface RealtimePeer {
@@ -106,6 +109,7 @@ export async function startOpenAiRealtimePeer(
   let mode: PeerMode = 'ok'
   const calls: RealtimeCall[] = []
   const peers = new Set<{ pc: RTCPeerConnection; timer?: NodeJS.Timeout }>()
+  const byCallId = new Map<string, { pc: RTCPeerConnection; timer?: NodeJS.Timeout }>()
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -137,6 +141,7 @@ export async function startOpenAiRealtimePeer(
       bytesReceived: 0,
       lastReceivedAt: 0,
       closed: false,
+      hungUp: false,
     }
     const pc = peerConnection(host)
     const entry: { pc: RTCPeerConnection; timer?: NodeJS.Timeout } = { pc }
@@ -191,9 +196,24 @@ export async function startOpenAiRealtimePeer(
     })
     await pc.setLocalDescription(await pc.createAnswer())
     calls.push(call)
+    byCallId.set(id, entry)
     res
       .writeHead(201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${id}` })
       .end(pc.localDescription!.sdp)
+  }
+
+  async function hangUp(req: IncomingMessage, res: ServerResponse, id: string) {
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return openAiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+    const call = calls.find((c) => c.id === id)
+    const entry = byCallId.get(id)
+    if (!call || !entry || call.hungUp) return openAiError(res, 404, 'call_not_found', `No active call ${id}`)
+    call.hungUp = true
+    clearInterval(entry.timer)
+    await entry.pc.close()
+    call.closed = true
+    call.connectionState = 'closed'
+    res.writeHead(200).end()
   }
 
   const server: Server = createServer((req, res) => {
@@ -217,6 +237,8 @@ export async function startOpenAiRealtimePeer(
       }
       if (req.method === 'POST' && (path === '/v1/realtime/calls' || path === '/v1/realtime'))
         return answer(req, res, url, failure)
+      const hangup = /^\/v1\/realtime\/calls\/([^/]+)\/hangup$/.exec(path)
+      if (req.method === 'POST' && hangup) return hangUp(req, res, decodeURIComponent(hangup[1]!))
       return openAiError(res, 404, 'not_found', `No route ${req.method} ${url.pathname}`)
     })().catch((err: unknown) => {
       if (!res.headersSent) openAiError(res, 500, 'server_error', String(err))

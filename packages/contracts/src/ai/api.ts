@@ -42,6 +42,20 @@ export type AiControlRequest = z.infer<typeof AiControlRequest>
 export const AiSessionResponse = z.object({ sessionId: z.string(), trackName: z.string() })
 export type AiSessionResponse = z.infer<typeof AiSessionResponse>
 
+/** OpenAI's id of a Realtime call: the last segment of the `Location` the call was made with. */
+export const OpenAiCallId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/)
+
+/** What the AI holds open while it is in a room: its third-party Calls session and its OpenAI call. */
+export const AiCall = z.object({ sessionId: z.string().min(1).max(64), callId: OpenAiCallId.optional() })
+export type AiCall = z.infer<typeof AiCall>
+
+/**
+ * Queue `tangerine-ai-ended`: the room ended the AI by itself (the meeting emptied), so the ai
+ * Worker must close what it holds open. `id` is the AiDismissed event's place in the log (`room:seq`), for logs.
+ */
+export const AiEndedMessage = z.object({ id: z.string().min(1).max(200), room: z.string().min(1).max(64), call: AiCall })
+export type AiEndedMessage = z.infer<typeof AiEndedMessage>
+
 /** What the ai Worker asks the room to decide; the room's own rules (one controller…) apply. */
 export const RoomAiCommand = z.discriminatedUnion('type', [
   z.object({
@@ -54,6 +68,8 @@ export const RoomAiCommand = z.discriminatedUnion('type', [
     type: z.literal('CompleteAi'),
     sessionId: z.string().min(1).max(64),
     trackName: z.string().min(1).max(200),
+    /** The OpenAI call to hang up when the AI goes; kept by the room, never shown to anyone. */
+    callId: OpenAiCallId.optional(),
   }),
   z.object({ type: z.literal('FailAi'), error: z.string().min(1).max(500) }),
   z.object({ type: z.literal('DismissAi'), by: z.string().min(1).max(80) }),
@@ -63,7 +79,13 @@ export const RoomAiCommand = z.discriminatedUnion('type', [
 export type RoomAiCommand = z.infer<typeof RoomAiCommand>
 
 export const RoomAiResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), seq: z.number().int().nonnegative(), state: RoomState }),
+  z.object({
+    ok: z.literal(true),
+    seq: z.number().int().nonnegative(),
+    state: RoomState,
+    /** Set when this command ended the AI: what the caller must now close at Calls and OpenAI. */
+    ended: AiCall.optional(),
+  }),
   z.object({ ok: z.literal(false), code: RoomErrorCode, error: z.string() }),
 ])
 export type RoomAiResult = z.infer<typeof RoomAiResult>

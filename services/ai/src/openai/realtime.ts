@@ -1,4 +1,4 @@
-import { SdpAnswerText, type OpenAiSessionConfig } from '@tangerine/contracts/ai/api'
+import { OpenAiCallId, SdpAnswerText, type OpenAiSessionConfig } from '@tangerine/contracts/ai/api'
 import { z } from 'zod'
 import type { OpenAiConfig } from './config.ts'
 
@@ -50,8 +50,15 @@ function requestFor(config: OpenAiConfig, offer: string, persona: AiPersona): { 
   return { url: new URL(config.endpoint), init: { method: 'POST', headers, body: form } }
 }
 
-/** Sends the Calls offer to the Realtime endpoint and returns its SDP answer. */
-export async function answerFromOpenAi(config: OpenAiConfig, offer: string, persona: AiPersona): Promise<string> {
+/**
+ * Sends the Calls offer to the Realtime endpoint and returns its SDP answer, with the call's id
+ * from the `Location` header (GA: `/v1/realtime/calls/{call_id}`), which hanging up needs.
+ */
+export async function answerFromOpenAi(
+  config: OpenAiConfig,
+  offer: string,
+  persona: AiPersona,
+): Promise<{ sdp: string; callId?: string }> {
   const { url, init } = requestFor(config, offer, persona)
   const where = url.origin
   let res: Response
@@ -73,7 +80,35 @@ export async function answerFromOpenAi(config: OpenAiConfig, offer: string, pers
   const answer = SdpAnswerText.safeParse(text)
   if (!answer.success)
     throw new AiEndpointError(`The AI endpoint at ${where} answered with something that is not an SDP answer`)
-  return answer.data
+  const callId = OpenAiCallId.safeParse(res.headers.get('location')?.split('?')[0]?.split('/').pop())
+  return { sdp: answer.data, ...(callId.success ? { callId: callId.data } : {}) }
+}
+
+/** `POST …/realtime/calls/{call_id}/hangup`, beside the endpoint the call was made at. */
+export function hangUpUrl(endpoint: URL | string, callId: string): URL {
+  const url = new URL(endpoint)
+  url.search = ''
+  const base = url.pathname.replace(/\/+$/, '')
+  url.pathname = `${base.endsWith('/calls') ? base : `${base}/calls`}/${callId}/hangup`
+  return url
+}
+
+/** Ends the OpenAI call; one that is already over (404) counts as ended. */
+export async function hangUp(config: OpenAiConfig, callId: string): Promise<void> {
+  const url = hangUpUrl(config.endpoint, callId)
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${config.token}` },
+      signal: AbortSignal.timeout(config.timeoutMs),
+    })
+  } catch {
+    throw new AiEndpointError(`Could not reach the AI endpoint at ${url.origin} to hang up`)
+  }
+  const text = await res.text()
+  if (!res.ok && res.status !== 404)
+    throw new AiEndpointError(`The AI endpoint at ${url.origin} answered ${res.status} to the hang-up: ${snippet(text)}`)
 }
 
 /** OpenAI's own `error.message` when the body has one, else the start of the body, on one line. */

@@ -81,13 +81,14 @@ export function aiCalls(env: AiEnv, room: string) {
       if (item?.errorCode)
         throw new CallsStepError(`Calls could not give the AI that track: ${item.errorDescription ?? item.errorCode}`)
     },
-    /** Closes every open track of the session (Calls has no way to delete a session itself). */
+    /**
+     * Closes every open track of the session: Calls has no call that deletes a session, and ends
+     * one about 30 s after its last track (calls-api.md). A session already gone counts as closed.
+     */
     async closeAll(sessionId: string): Promise<void> {
-      const state = await parsed(
-        'read the AI session',
-        await api[':sessionId'].$get({ param: { sessionId }, query }),
-        GetSessionResponse,
-      )
+      const res = await api[':sessionId'].$get({ param: { sessionId }, query })
+      if (res.status === 404 || res.status === 410) return
+      const state = await parsed('read the AI session', res, GetSessionResponse)
       const mids = [...new Set(state.tracks.filter((t) => t.status !== 'inactive' && t.mid).map((t) => t.mid!))]
       if (mids.length === 0) return
       const json = { tracks: mids.map((mid) => ({ mid })), force: true }

@@ -8,6 +8,7 @@ import { openAiConfig } from '../openai/config.ts'
 import { AiEndpointError, answerFromOpenAi } from '../openai/realtime.ts'
 import { log } from '../log.ts'
 import { aiCalls, CallsStepError } from './calls.ts'
+import { endAiCall } from './end.ts'
 import { decideInRoom } from './room.ts'
 
 export type InviteOutcome =
@@ -32,14 +33,16 @@ export async function inviteAi(env: AiEnv, room: string, request: InviteAiReques
 
   const calls = aiCalls(env, room)
   let sessionId: string | undefined
+  let callId: string | undefined
   try {
     const configured = openAiConfig(env)
     if (!configured.ok) throw new AiEndpointError(configured.error)
     sessionId = await calls.newSession()
     const offer = await calls.offerVoice(sessionId)
     const answer = await answerFromOpenAi(configured.config, offer.sdp, request)
-    await calls.answer(sessionId, answer)
-    const joined = await decideInRoom(env, room, { type: 'CompleteAi', sessionId, trackName: AI_TRACK_NAME })
+    callId = answer.callId
+    await calls.answer(sessionId, answer.sdp)
+    const joined = await decideInRoom(env, room, { type: 'CompleteAi', sessionId, trackName: AI_TRACK_NAME, callId })
     // Dismissed while it was being set up: what was made goes away again.
     if (!joined.ok) throw new AiEndpointError('The AI was dismissed before it joined')
     log('info', 'ai joined', { room, sessionId })
@@ -51,9 +54,9 @@ export async function inviteAi(env: AiEnv, room: string, request: InviteAiReques
         : 'The AI could not join (internal error)'
     log('warn', 'ai invite failed', { room, sessionId, error, cause: err instanceof Error ? err.name : undefined })
     if (sessionId)
-      await calls
-        .closeAll(sessionId)
-        .catch((e: unknown) => log('error', 'ai cleanup failed', { room, sessionId, error: String(e) }))
+      await endAiCall(env, room, { sessionId, callId }).catch((e: unknown) =>
+        log('error', 'ai cleanup failed', { room, sessionId, error: String(e) }),
+      )
     await decideInRoom(env, room, { type: 'FailAi', error })
     return { ok: false, failed: error, sessionId }
   }

@@ -4,8 +4,9 @@ import { validate } from '@tangerine/contracts/http'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { log } from '../log.ts'
 import { aiCalls, CallsStepError } from '../participant/calls.ts'
+import { log } from '../log.ts'
+import { endAiCall } from '../participant/end.ts'
 import { inviteAi } from '../participant/invite.ts'
 import { decideInRoom, roomState } from '../participant/room.ts'
 
@@ -59,7 +60,11 @@ export const ai = new Hono<AppEnv>()
     if (outcome.ok) return c.json(outcome.session, 201)
     return 'refused' in outcome ? refused(c, outcome.refused) : failed(c, outcome.failed)
   })
-  /** Dismiss: closes the AI's Calls tracks, and the room records who sent it away. */
+  /**
+   * Dismiss: the AI's Calls tracks close first, so it is silent by the time everyone sees it go;
+   * then the room records who sent it away and hands over what it held, and the OpenAI call is
+   * hung up before the answer.
+   */
   .post('/:name/ai/dismiss', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
     const room = c.req.valid('param').name
     const who = await caller(c, room, c.req.valid('json').user)
@@ -74,6 +79,8 @@ export const ai = new Hono<AppEnv>()
     }
     const result = await decideInRoom(c.env, room, { type: 'DismissAi', by: `user:${who.user.id}` })
     if (!result.ok) return refused(c, result)
+    // Failures are logged inside; Calls ends a trackless session by itself.
+    if (result.ended) await endAiCall(c.env, room, result.ended).catch(() => undefined)
     return c.json({ ai: result.state.ai }, 200)
   })
   /** Push-to-talk: the room gives the caller control, then the AI's transceiver hears their track. */

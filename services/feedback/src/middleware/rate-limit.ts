@@ -3,15 +3,20 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 
 /**
- * Reports per caller: the gateway's identity (email, else display name) and the caller's address,
- * so one person cannot flood the chat space. The API-wide limit in the gateway is far looser.
+ * Reports per caller, keyed by what the caller cannot choose, so one person cannot flood the
+ * chat space. The caller is the user key the gateway derived (never the display name, which is
+ * free to change), or the address for callers without one. A fresh session cookie is free to
+ * mint and brings a fresh key, so every report also counts against its address, with a looser
+ * limit because people behind one NAT share it. The API-wide limit in the gateway is far looser.
  */
 export const reportRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const who = decodeIdentity(c.req.header(IDENTITY_HEADER))
-    const key = `${c.req.header('cf-connecting-ip') ?? 'local'}:${who?.email ?? who?.name ?? '-'}`
-    const { success } = await c.env.FEEDBACK_RATE_LIMITER.limit({ key })
-    if (!success) {
+    // Cloudflare sets it on every request; only local tools may leave it out.
+    const address = c.req.header('cf-connecting-ip') ?? 'local'
+    const byAddress = await c.env.FEEDBACK_ADDRESS_RATE_LIMITER.limit({ key: address })
+    const byCaller = await c.env.FEEDBACK_RATE_LIMITER.limit({ key: who?.key ? `key:${who.key}` : `address:${address}` })
+    if (!byAddress.success || !byCaller.success) {
       c.header('retry-after', '60')
       return c.json(
         problem(429, 'Too many reports', {

@@ -9,7 +9,7 @@ import {
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { eventually, plan, records } from '../support/receiver-client.ts'
-import { postFeedback, someone } from '../support/requests.ts'
+import { postFeedback, someAddress, someone } from '../support/requests.ts'
 
 const debugInfo: FeedbackDebugInfo = {
   room: 'standup',
@@ -136,7 +136,7 @@ describe('POST /feedback', () => {
   })
 
   it('takes anonymous reports too', async () => {
-    const res = await postFeedback({ description: `anonymous ${crypto.randomUUID()}` }, undefined)
+    const res = await postFeedback({ description: `anonymous ${crypto.randomUUID()}` }, null)
     expect(res.status).toBe(202)
   })
 
@@ -150,6 +150,33 @@ describe('POST /feedback', () => {
     expect(ProblemDetails.parse(await limited.json()).type).toBe('https://tangerine.dev/problems/rate-limited')
     // Someone else is not held back by it.
     expect((await postFeedback({ description: 'mine' }, someone())).status).toBe(202)
+  })
+
+  it('does not start afresh under a new display name: the user key is the same person', async () => {
+    const me = someone()
+    const address = someAddress()
+    const statuses = []
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await postFeedback({ description: `renamed ${i}` }, { ...me, name: `Name ${i}` }, { address })).status)
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
+  })
+
+  it('limits an address across fresh session cookies (each a new key), and anonymous callers by address', async () => {
+    const address = someAddress()
+    const first = []
+    for (let i = 0; i < 5; i++) first.push((await postFeedback({ description: `first ${i}` }, someone(), { address })).status)
+    expect(first).toEqual([202, 202, 202, 202, 202])
+    const fresh = someone()
+    const second = []
+    for (let i = 0; i < 4; i++) second.push((await postFeedback({ description: `fresh ${i}` }, fresh, { address })).status)
+    expect(second).toEqual([202, 202, 202, 429])
+    expect((await postFeedback({ description: 'anonymous' }, null, { address })).status).toBe(429)
+
+    const alone = someAddress()
+    const anonymous = []
+    for (let i = 0; i < 6; i++) anonymous.push((await postFeedback({ description: `anon ${i}` }, null, { address: alone })).status)
+    expect(anonymous).toEqual([202, 202, 202, 202, 202, 429])
   })
 })
 

@@ -3,18 +3,29 @@ import { exports } from 'cloudflare:workers'
 
 export const ADMIN_TOKEN = 'test-admin-token'
 
-/** A caller of its own, so each test has its own rate-limit bucket. */
-export const someone = (name = `Tester ${crypto.randomUUID().slice(0, 8)}`): Identity => ({ name, source: 'session' })
+/** A caller of its own (a fresh session: its own user key), so each test has its own rate-limit bucket. */
+export const someone = (name = `Tester ${crypto.randomUUID().slice(0, 8)}`): Identity => ({
+  name,
+  source: 'session',
+  key: crypto.randomUUID().replaceAll('-', '').slice(0, 16),
+})
+
+/** An address of the documentation range, as Cloudflare's edge would put in `cf-connecting-ip`. */
+export const someAddress = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
 
 /** `POST /api/feedback` as the gateway forwards it: the public URL and the identity header. */
 export function postFeedback(
   body: unknown,
-  who: Identity | undefined = someone(),
-  init: { contentType?: string; raw?: string } = {},
+  /** `null`: an anonymous caller, with no identity header. */
+  who: Identity | null = someone(),
+  init: { contentType?: string; raw?: string; address?: string } = {},
 ) {
   const headers = new Headers({
     'content-type': init.contentType ?? 'application/json',
     'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0',
+    // Each request from an address of its own unless a test names one: the per-address limit
+    // is tested on its own.
+    'cf-connecting-ip': init.address ?? someAddress(),
   })
   if (who) headers.set(IDENTITY_HEADER, encodeIdentity(who))
   return exports.default.fetch(

@@ -82,7 +82,9 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
 /** Ends the meeting when the last joined user is gone once `events` apply. */
 export function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
   if (!state.meetingId || remainingJoined > 0) return []
-  return [emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
+  // Nobody is left to talk to the AI: it ends with the meeting (the ai Worker closes its calls).
+  const ai = state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', { by: 'system' })] : []
+  return [...ai, emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
 }
 
 export const joinedExcept = (state: RoomState, userId: string) =>

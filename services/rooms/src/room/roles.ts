@@ -1,5 +1,5 @@
 import type { RoomEvent, RoomState } from '@tangerine/contracts'
-import { RoomError, userOf, type CommandMetadata, type Emit } from './decide.ts'
+import { endIfEmpty, RoomError, userOf, type CommandMetadata, type Emit } from './decide.ts'
 
 type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
 
@@ -80,10 +80,8 @@ export function decideRole(state: RoomState, command: RoleCommand, emit: Emit): 
       host(state, by, 'end the meeting for everyone')
       const meetingId = state.meetingId
       if (!meetingId) return []
-      return [
-        emit('MeetingEndedForAll', { meetingId, by }),
-        emit('MeetingEnded', { meetingId, peakUserCount: state.peakUserCount }),
-      ]
+      // Then as when the last person leaves: the AI goes too, and the meeting ends.
+      return [emit('MeetingEndedForAll', { meetingId, by }), ...endIfEmpty(state, 0, emit)]
     }
     default: {
       const unknown: never = command

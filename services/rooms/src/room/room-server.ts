@@ -15,6 +15,7 @@ import type { RoomAiCommand, RoomAiResult } from '@tangerine/contracts/ai/api'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
+import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from './decide.ts'
 import { EventStore } from './event-store.ts'
@@ -36,12 +37,14 @@ export class Room extends Server {
   static override options = { hibernate: true }
 
   readonly #store: EventStore
+  readonly #aiCall: AiCallStore
   #state!: RoomState
   #seq = 0
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env)
     this.#store = new EventStore(ctx.storage)
+    this.#aiCall = new AiCallStore(ctx.storage)
     void ctx.blockConcurrencyWhile(async () => {
       await this.#store.migrate()
       ;({ state: this.#state, seq: this.#seq } = this.#store.load())
@@ -179,13 +182,17 @@ export class Room extends Server {
   /** The ai Worker's side of the AI participant, decided by the same rules as everything else. */
   async runAiCommand(command: RoomAiCommand): Promise<RoomAiResult> {
     const metadata = { now: new Date().toISOString(), actor: 'service:ai', id: crypto.randomUUID() }
+    const before = this.#state.ai
+    let logged: LoggedEvent[]
     try {
-      await this.#run(aiCommandFor(command, metadata))
+      logged = await this.#run(aiCommandFor(command, metadata))
     } catch (err) {
       if (err instanceof RoomError) return { ok: false, code: err.code, error: err.message }
       throw err
     }
-    return { ok: true, seq: this.#seq, state: this.#state }
+    if (command.type === 'CompleteAi') await this.#aiCall.remember({ sessionId: command.sessionId, callId: command.callId })
+    const ended = await this.#aiCall.takeIfEnded(before, logged)
+    return { ok: true, seq: this.#seq, state: this.#state, ...(ended ? { ended } : {}) }
   }
 
   async ping(): Promise<number> {
@@ -196,12 +203,21 @@ export class Room extends Server {
     const fresh = decide(this.#state, command, this.#limits)
     if (fresh.length === 0) return []
     const before = this.#state
+    const aiBefore = this.#state.ai
     const { state, seq, logged } = this.#store.append(this.#state, this.#seq, fresh)
     this.#state = state
     this.#seq = seq
     this.#broadcast(logged, before)
     this.#closeRemoved(logged, before)
     await projectMeetings(this.env.DB, this.name, logged, state)
+    const dismissal = systemDismissal(logged)
+    const call = dismissal && (await this.#aiCall.takeIfEnded(aiBefore, logged))
+    // Only the ai Worker can close the AI's calls; the queue retries until it has.
+    if (dismissal && call) {
+      await this.env.AI_ENDED.send(aiEndedMessage(this.name, dismissal, call)).catch((err: unknown) => {
+        console.error(JSON.stringify({ level: 'error', msg: 'ai end not queued', room: this.name, sessionId: call.sessionId, error: String(err) }))
+      })
+    }
     return logged
   }
 

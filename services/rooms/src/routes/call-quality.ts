@@ -1,9 +1,9 @@
-import type {
-  CallQualitySummary} from '@tangerine/contracts';
+import type { CallQualitySummary } from '@tangerine/contracts'
 import {
   CallQualityAnswer,
   decodeIdentity,
   IDENTITY_HEADER,
+  ownsUserId,
   problem,
   problemTypes,
   RoomName,
@@ -14,11 +14,15 @@ import { drizzle } from 'drizzle-orm/d1'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { callQuality, meetings } from '../db/meetings-schema.ts'
+import { callQuality, meetingParticipants, meetings } from '../db/meetings-schema.ts'
 
 const RoomParam = z.object({ name: RoomName })
 
-/** The after-call question: answers kept in D1 beside the meeting they are about. */
+/**
+ * The after-call question: answers kept in D1 beside the meeting they are about. Only from the
+ * caller's own user id (its key, see `ownsUserId`), only if that user joined the meeting, and one
+ * per person (user key) and meeting: a second answer replaces the first.
+ */
 export const callQualityRoutes = new Hono<AppEnv>()
   .post('/:name/quality', validate('param', RoomParam), validate('json', CallQualityAnswer), async (c) => {
     const identity = decodeIdentity(c.req.header(IDENTITY_HEADER))
@@ -29,6 +33,14 @@ export const callQualityRoutes = new Hono<AppEnv>()
       )
     const room = c.req.valid('param').name
     const answer = c.req.valid('json')
+    if (!ownsUserId(identity, answer.userId))
+      return c.json(
+        problem(403, 'Not your user id', {
+          type: problemTypes.unauthorized,
+          detail: 'Answer as yourself: the user id must start with your user key (see GET /api/session)',
+        }),
+        403,
+      )
     const db = drizzle(c.env.DB)
     const meeting = await db
       .select({ id: meetings.id })
@@ -44,11 +56,31 @@ export const callQualityRoutes = new Hono<AppEnv>()
         404,
       )
     }
-    const row = { rating: answer.rating, comment: answer.comment || null, answeredAt: new Date().toISOString() }
+    const participant = await db
+      .select({ userId: meetingParticipants.userId })
+      .from(meetingParticipants)
+      .where(and(eq(meetingParticipants.meetingId, answer.meetingId), eq(meetingParticipants.userId, answer.userId)))
+      .get()
+    if (!participant)
+      return c.json(
+        problem(403, 'Not in that meeting', {
+          type: problemTypes.unauthorized,
+          detail: `User ${answer.userId} did not join meeting ${answer.meetingId}`,
+        }),
+        403,
+      )
+    // Guests without a key (lobby enforcement off) cannot be told apart beyond their user id.
+    const person = identity.key ?? answer.userId
+    const row = {
+      userId: answer.userId,
+      rating: answer.rating,
+      comment: answer.comment || null,
+      answeredAt: new Date().toISOString(),
+    }
     await db
       .insert(callQuality)
-      .values({ meetingId: answer.meetingId, userId: answer.userId, room, ...row })
-      .onConflictDoUpdate({ target: [callQuality.meetingId, callQuality.userId], set: row })
+      .values({ meetingId: answer.meetingId, person, room, ...row })
+      .onConflictDoUpdate({ target: [callQuality.meetingId, callQuality.person], set: row })
       .run()
     return c.body(null, 204)
   })

@@ -120,6 +120,14 @@ describe('locking and ending', () => {
     expect(after.users.map((u) => u.id)).toEqual(['l'])
     expect([after.meetingId, after.host, after.locked]).toEqual([undefined, undefined, undefined])
     g.when({ type: 'EndMeeting', data: { by: 'b' } }).thenRefused('forbidden')
+    // As when the last person leaves, the AI goes with the meeting.
+    given(...meeting(), ev('AiInvited', { by: 'h' }))
+      .when({ type: 'EndMeeting', data: { by: 'h' } })
+      .then([
+        { type: 'MeetingEndedForAll', data: { meetingId: 'm1', by: 'h' } },
+        { type: 'AiDismissed', data: { by: 'system' } },
+        { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },
+      ])
   })
 })
 

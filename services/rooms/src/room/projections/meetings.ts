@@ -1,10 +1,10 @@
 import type { LoggedEvent, RoomState } from '@tangerine/contracts'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { meetings } from '../../db/meetings-schema.ts'
+import { meetingParticipants, meetings } from '../../db/meetings-schema.ts'
 
 /**
- * Meeting records in D1, derived from the log. Idempotent (upserts keyed by meeting id), so a
+ * Meeting records and who joined them in D1, derived from the log. Idempotent (upserts keyed by meeting id), so a
  * replay of the same events writes the same rows; a failure is logged, and the log still holds
  * everything needed to rebuild them.
  */
@@ -28,6 +28,12 @@ export async function projectMeetings(d1: D1Database, room: string, logged: Logg
           .run()
       } else if (state.meetingId && event.data.patch.joined) {
         await db.update(meetings).set({ peakUserCount: state.peakUserCount }).where(eq(meetings.id, state.meetingId)).run()
+        // Who was in the meeting: the after-call question takes answers from them only.
+        await db
+          .insert(meetingParticipants)
+          .values({ meetingId: state.meetingId, userId: event.data.userId, joinedAt: event.metadata.at })
+          .onConflictDoNothing()
+          .run()
       }
     }
   } catch (err) {
