@@ -4,7 +4,6 @@ import {
   IDENTITY_HEADER,
   ownsUserId,
   MAX_CLIENT_MESSAGE_BYTES,
-  RoomCloseCode,
   RoomSocketQuery,
   type LoggedEvent,
   type RoomErrorCode,
@@ -15,6 +14,7 @@ import type { RoomAiCommand, RoomAiResult } from '@tangerine/contracts/ai/api'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
+import { departures, refusalCloseCode } from './departures.ts'
 import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from './decide.ts'
@@ -241,13 +241,7 @@ export class Room extends Server {
 
   /** Closes the sockets of people the host removed, or of everyone in a meeting the host ended. */
   #closeRemoved(logged: LoggedEvent[], before: RoomState) {
-    const closing = new Map<string, [number, string]>()
-    for (const event of logged) {
-      if (event.type === 'UserRemoved') closing.set(event.data.userId, [RoomCloseCode.removed, 'removed by the host'])
-      if (event.type === 'MeetingEndedForAll') {
-        for (const u of before.users) if (u.joined) closing.set(u.id, [RoomCloseCode.meetingEnded, 'the host ended the meeting'])
-      }
-    }
+    const closing = departures(logged, before)
     if (closing.size === 0) return
     for (const c of this.getConnections<ConnectionState>()) {
       const why = c.state && closing.get(c.state.userId)
@@ -263,13 +257,9 @@ export class Room extends Server {
 
   #refuse(connection: Conn, err: RoomError) {
     this.#fail(connection, err.code, err.message)
-    const code =
-      err.code === 'removed' ? RoomCloseCode.removed
-      : err.code === 'room_full' ? RoomCloseCode.roomFull
-      : err.code === 'too_many_connections' ? RoomCloseCode.tooManyConnections
-      : 1008
-    connection.close(code, err.message.slice(0, 120))
+    connection.close(refusalCloseCode(err.code), err.message.slice(0, 120))
   }
+
 
   #metadata(actor: string) {
     return { now: new Date().toISOString(), actor: actor === 'system' ? 'system' : `user:${actor}`, id: crypto.randomUUID() }
