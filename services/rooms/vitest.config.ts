@@ -10,6 +10,9 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations('./drizzle/meetings'),
           // Short heartbeats so presence tests time users out in well under a second.
           HEARTBEAT_INTERVAL_MS: '200',
+          // Small rooms, so the caps are reached with a handful of sockets.
+          MAX_PARTICIPANTS: '6',
+          MAX_LOBBY: '6',
         },
       },
     }),

@@ -66,16 +66,24 @@ describe('a meeting between two browsers', () => {
     await ada.screenshot({ path: join(artifacts, 'meeting-two-people.png') })
   })
 
-  it('shows a mic turned off as muted on the other side, and lets the other mute you', async () => {
+  it('shows a mic turned off as muted on the other side, and lets the host (the first to join) mute you', async () => {
     await ada.getByRole('button', { name: 'Mute', exact: true }).click()
     await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted'), { timeout: 1000 }).toBe('true')
     await ada.getByRole('button', { name: 'Unmute', exact: true }).click()
     await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted')).toBe('false')
 
+    // Bob is not the host: nobody's mic is his to turn off.
     await bob.getByRole('button', { name: 'People', exact: true }).click()
-    await bob.getByRole('button', { name: 'Mute Ada' }).click()
-    await expect.poll(() => ada.getByRole('button', { name: 'Unmute', exact: true }).count()).toBe(1)
-    await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted')).toBe('true')
+    await bob.getByTestId('participants').getByText('Host').waitFor()
+    expect(await bob.getByRole('button', { name: 'Mute Ada' }).count()).toBe(0)
+    await ada.getByRole('button', { name: 'People', exact: true }).click()
+    await ada.getByRole('button', { name: 'Mute Bob' }).click()
+    await expect.poll(() => bob.getByRole('button', { name: 'Unmute', exact: true }).count()).toBe(1)
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-muted')).toBe('true')
+    // Muted, not silenced: Bob turns his mic back on himself.
+    await bob.getByRole('button', { name: 'Unmute', exact: true }).click()
+    await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-muted')).toBe('false')
+    await ada.getByRole('button', { name: 'Chat', exact: true }).click()
   })
 
   it('shows a raised hand and chat on both sides', async () => {

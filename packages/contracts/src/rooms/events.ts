@@ -47,6 +47,15 @@ export const RoomEvent = z.discriminatedUnion('type', [
   event('AiDismissed', z.object({ by: z.string().max(80) })),
   event('AiControlTaken', z.object({ userId: UserId })),
   event('AiControlReleased', z.object({ userId: UserId })),
+  /** `by` is absent when the room chose: the first to join, or the longest present after the host left. */
+  event('HostAssigned', z.object({ userId: UserId, by: UserId.optional() })),
+  event('UnmuteRequested', z.object({ userId: UserId, by: UserId })),
+  /** `key` is what stays barred until the meeting ends: the person's user key, or their user id. */
+  event('UserRemoved', z.object({ userId: UserId, by: UserId, key: z.string().min(1).max(64) })),
+  event('RoomLocked', z.object({ by: UserId })),
+  event('RoomUnlocked', z.object({ by: UserId })),
+  /** Everyone in the meeting is out; a `MeetingEnded` follows, as when the last person leaves. */
+  event('MeetingEndedForAll', z.object({ meetingId: MeetingId, by: UserId })),
 ])
 export type RoomEvent = z.infer<typeof RoomEvent>
 export type RoomEventType = RoomEvent['type']
@@ -58,5 +67,7 @@ export type LoggedEvent = RoomEvent & { seq: number }
 
 /** Events only some users may see; every other event goes to everyone in the room. */
 export function audienceOf(event: RoomEvent): readonly string[] | 'everyone' {
-  return event.type === 'DirectMessageSent' ? [event.data.from, event.data.to] : 'everyone'
+  if (event.type === 'DirectMessageSent') return [event.data.from, event.data.to]
+  if (event.type === 'UnmuteRequested') return [event.data.by, event.data.userId]
+  return 'everyone'
 }

@@ -25,6 +25,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('directMessage'), to: UserId, message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
   z.object({ type: z.literal('chatMessage'), message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
   z.object({ type: z.literal('muteUser'), id: UserId }),
+  /** The host's controls; anyone else is refused with `forbidden`. */
+  z.object({ type: z.literal('askToUnmute'), id: UserId }),
+  z.object({ type: z.literal('removeUser'), id: UserId }),
+  z.object({ type: z.literal('makeHost'), id: UserId }),
+  z.object({ type: z.literal('lockRoom'), locked: z.boolean() }),
+  z.object({ type: z.literal('endMeeting') }),
   z.object({ type: z.literal('raiseHand') }),
   z.object({ type: z.literal('lowerHand') }),
   z.object({ type: z.literal('userLeft') }),
@@ -58,8 +64,33 @@ export const RoomErrorCode = z.enum([
   'unknown_user',
   'conflict',
   'internal',
+  /** Only the host may do that. */
+  'forbidden',
+  'room_locked',
+  'room_full',
+  'too_many_connections',
+  /** The host removed you (or another tab of yours) from this meeting. */
+  'removed',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
+
+/**
+ * Close codes of the room socket (the 4000s are the application's). Those in
+ * FINAL_ROOM_CLOSE_CODES mean "do not reconnect": the page says why instead.
+ */
+export const RoomCloseCode = {
+  timedOut: 4001,
+  removed: 4003,
+  meetingEnded: 4004,
+  roomFull: 4009,
+  tooManyConnections: 4029,
+} as const
+export const FINAL_ROOM_CLOSE_CODES: readonly number[] = [
+  RoomCloseCode.removed,
+  RoomCloseCode.meetingEnded,
+  RoomCloseCode.roomFull,
+  RoomCloseCode.tooManyConnections,
+]
 
 /** Query of the room socket: `since` resumes after the last log position the client saw. */
 export const RoomSocketQuery = z.object({
@@ -71,12 +102,17 @@ export type RoomSocketQuery = z.infer<typeof RoomSocketQuery>
 
 /** What a room sends a browser. */
 export const ServerMessage = z.discriminatedUnion('type', [
-  /** On connect: the whole state as of log position `seq`, and which user this socket is. */
+  /**
+   * On connect, and when this socket's user joins or leaves the meeting: the state as of log
+   * position `seq` as this socket may see it (a lobby's has no media ids and no chat), and who it is.
+   */
   z.object({ type: z.literal('roomState'), seq: z.number().int().nonnegative(), you: UserId, state: RoomState }),
-  /** On reconnect with `since`: exactly the events after it, in order. */
-  z.object({ type: z.literal('replay'), you: UserId, events: z.array(LoggedEvent) }),
+  /** On reconnect with `since`: the events after it this socket may see, and the position they bring it to. */
+  z.object({ type: z.literal('replay'), you: UserId, events: z.array(LoggedEvent), seq: z.number().int().nonnegative() }),
   /** Afterwards: each event as it is appended. */
   z.object({ type: z.literal('event'), event: LoggedEvent }),
+  /** An event this socket may not see (chat to a lobby, someone else's direct message): only its position. */
+  z.object({ type: z.literal('withheld'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('error'), code: RoomErrorCode, error: z.string() }),
   z.object({ type: z.literal('e2eeMlsMessage'), from: UserId, payload: z.string() }),
   z.object({ type: z.literal('partyserver-pong') }),

@@ -81,6 +81,8 @@ export const User = z.object({
   /** In the meeting, as opposed to looking in from the lobby. */
   joined: z.boolean(),
   tracks: UserTracks,
+  /** The log position at which they joined the meeting: the longest present becomes host next. */
+  joinedSeq: z.number().int().positive().optional(),
 })
 export type User = z.infer<typeof User>
 
@@ -125,5 +127,11 @@ export const RoomState = z.object({
   users: z.array(User),
   ai: AiState,
   chat: z.array(ChatMessage),
+  /** Who may mute, remove, lock and end: the first to join, then whoever it is handed to. */
+  host: z.string().optional(),
+  /** Locked by the host: nobody new joins the meeting (the lobby still sees who is there). */
+  locked: z.boolean().optional(),
+  /** User keys (or, for guests without one, user ids) the host removed, barred until the meeting ends. */
+  removed: z.array(z.string()).optional(),
 })
 export type RoomState = z.infer<typeof RoomState>

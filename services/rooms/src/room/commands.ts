@@ -13,8 +13,16 @@ type Commanding = Exclude<
   { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' | 'callsApiHistoryEntry' } | AiSocketMessage
 >
 
-/** What a client message asks the room to do, on behalf of the socket's user. */
-export function commandFor(message: Commanding, userId: string, metadata: CommandMetadata): RoomCommand {
+/**
+ * What a client message asks the room to do, on behalf of the socket's user. `keyOf` tells what
+ * removing someone bars: their user key as their socket proved it, or else their user id.
+ */
+export function commandFor(
+  message: Commanding,
+  userId: string,
+  metadata: CommandMetadata,
+  keyOf: (userId: string) => string = (id) => id,
+): RoomCommand {
   switch (message.type) {
     case 'userUpdate':
       return { type: 'UpdateUser', data: { userId, patch: message.user }, metadata }
@@ -22,6 +30,16 @@ export function commandFor(message: Commanding, userId: string, metadata: Comman
       return { type: 'Leave', data: { userId, reason: 'left' }, metadata }
     case 'muteUser':
       return { type: 'MuteUser', data: { by: userId, userId: message.id }, metadata }
+    case 'askToUnmute':
+      return { type: 'AskToUnmute', data: { by: userId, userId: message.id }, metadata }
+    case 'removeUser':
+      return { type: 'RemoveUser', data: { by: userId, userId: message.id, key: keyOf(message.id) }, metadata }
+    case 'makeHost':
+      return { type: 'TransferHost', data: { by: userId, userId: message.id }, metadata }
+    case 'lockRoom':
+      return { type: 'SetLock', data: { by: userId, locked: message.locked }, metadata }
+    case 'endMeeting':
+      return { type: 'EndMeeting', data: { by: userId }, metadata }
     case 'raiseHand':
       return { type: 'RaiseHand', data: { userId }, metadata }
     case 'lowerHand':

@@ -1,4 +1,5 @@
 import type { RoomErrorCode, RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
 /** Time, the actor and a fresh id arrive with the command, so deciding stays pure. */
 export interface CommandMetadata {
@@ -11,10 +12,10 @@ export interface CommandMetadata {
 type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
 
 export type RoomCommand =
-  | Cmd<'Connect', { userId: string; name: string; verified: boolean }>
+  /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
+  | Cmd<'Connect', { userId: string; name: string; verified: boolean; key?: string }>
   | Cmd<'UpdateUser', { userId: string; patch: UserPatch }>
   | Cmd<'Leave', { userId: string; reason: 'left' | 'disconnected' | 'timeout' }>
-  | Cmd<'MuteUser', { by: string; userId: string }>
   | Cmd<'RaiseHand', { userId: string }>
   | Cmd<'LowerHand', { userId: string }>
   | Cmd<'SendChat', { userId: string; message: string }>
@@ -25,6 +26,18 @@ export type RoomCommand =
   | Cmd<'DismissAi', { by: string }>
   | Cmd<'TakeAiControl', { userId: string }>
   | Cmd<'ReleaseAiControl', { userId: string }>
+  | RoleCommand
+
+/** How many people a room takes; the room object reads them from its config. */
+export interface RoomLimits {
+  /** In the meeting at once. */
+  participants: number
+  /** Waiting in the lobby at once. */
+  lobby: number
+  /** Room users (tabs) of one user key at once. */
+  perIdentity: number
+}
+export const DEFAULT_LIMITS: RoomLimits = { participants: 100, lobby: 100, perIdentity: 5 }
 
 /** A command the room refuses; the code is what the sender is told. */
 export class RoomError extends Error {
@@ -37,14 +50,14 @@ export class RoomError extends Error {
 }
 
 type Data<T extends RoomEvent['type']> = Extract<RoomEvent, { type: T }>['data']
-type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
+export type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
 
-const emitter =
+export const emitter =
   (metadata: CommandMetadata): Emit =>
   (type, data) =>
     ({ type, data, metadata: { at: metadata.now, actor: metadata.actor, schemaVersion: 1 } }) as RoomEvent
 
-function userOf(state: RoomState, id: string) {
+export function userOf(state: RoomState, id: string) {
   const user = state.users.find((u) => u.id === id)
   if (!user) throw new RoomError('unknown_user', `No user ${id} in this room`)
   return user
@@ -67,50 +80,80 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
 }
 
 /** Ends the meeting when the last joined user is gone once `events` apply. */
-function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
+export function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
   if (!state.meetingId || remainingJoined > 0) return []
   // Nobody is left to talk to the AI: it ends with the meeting (the ai Worker closes its calls).
   const ai = state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', { by: 'system' })] : []
   return [...ai, emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
 }
 
-const joinedExcept = (state: RoomState, userId: string) =>
+export const joinedExcept = (state: RoomState, userId: string) =>
   state.users.filter((u) => u.joined && u.id !== userId).length
 
-export function decide(state: RoomState, command: RoomCommand): RoomEvent[] {
+/** A new user, unless the room is full, the caller has too many tabs here, or the host removed them. */
+function connect(state: RoomState, data: { userId: string; name: string; verified: boolean; key?: string }, limits: RoomLimits, emit: Emit) {
+  const { userId, name, verified, key } = data
+  if (state.users.some((u) => u.id === userId)) return []
+  if (state.removed?.some((barred) => userId.startsWith(barred))) {
+    throw new RoomError('removed', 'The host removed you from this meeting')
+  }
+  if (key && state.users.filter((u) => u.id.startsWith(key)).length >= limits.perIdentity) {
+    throw new RoomError('too_many_connections', `At most ${limits.perIdentity} tabs of one person in a room`)
+  }
+  if (state.users.filter((u) => !u.joined).length >= limits.lobby) {
+    throw new RoomError('room_full', 'Too many people are waiting in the lobby of this room')
+  }
+  return [emit('UserJoined', { userId, name, verified })]
+}
+
+function updateUser(state: RoomState, data: { userId: string; patch: UserPatch }, limits: RoomLimits, emit: Emit, meetingId: string) {
+  const { userId } = data
+  const patch = effectivePatch(state, userId, data.patch)
+  if (!patch) return []
+  if (patch.name !== undefined && userOf(state, userId).verified) {
+    throw new RoomError('name_locked', 'Your name comes from your sign-in (verified) and cannot be changed here')
+  }
+  if (patch.joined) {
+    if (state.locked) throw new RoomError('room_locked', 'The host locked this meeting: nobody new can join')
+    if (state.users.filter((u) => u.joined).length >= limits.participants) {
+      throw new RoomError('room_full', `This meeting is full (${limits.participants} people)`)
+    }
+  }
+  const events: RoomEvent[] = []
+  if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId }))
+  events.push(emit('UserUpdated', { userId, patch }))
+  if (patch.joined && !state.host) events.push(emit('HostAssigned', { userId }))
+  if (patch.joined === false) {
+    events.push(...handOver(state, userId, emit))
+    events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
+  }
+  return events
+}
+
+export function decide(state: RoomState, command: RoomCommand, limits: RoomLimits = DEFAULT_LIMITS): RoomEvent[] {
   const emit = emitter(command.metadata)
   switch (command.type) {
-    case 'Connect': {
-      if (state.users.some((u) => u.id === command.data.userId)) return []
-      return [emit('UserJoined', command.data)]
-    }
-    case 'UpdateUser': {
-      const { userId } = command.data
-      const patch = effectivePatch(state, userId, command.data.patch)
-      if (!patch) return []
-      if (patch.name !== undefined && userOf(state, userId).verified) {
-        throw new RoomError('name_locked', 'Your name comes from your sign-in (verified) and cannot be changed here')
-      }
-      const events: RoomEvent[] = []
-      if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId: command.metadata.id }))
-      events.push(emit('UserUpdated', { userId, patch }))
-      if (patch.joined === false) events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
-      return events
-    }
+    case 'Connect':
+      return connect(state, command.data, limits, emit)
+    case 'UpdateUser':
+      return updateUser(state, command.data, limits, emit, command.metadata.id)
     case 'Leave': {
       const { userId } = command.data
       if (!state.users.some((u) => u.id === userId)) return []
       const events: RoomEvent[] = []
       if (state.ai.controllingUser === userId) events.push(emit('AiControlReleased', { userId }))
       events.push(emit('UserLeft', command.data))
+      events.push(...handOver(state, userId, emit))
       events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
       return events
     }
-    case 'MuteUser': {
-      userOf(state, command.data.by)
-      const target = userOf(state, command.data.userId)
-      return target.tracks.audioEnabled ? [emit('UserMuted', command.data)] : []
-    }
+    case 'MuteUser':
+    case 'AskToUnmute':
+    case 'RemoveUser':
+    case 'TransferHost':
+    case 'SetLock':
+    case 'EndMeeting':
+      return decideRole(state, command, emit)
     case 'RaiseHand':
       return userOf(state, command.data.userId).raisedHand ? [] : [emit('HandRaised', command.data)]
     case 'LowerHand':

@@ -43,6 +43,24 @@ function updateUser(state: RoomState, id: string, change: (user: User) => User):
   return { ...state, users, peakUserCount: Math.max(state.peakUserCount, joinedCount(users)) }
 }
 
+/** Joining stamps when, for the host's succession; leaving the meeting clears it. */
+function joinedSince(user: User, patch: UserPatch, seq: number): User {
+  if (patch.joined === true) return { ...user, joinedSeq: seq }
+  if (patch.joined === false) {
+    const { joinedSeq: _seq, ...rest } = user
+    return rest
+  }
+  return user
+}
+
+/** Those users gone, with the roles they held let go (the decisions that follow name a new host). */
+function without(state: RoomState, gone: (u: User) => boolean): RoomState {
+  const users = state.users.filter((u) => !gone(u))
+  const stays = (id?: string) => id !== undefined && users.some((u) => u.id === id)
+  const ai = state.ai.controllingUser && !stays(state.ai.controllingUser) ? { ...state.ai, controllingUser: undefined } : state.ai
+  return { ...state, users, ai, host: stays(state.host) ? state.host : undefined }
+}
+
 export function evolve(state: RoomState, event: LoggedEvent): RoomState {
   switch (event.type) {
     case 'MeetingStarted':
@@ -53,22 +71,17 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
         peakUserCount: joinedCount(state.users),
       }
     case 'MeetingEnded': {
-      const { meetingId: _id, meetingStartedAt: _at, ...rest } = state
+      // The host, the lock and who was removed belong to the meeting: the next one starts afresh.
+      const { meetingId: _id, meetingStartedAt: _at, host: _host, locked: _locked, removed: _removed, ...rest } = state
       return { ...rest, peakUserCount: 0 }
     }
     case 'UserJoined':
       if (state.users.some((u) => u.id === event.data.userId)) return state
       return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)] }
     case 'UserUpdated':
-      return updateUser(state, event.data.userId, (u) => patchUser(u, event.data.patch))
-    case 'UserLeft': {
-      const users = state.users.filter((u) => u.id !== event.data.userId)
-      const ai =
-        state.ai.controllingUser === event.data.userId
-          ? { ...state.ai, controllingUser: undefined }
-          : state.ai
-      return { ...state, users, ai }
-    }
+      return updateUser(state, event.data.userId, (u) => joinedSince(patchUser(u, event.data.patch), event.data.patch, event.seq))
+    case 'UserLeft':
+      return without(state, (u) => u.id === event.data.userId)
     case 'UserMuted':
       return updateUser(state, event.data.userId, (u) => ({ ...u, tracks: { ...u.tracks, audioEnabled: false } }))
     case 'HandRaised':
@@ -103,6 +116,21 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, ai: { ...state.ai, controllingUser: event.data.userId } }
     case 'AiControlReleased':
       return { ...state, ai: { ...state.ai, controllingUser: undefined } }
+    case 'HostAssigned':
+      return { ...state, host: event.data.userId }
+    case 'UnmuteRequested':
+      return state
+    case 'UserRemoved': {
+      const removed = state.removed ?? []
+      const next = without(state, (u) => u.id === event.data.userId)
+      return { ...next, removed: removed.includes(event.data.key) ? removed : [...removed, event.data.key] }
+    }
+    case 'RoomLocked':
+      return { ...state, locked: true }
+    case 'RoomUnlocked':
+      return { ...state, locked: false }
+    case 'MeetingEndedForAll':
+      return without(state, (u) => u.joined)
     default: {
       const unknown: never = event
       throw new Error(`Unknown event ${(unknown as { type: string }).type}`)

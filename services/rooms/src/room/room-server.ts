@@ -1,5 +1,4 @@
 import {
-  audienceOf,
   ClientMessage,
   decodeIdentity,
   IDENTITY_HEADER,
@@ -15,10 +14,12 @@ import {
 } from '@tangerine/contracts'
 import type { RoomAiCommand, RoomAiResult } from '@tangerine/contracts/ai/api'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
+import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
+import { departures, refusalCloseCode } from './departures.ts'
 import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
-import { decide, RoomError, type RoomCommand } from './decide.ts'
+import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from './decide.ts'
 import { EventStore } from './event-store.ts'
 import { frameBytes } from './frame-size.ts'
 import { staleUsers } from './presence.ts'
@@ -57,6 +58,14 @@ export class Room extends Server {
     return Number(this.env.HEARTBEAT_INTERVAL_MS) || 5000
   }
 
+  get #limits(): RoomLimits {
+    return {
+      participants: Number(this.env.MAX_PARTICIPANTS) || DEFAULT_LIMITS.participants,
+      lobby: Number(this.env.MAX_LOBBY) || DEFAULT_LIMITS.lobby,
+      perIdentity: Number(this.env.MAX_USERS_PER_IDENTITY) || DEFAULT_LIMITS.perIdentity,
+    }
+  }
+
   override async onConnect(connection: Conn, ctx: ConnectionContext) {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER))
     const query = RoomSocketQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams))
@@ -66,18 +75,35 @@ export class Room extends Server {
       connection.close(1008, 'Missing identity, bad query or not your user id')
       return
     }
+    const { key } = identity
+    // Sockets, not only users: one tab id may open any number of them. Twice the users allowed
+    // leaves room for reconnects that overlap a socket not yet seen to close.
+    const sockets = [...this.getConnections<ConnectionState>()].filter((c) => key && c.state?.key === key).length
+    if (sockets >= this.#limits.perIdentity * 2) {
+      return this.#refuse(connection, new RoomError('too_many_connections', `Too many sockets of yours in this room (${sockets})`))
+    }
+    let logged: LoggedEvent[]
+    try {
+      // The name is the identity's: an Access (or directory) name is verified, and stays as it is.
+      const data = { userId: connection.id, name: identity.name, verified: identity.source === 'access', key }
+      logged = await this.#run({ type: 'Connect', data, metadata: this.#metadata(connection.id) })
+    } catch (err) {
+      if (err instanceof RoomError) return this.#refuse(connection, err)
+      throw err
+    }
+    // Only now a socket of the room: everything it may see starts with what is sent next.
     const now = Date.now()
-    connection.setState({ userId: connection.id, lastSeen: now, bucket: fullBucket(now) })
-    // The name is the identity's: an Access (or directory) name is verified, and stays as it is.
-    const data = { userId: connection.id, name: identity.name, verified: identity.source === 'access' }
-    const logged = await this.#run({ type: 'Connect', data, metadata: this.#metadata(connection.id) }, [connection.id])
+    connection.setState({ userId: connection.id, key, lastSeen: now, bucket: fullBucket(now) })
     const since = query.data.since
-    const missed = since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY ? this.#store.after(since, MAX_REPLAY) : undefined
+    const view = viewOf(this.#state, connection.id)
+    const missed =
+      view === 'meeting' && since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY ? this.#store.after(since, MAX_REPLAY) : undefined
     // A replay must be every event after `since`: with a quarantined row or a gap in it, send the state.
     if (missed && missed.length === this.#seq - since!) {
-      this.#send(connection, { type: 'replay', you: connection.id, events: this.#visible(missed, connection.id) })
+      const events = missed.flatMap((e) => eventFor(e, view, connection.id) ?? [])
+      this.#send(connection, { type: 'replay', you: connection.id, events, seq: this.#seq })
     } else {
-      this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: this.#state })
+      this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: stateFor(this.#state, view) })
     }
     if (logged.length > 0 || (await this.ctx.storage.getAlarm()) === null) await this.#scheduleSweep()
   }
@@ -127,7 +153,7 @@ export class Room extends Server {
         return
     }
     try {
-      await this.#run(commandFor(message, state.userId, this.#metadata(state.userId)))
+      await this.#run(commandFor(message, state.userId, this.#metadata(state.userId), (id) => this.#keyOf(id)))
     } catch (err) {
       if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
       throw err
@@ -188,14 +214,16 @@ export class Room extends Server {
     return this.ctx.storage.sql.exec<{ one: number }>('SELECT 1 AS one').one().one
   }
 
-  async #run(command: RoomCommand, exclude: string[] = []): Promise<LoggedEvent[]> {
-    const fresh = decide(this.#state, command)
+  async #run(command: RoomCommand): Promise<LoggedEvent[]> {
+    const fresh = decide(this.#state, command, this.#limits)
     if (fresh.length === 0) return []
+    const before = this.#state
     const aiBefore = this.#state.ai
     const { state, seq, logged } = this.#store.append(this.#state, this.#seq, fresh)
     this.#state = state
     this.#seq = seq
-    this.#broadcast(logged, exclude)
+    this.#broadcast(logged, before)
+    this.#closeRemoved(logged, before)
     await projectMeetings(this.env.DB, this.name, logged, state)
     const dismissal = systemDismissal(logged)
     const call = dismissal && (await this.#aiCall.takeIfEnded(aiBefore, logged))
@@ -208,26 +236,45 @@ export class Room extends Server {
     return logged
   }
 
-  #broadcast(logged: LoggedEvent[], exclude: string[]) {
-    for (const event of logged) {
-      const message = JSON.stringify({ type: 'event', event } satisfies ServerMessage)
-      const audience = audienceOf(event)
-      if (audience === 'everyone') {
-        this.broadcast(message, exclude)
-        continue
-      }
-      for (const c of this.getConnections<ConnectionState>()) {
-        if (c.state && audience.includes(c.state.userId) && !exclude.includes(c.id)) c.send(message)
+  /**
+   * Each socket gets the events as its user could see them before they applied. One whose user
+   * just joined or left the meeting (and is still here) then gets its new view whole.
+   */
+  #broadcast(logged: LoggedEvent[], before: RoomState) {
+    const cache = new Map<string, string>()
+    for (const c of this.getConnections<ConnectionState>()) {
+      if (!c.state) continue
+      const { userId } = c.state
+      const was = viewOf(before, userId)
+      for (const frame of framesFor(logged, was, userId, cache)) c.send(frame)
+      const now = viewOf(this.#state, userId)
+      if (now !== was && this.#state.users.some((u) => u.id === userId)) {
+        this.#send(c, { type: 'roomState', seq: this.#seq, you: userId, state: stateFor(this.#state, now) })
       }
     }
   }
 
-  #visible(events: LoggedEvent[], userId: string) {
-    return events.filter((e) => {
-      const audience = audienceOf(e)
-      return audience === 'everyone' || audience.includes(userId)
-    })
+  /** Closes the sockets of people the host removed, or of everyone in a meeting the host ended. */
+  #closeRemoved(logged: LoggedEvent[], before: RoomState) {
+    const closing = departures(logged, before)
+    if (closing.size === 0) return
+    for (const c of this.getConnections<ConnectionState>()) {
+      const why = c.state && closing.get(c.state.userId)
+      if (why) c.close(...why)
+    }
   }
+
+  /** What removing `userId` bars: their user key, as one of their sockets proved it, or the id. */
+  #keyOf(userId: string): string {
+    for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId && c.state.key) return c.state.key
+    return userId
+  }
+
+  #refuse(connection: Conn, err: RoomError) {
+    this.#fail(connection, err.code, err.message)
+    connection.close(refusalCloseCode(err.code), err.message.slice(0, 120))
+  }
+
 
   #metadata(actor: string) {
     return { now: new Date().toISOString(), actor: actor === 'system' ? 'system' : `user:${actor}`, id: crypto.randomUUID() }

@@ -1,16 +1,27 @@
 import type { RoomState, ServerMessage } from '@tangerine/contracts'
 import { evolve } from '../../src/room/evolve.ts'
 
-/** What a browser holds: its first full state, with every later event folded in, in order. */
+/**
+ * What a browser holds: the latest whole state it was sent, with every later event folded in, in
+ * order; a replay brings it to the replay's position, a withheld event only moves it on.
+ */
 export function mirror(messages: readonly ServerMessage[]): { seq: number; state: RoomState } {
-  const start = messages.find((m) => m.type === 'roomState')
-  if (!start || start.type !== 'roomState') throw new Error('No roomState received')
-  let { seq, state } = start
-  for (const m of messages) {
-    if (m.type !== 'event' || m.event.seq <= seq) continue
-    if (m.event.seq !== seq + 1) throw new Error(`Gap in the log: ${seq} then ${m.event.seq}`)
-    state = evolve(state, m.event)
-    seq = m.event.seq
+  let held: { seq: number; state: RoomState } | undefined
+  const next = (seq: number) => {
+    if (!held) throw new Error('No roomState received')
+    if (seq <= held.seq) return false
+    if (seq !== held.seq + 1) throw new Error(`Gap in the log: ${held.seq} then ${seq}`)
+    return true
   }
-  return { seq, state }
+  for (const m of messages) {
+    if (m.type === 'roomState') held = { seq: m.seq, state: m.state }
+    else if (m.type === 'withheld' && next(m.seq)) held!.seq = m.seq
+    else if (m.type === 'event' && next(m.event.seq)) held = { seq: m.event.seq, state: evolve(held!.state, m.event) }
+    else if (m.type === 'replay' && held) {
+      for (const e of m.events) if (e.seq > held.seq) held = { seq: e.seq, state: evolve(held.state, e) }
+      held.seq = Math.max(held.seq, m.seq)
+    }
+  }
+  if (!held) throw new Error('No roomState received')
+  return held
 }

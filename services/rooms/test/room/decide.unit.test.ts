@@ -33,6 +33,7 @@ const joined = (userId: string, name = userId): RoomEvent[] => [
   { type: 'UserJoined', data: { userId, name }, metadata: meta },
   { type: 'UserUpdated', data: { userId, patch: { joined: true } }, metadata: meta },
 ]
+const host = (userId: string): RoomEvent => ({ type: 'HostAssigned', data: { userId }, metadata: meta })
 const started: RoomEvent = { type: 'MeetingStarted', data: { meetingId: 'm1' }, metadata: meta }
 
 describe('decide', () => {
@@ -42,6 +43,7 @@ describe('decide', () => {
       .then([
         { type: 'MeetingStarted', data: { meetingId: 'id-1' } },
         { type: 'UserUpdated', data: { userId: 'a', patch: { joined: true } } },
+        { type: 'HostAssigned', data: { userId: 'a' } },
       ])
   })
 
@@ -103,7 +105,7 @@ describe('decide', () => {
   })
 
   it('does not raise a raised hand twice, nor mute a muted mic', () => {
-    const g = given(started, ...joined('a'), ...joined('b'), { type: 'HandRaised', data: { userId: 'a' }, metadata: meta })
+    const g = given(started, ...joined('a'), host('a'), ...joined('b'), { type: 'HandRaised', data: { userId: 'a' }, metadata: meta })
     g.when({ type: 'RaiseHand', data: { userId: 'a' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'b' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'ghost' } }).thenRefused('unknown_user')

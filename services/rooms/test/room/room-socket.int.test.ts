@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 import { mirror } from '../helpers/mirror.ts'
+import { stateFor } from '../../src/room/audience.ts'
 
 /** The room's position and state (what a client's fold must equal), without the log's health. */
 const stateOf = async (room: string) => {
@@ -31,7 +32,9 @@ describe('room sockets', () => {
     const server = await stateOf(room)
     expect(mirror(ada.messages)).toEqual(server)
     expect(mirror(bob.messages)).toEqual(server)
-    expect({ seq: welcome.seq, state: welcome.state }).toEqual(server)
+    // Cy waits in the lobby: the same people, without their Calls ids and track names.
+    expect({ seq: welcome.seq, state: welcome.state }).toEqual({ seq: server.seq, state: stateFor(server.state, 'lobby') })
+    expect(welcome.state.users[0]?.tracks).not.toHaveProperty('audio')
     expect(server.state.users.map((u) => [u.name, u.joined])).toEqual([
       ['Ada', true],
       ['Bob', true],
@@ -43,7 +46,8 @@ describe('room sockets', () => {
     await bob.closed
     await Promise.all([ada, cy].map((s) => s.next(isEvent('UserLeft', (d) => d.userId === bob.id && d.reason === 'left'))))
     expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
-    expect(mirror(cy.messages)).toEqual(await stateOf(room))
+    const after = await stateOf(room)
+    expect(mirror(cy.messages)).toEqual({ seq: after.seq, state: stateFor(after.state, 'lobby') })
   })
 
   it('counts the peak of joined users, ends the meeting when the room empties and records it in D1', async () => {
@@ -97,11 +101,13 @@ describe('room sockets', () => {
     expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
   })
 
-  it('sends a direct message to its recipient only, and lets anyone mute another', async () => {
+  it('sends a direct message to its recipient only, and lets the host mute another', async () => {
     const room = randomRoom()
     const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
     await Promise.all([a!, b!, c!].map((s) => s.next(isState)))
     await a!.next(isEvent('UserJoined', (d) => d.userId === c!.id))
+    a!.send({ type: 'userUpdate', user: { joined: true } })
+    await a!.next(isEvent('HostAssigned', (d) => d.userId === a!.id))
     b!.send({ type: 'userUpdate', user: { joined: true, tracks: { audioEnabled: true } } })
     await a!.next(isEvent('UserUpdated', (d) => d.userId === b!.id))
 
@@ -128,6 +134,10 @@ describe('room sockets', () => {
     expect(sent.event.data).toMatchObject({ userId: a.id, name: 'Ada', message: 'hello, room' })
     const late = await connect(room, 'Late')
     const welcome = await late.next(isState)
-    expect(welcome.state.chat.map((m) => m.message)).toEqual(['hello, room'])
+    // Chat is for the people in the meeting: the lobby sees it once it joins.
+    expect(welcome.state.chat).toEqual([])
+    late.send({ type: 'userUpdate', user: { joined: true } })
+    const joined = await late.next(isState, late.messages.indexOf(welcome) + 1)
+    expect(joined.state.chat.map((m) => m.message)).toEqual(['hello, room'])
   })
 })

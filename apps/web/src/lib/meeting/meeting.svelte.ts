@@ -1,4 +1,4 @@
-import type { LoggedEvent, RoomState } from '@tangerine/contracts'
+import type { LoggedEvent, RoomErrorCode, RoomState } from '@tangerine/contracts'
 import { of, type Subscription } from 'rxjs'
 import { Calls } from '../media/calls.svelte.ts'
 import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
@@ -32,6 +32,10 @@ export class Meeting {
   pinned = $state<string>()
   /** The meeting we were last in, for the after-call question. */
   leftMeetingId = $state<string>()
+  /** Why we are out, when it was not our choice: the host removed us or ended the meeting. */
+  endedBy = $state<{ why: 'removed' | 'ended'; name: string }>()
+  /** What stops us joining (locked, full, removed), as the room said it. */
+  refusal = $state<string>()
   readonly #pushes: Subscription[] = []
   /** What we publish, as last announced: the room forgets it if it times us out. */
   #refs: { audio?: string; video?: string; screenshare?: string } = {}
@@ -39,10 +43,12 @@ export class Meeting {
   #away = false
   #screenPush: Subscription | undefined
   readonly #stopListening: () => void
+  readonly #stopErrors: () => void
 
   constructor(roomName: string, userId: string) {
     this.room = new RoomConnection(roomName, userId)
     this.#stopListening = this.room.onEvent((event, before) => this.#notice(event, before))
+    this.#stopErrors = this.room.onError((code, error) => this.#refused(code, error))
   }
 
   async join() {
@@ -158,6 +164,7 @@ export class Meeting {
 
   #close() {
     this.#stopListening()
+    this.#stopErrors()
     for (const p of this.#pushes) p.unsubscribe()
     this.#screenPush?.unsubscribe()
     this.screen?.stop()
@@ -199,8 +206,31 @@ export class Meeting {
     return state?.users.find((u) => u.id === id)?.name ?? 'Someone'
   }
 
+  /** Joining refused (locked, full) or no room for us at all: back to the lobby, saying why. */
+  #refused(code: RoomErrorCode, error: string) {
+    if (code === 'forbidden') return this.#toast(error)
+    if (code !== 'room_locked' && code !== 'room_full' && code !== 'too_many_connections' && code !== 'removed') return
+    this.refusal = error
+    if (this.phase !== 'joined' || this.room.me?.joined) return
+    for (const p of this.#pushes.splice(0)) p.unsubscribe()
+    this.phase = 'lobby'
+  }
+
+  /** Out of the meeting by someone else's hand: stop everything and say who. */
+  #out(why: 'removed' | 'ended', by: string, meetingId: string | undefined, before: RoomState) {
+    this.endedBy = { why, name: by === this.room.userId ? 'You' : this.#nameOf(by, before) }
+    this.leftMeetingId = why === 'ended' ? meetingId : undefined
+    this.room.close()
+    this.#close()
+    this.phase = 'left'
+  }
+
   #notice(event: LoggedEvent, before: RoomState) {
     const me = this.room.userId
+    if (event.type === 'UserRemoved' && event.data.userId === me) return this.#out('removed', event.data.by, undefined, before)
+    if (event.type === 'MeetingEndedForAll' && before.users.some((u) => u.id === me && u.joined)) {
+      return this.#out('ended', event.data.by, event.data.meetingId, before)
+    }
     if (this.phase !== 'joined') return
     switch (event.type) {
       case 'UserUpdated':
@@ -218,11 +248,24 @@ export class Meeting {
       case 'UserMuted':
         if (event.data.userId === me) {
           this.media.setMicEnabled(false)
-          this.#toast(`${this.#nameOf(event.data.by)} muted you`)
+          if (event.data.by !== me) this.#toast(`You were muted by ${this.#nameOf(event.data.by)}`)
         }
         return
       case 'HandRaised':
         if (event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId)} raised their hand`)
+        return
+      case 'UnmuteRequested':
+        if (event.data.userId === me) this.#toast(`${this.#nameOf(event.data.by)} asks you to unmute`)
+        return
+      case 'HostAssigned':
+        this.#toast(event.data.userId === me ? 'You are now the host' : `${this.#nameOf(event.data.userId)} is now the host`)
+        return
+      case 'UserRemoved':
+        this.#toast(`${this.#nameOf(event.data.by)} removed ${this.#nameOf(event.data.userId, before)}`)
+        return
+      case 'RoomLocked':
+      case 'RoomUnlocked':
+        this.#toast(`${this.#nameOf(event.data.by)} ${event.type === 'RoomLocked' ? 'locked' : 'unlocked'} the meeting`)
         return
     }
   }

@@ -1,4 +1,5 @@
 import {
+  FINAL_ROOM_CLOSE_CODES,
   ServerMessage,
   type ClientMessage,
   type LoggedEvent,
@@ -23,6 +24,8 @@ export class RoomConnection {
   seq = $state(0)
   status = $state<RoomStatus>('connecting')
   lastError = $state<{ code: RoomErrorCode; error: string }>()
+  /** Why the room closed this socket for good (removed, meeting ended, full): no reconnecting then. */
+  closedBy = $state<{ code: number; reason: string }>()
 
   readonly room: string
   readonly userId: string
@@ -30,6 +33,8 @@ export class RoomConnection {
   // Not reactive state: listeners are plumbing, nothing renders them.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #listeners = new Set<(event: LoggedEvent, before: RoomState) => void>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #errorListeners = new Set<(code: RoomErrorCode, error: string) => void>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
   #everOpen = false
 
@@ -45,14 +50,20 @@ export class RoomConnection {
       // room's presence timeout (two missed heartbeats), so a short drop would count us out.
       minReconnectionDelay: 500 + Math.random() * 500,
       maxReconnectionDelay: 4000,
-      // Evaluated on every (re)connect: resume after the last event this page applied.
-      query: () => (this.state ? { since: String(this.seq) } : {}),
+      // Evaluated on every (re)connect: resume after the last event this page applied. A lobby
+      // starts afresh instead: the room sends it only its lobby view, never a replay.
+      query: () => (this.me?.joined ? { since: String(this.seq) } : {}),
+      shouldReconnectOnClose: (e) => !FINAL_ROOM_CLOSE_CODES.includes(e.code),
     })
     this.#socket.addEventListener('open', () => {
       this.status = 'open'
       this.#everOpen = true
     })
-    this.#socket.addEventListener('close', () => {
+    this.#socket.addEventListener('close', (e: CloseEvent) => {
+      if (FINAL_ROOM_CLOSE_CODES.includes(e.code)) {
+        this.closedBy = { code: e.code, reason: e.reason }
+        this.close()
+      }
       if (this.status !== 'closed') this.status = this.#everOpen ? 'reconnecting' : 'connecting'
     })
     this.#socket.addEventListener('message', (e: MessageEvent) => this.#receive(String(e.data)))
@@ -67,6 +78,12 @@ export class RoomConnection {
   onEvent(listener: (event: LoggedEvent, before: RoomState) => void): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
+  }
+
+  /** Called with each refusal the room sends: a join refused, a host control refused. */
+  onError(listener: (code: RoomErrorCode, error: string) => void): () => void {
+    this.#errorListeners.add(listener)
+    return () => this.#errorListeners.delete(listener)
   }
 
   send(message: ClientMessage) {
@@ -104,24 +121,34 @@ export class RoomConnection {
         this.seq = message.seq
         return
       case 'replay':
-        for (const event of message.events) this.#apply(event)
+        // Only the events this socket may see: the room vouches there is nothing else between.
+        for (const event of message.events) if (event.seq > this.seq) this.#apply(event, true)
+        if (this.state) this.seq = Math.max(this.seq, message.seq)
         return
       case 'event':
         return this.#apply(message.event)
+      case 'withheld':
+        // Someone else's business (a lobby is not sent chat): only our place in the log moves on.
+        if (this.#inOrder(message.seq)) this.seq = message.seq
+        return
       case 'error':
         this.lastError = { code: message.code, error: message.error }
+        for (const listener of this.#errorListeners) listener(message.code, message.error)
         return
     }
   }
 
-  #apply(event: LoggedEvent) {
-    if (!this.state || event.seq <= this.seq) return
-    if (event.seq !== this.seq + 1) {
-      // A gap means we lost our place: start over from a full state.
-      this.state = undefined
-      this.#socket.reconnect()
-      return
-    }
+  /** Whether `seq` comes next; a gap means we lost our place, so start over from a whole state. */
+  #inOrder(seq: number): boolean {
+    if (!this.state || seq <= this.seq) return false
+    if (seq === this.seq + 1) return true
+    this.state = undefined
+    this.#socket.reconnect()
+    return false
+  }
+
+  #apply(event: LoggedEvent, replayed = false) {
+    if (!this.state || !(replayed || this.#inOrder(event.seq))) return
     const before = this.state
     this.state = evolve(before, event)
     this.seq = event.seq

@@ -1,0 +1,124 @@
+import { RoomCloseCode } from '@tangerine/contracts'
+import { describe, expect, it } from 'vitest'
+import { isError, isEvent, isState, outsider, roomSocket, type Outsider, type RawSocket } from './room-outsider.ts'
+
+/*
+ * The room socket as an outsider uses it: raw WebSockets through the gateway, each person a
+ * fresh identity (POST /api/session), sending whatever the protocol allows.
+ */
+
+const newRoom = () => `attack-${crypto.randomUUID().slice(0, 8)}`
+
+/** In the meeting, publishing what the page would publish (made-up ids: the room takes them on trust). */
+async function joined(room: string, who: Outsider, publish = false) {
+  const socket = roomSocket(room, who)
+  await socket.next(isState)
+  const tracks = publish ? { audio: `sess-${who.key}/mic`, audioEnabled: true, video: `sess-${who.key}/cam`, videoEnabled: true } : {}
+  socket.send({ type: 'userUpdate', user: { joined: true, ...(publish ? { transceiverSessionId: `sess-${who.key}` } : {}), tracks } })
+  await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
+  return socket
+}
+
+/**
+ * Nothing came of what `by` sent: `watcher` sends a raise of hands after `by` was refused, and
+ * sees it with no event of `types` before it (one socket's events arrive in log order).
+ */
+async function nothingHappened(watcher: RawSocket, types: string[]) {
+  const from = watcher.messages.length
+  watcher.send({ type: 'raiseHand' })
+  await watcher.next(isEvent('HandRaised'), from)
+  const seen = watcher.messages.slice(from).flatMap((m) => (m.type === 'event' ? [m.event.type] : []))
+  expect(seen.filter((t) => types.includes(t))).toEqual([])
+  watcher.send({ type: 'lowerHand' })
+}
+
+describe('room sockets, as an outsider', () => {
+  it('a socket that never joined cannot mute anyone, however often it tries', async () => {
+    const room = newRoom()
+    const host = await joined(room, await outsider('Host'), true)
+    const lurker = roomSocket(room, await outsider('Lurker'))
+    await lurker.next(isState)
+    for (let i = 0; i < 5; i++) lurker.send({ type: 'muteUser', id: host.id })
+    await lurker.next(() => lurker.messages.filter(isError('not_joined')).length === 5)
+    await nothingHappened(host, ['UserMuted'])
+  })
+
+  it('someone in the meeting who is not its host cannot mute, remove, hand over, lock or end', async () => {
+    const room = newRoom()
+    const host = await joined(room, await outsider('Host'), true)
+    const guest = await joined(room, await outsider('Guest'))
+    for (const message of [
+      { type: 'muteUser', id: host.id },
+      { type: 'removeUser', id: host.id },
+      { type: 'makeHost', id: guest.id },
+      { type: 'lockRoom', locked: true },
+      { type: 'endMeeting' },
+    ] as const) {
+      const from = guest.messages.length
+      guest.send(message)
+      await guest.next(isError('forbidden'), from)
+    }
+    await nothingHappened(host, ['UserMuted', 'UserRemoved', 'HostAssigned', 'RoomLocked', 'MeetingEndedForAll'])
+  })
+
+  it('the lobby sees who is there, never their Calls session ids, track names or chat', async () => {
+    const room = newRoom()
+    const who = await outsider('Host')
+    const host = await joined(room, who, true)
+    host.send({ type: 'chatMessage', message: 'secret plans' })
+    await host.next(isEvent('ChatMessageSent'))
+    const lurker = roomSocket(room, await outsider('Lurker'))
+    const welcome = await lurker.next(isState)
+    host.send({ type: 'userUpdate', user: { tracks: { screenshare: `sess-${who.key}/screen`, screenShareEnabled: true } } })
+    host.send({ type: 'chatMessage', message: 'more secret plans' })
+    await lurker.next(isEvent('UserUpdated', (d) => d.userId === host.id))
+    await lurker.next((m) => m.type === 'withheld')
+    expect(welcome.type === 'roomState' && welcome.state.users.map((u) => u.id)).toContain(host.id)
+    const everything = lurker.frames.join('\n')
+    for (const secret of [`sess-${who.key}`, 'secret plans']) expect(everything).not.toContain(secret)
+  })
+
+  it('one identity gets 5 room users, not 61', async () => {
+    const room = newRoom()
+    const many = await outsider('Many')
+    const sockets: RawSocket[] = []
+    for (let i = 0; i < 61; i++) {
+      const s = roomSocket(room, many)
+      sockets.push(s)
+      await s.next((m) => m.type === 'roomState' || m.type === 'error')
+    }
+    const welcomed = sockets.filter((s) => s.messages[0]?.type === 'roomState')
+    expect(welcomed).toHaveLength(5)
+    const refused = sockets.slice(5)
+    // Each is told why (and closed with RoomCloseCode.tooManyConnections, which the rooms int tests check:
+    // through the local proxy chain a close takes some 25 s to reach a Node client).
+    expect(refused.every((s) => s.messages[0]?.type === 'error' && s.messages[0].code === 'too_many_connections')).toBe(true)
+    // The room holds the five and nobody else.
+    const last = welcomed.at(-1)!.messages[0]
+    expect(last?.type === 'roomState' && last.state.users).toHaveLength(5)
+    for (const s of sockets) s.close()
+  })
+
+  it('a locked room takes no newcomer; a removed person cannot come back', async () => {
+    const room = newRoom()
+    const host = await joined(room, await outsider('Host'))
+    const guestWho = await outsider('Guest')
+    const guest = await joined(room, guestWho)
+    host.send({ type: 'lockRoom', locked: true })
+    await host.next(isEvent('RoomLocked'))
+
+    const newcomer = roomSocket(room, await outsider('Newcomer'))
+    const welcome = await newcomer.next(isState)
+    expect(welcome.type === 'roomState' && welcome.state.locked).toBe(true)
+    newcomer.send({ type: 'userUpdate', user: { joined: true } })
+    await newcomer.next(isError('room_locked'))
+    await nothingHappened(host, ['UserUpdated'])
+
+    host.send({ type: 'removeUser', id: guest.id })
+    await guest.next(isEvent('UserRemoved', (d) => d.userId === guest.id))
+    expect((await guest.closed).code).toBe(RoomCloseCode.removed)
+    // Another tab of theirs, or a reload: refused while this meeting lasts.
+    const back = roomSocket(room, guestWho)
+    await back.next(isError('removed'))
+  })
+})

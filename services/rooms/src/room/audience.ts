@@ -1,0 +1,70 @@
+import { audienceOf, type LoggedEvent, type RoomState, type ServerMessage, type User, type UserPatch } from '@tangerine/contracts'
+
+/**
+ * What a socket may see depends on its user: in the meeting, everything; in the lobby, who is
+ * there and whether their mic and camera are on, but no Calls session ids or track names (which
+ * would let a lobby pull the meeting's media) and no chat.
+ */
+export type View = 'meeting' | 'lobby'
+
+export const viewOf = (state: RoomState, userId: string): View =>
+  state.users.some((u) => u.id === userId && u.joined) ? 'meeting' : 'lobby'
+
+function lobbyUser(user: User): User {
+  const { transceiverSessionId: _session, tracks, ...rest } = user
+  const { audio: _audio, video: _video, screenshare: _screen, ...flags } = tracks
+  return { ...rest, tracks: flags }
+}
+
+function lobbyPatch(patch: UserPatch): UserPatch | undefined {
+  const { transceiverSessionId: _session, tracks, ...rest } = patch
+  const out: UserPatch = { ...rest }
+  if (tracks) {
+    const { audio: _audio, video: _video, screenshare: _screen, ...flags } = tracks
+    if (Object.keys(flags).length > 0) out.tracks = flags
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+export function stateFor(state: RoomState, view: View): RoomState {
+  if (view === 'meeting') return state
+  const { sessionId: _session, trackName: _track, ...ai } = state.ai
+  return { ...state, users: state.users.map(lobbyUser), ai, chat: [] }
+}
+
+/** The event as `userId` in `view` may see it, or undefined when it is withheld from them. */
+export function eventFor(event: LoggedEvent, view: View, userId: string): LoggedEvent | undefined {
+  const audience = audienceOf(event)
+  if (audience !== 'everyone' && !audience.includes(userId)) return undefined
+  if (view === 'meeting') return event
+  switch (event.type) {
+    case 'ChatMessageSent':
+    case 'AiJoined':
+      return undefined
+    case 'UserUpdated': {
+      const patch = lobbyPatch(event.data.patch)
+      return patch ? { ...event, data: { ...event.data, patch } } : undefined
+    }
+    default:
+      return event
+  }
+}
+
+/**
+ * The frames carrying `events` to `userId`: each event itself, or only its position. Serialised
+ * once per kind of reader (`cache`, shared over one broadcast), not once per socket.
+ */
+export function framesFor(events: LoggedEvent[], view: View, userId: string, cache: Map<string, string>): string[] {
+  return events.map((event) => {
+    const audience = audienceOf(event)
+    const key = `${event.seq}|${view}|${audience === 'everyone' || audience.includes(userId)}`
+    let frame = cache.get(key)
+    if (frame === undefined) {
+      const visible = eventFor(event, view, userId)
+      const message: ServerMessage = visible ? { type: 'event', event: visible } : { type: 'withheld', seq: event.seq }
+      frame = JSON.stringify(message)
+      cache.set(key, frame)
+    }
+    return frame
+  })
+}

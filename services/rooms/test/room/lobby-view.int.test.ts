@@ -1,0 +1,77 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
+import { mirror } from '../helpers/mirror.ts'
+
+/** What a lobby must never be sent: Calls session ids, track names, the AI's, and chat. */
+const SECRETS = ['sess-host', 'sess-host/mic', 'sess-host/cam', 'sess-host/screen', 'ai-sess', 'ai-voice', 'first words', 'more words']
+
+const leaked = (socket: TestSocket) => SECRETS.filter((s) => JSON.stringify(socket.messages).includes(s))
+
+/** A meeting whose host publishes a mic and camera, has the AI in and has chatted. */
+async function busyMeeting(room: string) {
+  const host = await connect(room, 'Host')
+  await host.next(isState)
+  host.send({
+    type: 'userUpdate',
+    user: { joined: true, transceiverSessionId: 'sess-host', tracks: { audio: 'sess-host/mic', audioEnabled: true, video: 'sess-host/cam', videoEnabled: true } },
+  })
+  await host.next(isEvent('UserUpdated', (d) => d.userId === host.id))
+  host.send({ type: 'chatMessage', message: 'first words' })
+  await host.next(isEvent('ChatMessageSent'))
+  const stub = env.ROOM.getByName(room)
+  await stub.runAiCommand({ type: 'InviteAi', by: host.id })
+  await stub.runAiCommand({ type: 'CompleteAi', sessionId: 'ai-sess', trackName: 'ai-voice' })
+  return host
+}
+
+describe('a lobby socket', () => {
+  it('sees who is there and whether their mic is on, but no session ids, track names or chat', async () => {
+    const room = randomRoom()
+    const host = await busyMeeting(room)
+    const lobby = await connect(room, 'Looker')
+    const welcome = await lobby.next(isState)
+    expect(welcome.state.users.map((u) => [u.name, u.joined, u.tracks.audioEnabled])).toEqual([
+      ['Host', true, true],
+      ['Looker', false, false],
+    ])
+    expect(welcome.state.ai).toMatchObject({ enabled: true })
+
+    // While it waits, the meeting goes on: new tracks, more chat, a raised hand.
+    const from = lobby.messages.length
+    host.send({ type: 'userUpdate', user: { tracks: { screenshare: 'sess-host/screen', screenShareEnabled: true } } })
+    host.send({ type: 'chatMessage', message: 'more words' })
+    host.send({ type: 'raiseHand' })
+    await lobby.next(isEvent('HandRaised'), from)
+    const shared = await lobby.next(isEvent('UserUpdated', (d) => d.userId === host.id), from)
+    expect(shared.event.data).toEqual({ userId: host.id, patch: { tracks: { screenShareEnabled: true } } })
+    expect(lobby.messages.slice(from).some((m) => m.type === 'withheld')).toBe(true)
+    expect(leaked(lobby)).toEqual([])
+    // What it holds is still a gapless fold of the log.
+    expect(mirror(lobby.messages).seq).toBe((await env.ROOM.getByName(room).getState()).seq)
+  })
+
+  it('gets the whole state once it joins, and a lobby reconnect with `since` gets the lobby view again', async () => {
+    const room = randomRoom()
+    await busyMeeting(room)
+    const lobby = await connect(room, 'Looker')
+    const welcome = await lobby.next(isState)
+
+    // Asking to resume from the very start would replay the whole log: a lobby gets its view instead.
+    const other = await connect(room, 'Other')
+    await other.next(isState)
+    other.ws.close(1000, 'network drop')
+    await other.closed
+    const back = await connect(room, 'Other', { id: other.id, since: 0 })
+    const resumed = await back.next((m) => m.type === 'roomState' || m.type === 'replay')
+    expect(resumed.type).toBe('roomState')
+    expect(leaked(back)).toEqual([])
+
+    lobby.send({ type: 'userUpdate', user: { joined: true } })
+    const full = await lobby.next(isState, lobby.messages.indexOf(welcome) + 1)
+    expect(full.state.users[0]).toMatchObject({ transceiverSessionId: 'sess-host', tracks: { audio: 'sess-host/mic' } })
+    expect(full.state.ai).toMatchObject({ sessionId: 'ai-sess', trackName: 'ai-voice' })
+    expect(full.state.chat.map((m) => m.message)).toEqual(['first words'])
+    expect(mirror(lobby.messages)).toEqual(await env.ROOM.getByName(room).getState())
+  })
+})
