@@ -82,21 +82,25 @@ export class Meeting {
     }
   }
 
-  /** Resolves once the room's state has us in the meeting (or we have left). */
+  /** Resolves once the room sends us the meeting's view, with everyone's tracks (or we have left). */
   #inMeeting(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (!this.room.me?.joined && this.phase === 'joined') return
-        stopListening()
-        clearInterval(timer)
+        if (this.room.view !== 'meeting' && this.phase === 'joined') return
+        stopState()
+        stopEvents()
+        stopErrors()
         resolve()
       }
-      const stopListening = this.room.onEvent(check)
-      // A full state (first connect, or after a gap) arrives without an event to listen for.
-      const timer = setInterval(check, 100)
+      // The meeting's view comes as a whole state; leaving comes as an event, a refused join
+      // (locked, full) as an error that puts us back in the lobby.
+      const stopState = this.room.onState(check)
+      const stopEvents = this.room.onEvent(check)
+      const stopErrors = this.room.onError(check)
       check()
     })
   }
+
 
   /**
    * After a network drop longer than the room's presence timeout, the room has removed us and,

@@ -24,6 +24,12 @@ export class RoomConnection {
   seq = $state(0)
   status = $state<RoomStatus>('connecting')
   lastError = $state<{ code: RoomErrorCode; error: string }>()
+  /**
+   * Which view of the room `state` is: a lobby's has no Calls session ids, track names or chat.
+   * Joining is seen first as our own `joined` event (still the lobby's view), then the room
+   * sends the meeting's whole state; only that makes this `meeting`.
+   */
+  view = $state<'lobby' | 'meeting'>('lobby')
   /** Why the room closed this socket for good (removed, meeting ended, full): no reconnecting then. */
   closedBy = $state<{ code: number; reason: string }>()
 
@@ -33,6 +39,8 @@ export class RoomConnection {
   // Not reactive state: listeners are plumbing, nothing renders them.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #listeners = new Set<(event: LoggedEvent, before: RoomState) => void>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #stateListeners = new Set<() => void>()
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #errorListeners = new Set<(code: RoomErrorCode, error: string) => void>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
@@ -52,7 +60,7 @@ export class RoomConnection {
       maxReconnectionDelay: 4000,
       // Evaluated on every (re)connect: resume after the last event this page applied. A lobby
       // starts afresh instead: the room sends it only its lobby view, never a replay.
-      query: () => (this.me?.joined ? { since: String(this.seq) } : {}),
+      query: () => (this.view === 'meeting' ? { since: String(this.seq) } : {}),
       shouldReconnectOnClose: (e) => !FINAL_ROOM_CLOSE_CODES.includes(e.code),
     })
     this.#socket.addEventListener('open', () => {
@@ -78,6 +86,12 @@ export class RoomConnection {
   onEvent(listener: (event: LoggedEvent, before: RoomState) => void): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
+  }
+
+  /** Called after each whole state the room sends (first connect, a gap, joining, back to the lobby). */
+  onState(listener: () => void): () => void {
+    this.#stateListeners.add(listener)
+    return () => this.#stateListeners.delete(listener)
   }
 
   /** Called with each refusal the room sends: a join refused, a host control refused. */
@@ -119,6 +133,8 @@ export class RoomConnection {
       case 'roomState':
         this.state = message.state
         this.seq = message.seq
+        this.view = message.state.users.some((u) => u.id === message.you && u.joined) ? 'meeting' : 'lobby'
+        for (const listener of this.#stateListeners) listener()
         return
       case 'replay':
         // Only the events this socket may see: the room vouches there is nothing else between.
