@@ -1,6 +1,7 @@
 import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { stackUrl } from '../people.ts'
+import { inOneWindow } from '../../../../scripts/test-support/rate-limit-window.ts'
 
 /*
  * Outsiders against the after-call question and the feedback rate limit: raw HTTP and WebSocket
@@ -129,6 +130,7 @@ describe('the feedback rate limit', () => {
     call('POST', '/api/feedback', { from, cookie, json: { description: `attack report ${tab()}` } })
 
   it('holds for a caller who picks a new lobby name for every report', async () => {
+    await inOneWindow()
     const from = freshAddress()
     const me = await newIdentity('Name 0', from)
     const statuses = []
@@ -142,6 +144,7 @@ describe('the feedback rate limit', () => {
   })
 
   it('holds per address for a caller who mints a fresh session cookie (a new key) each time, and for anonymous callers', async () => {
+    await inOneWindow()
     const from = freshAddress()
     const statuses = []
     for (let i = 0; i < 9; i++) statuses.push((await report(from, (await newIdentity(`Fresh ${i}`, from)).cookie)).status)

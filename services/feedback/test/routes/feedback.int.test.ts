@@ -10,6 +10,7 @@ import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { eventually, plan, records } from '../support/receiver-client.ts'
 import { postFeedback, someAddress, someone } from '../support/requests.ts'
+import { inOneWindow } from '../../../../scripts/test-support/rate-limit-window.ts'
 
 const debugInfo: FeedbackDebugInfo = {
   room: 'standup',
@@ -141,6 +142,7 @@ describe('POST /feedback', () => {
   })
 
   it('limits each caller to 5 reports a minute', async () => {
+    await inOneWindow()
     const me = someone()
     const statuses = []
     for (let i = 0; i < 7; i++) statuses.push((await postFeedback({ description: `report ${i}` }, me)).status)
@@ -153,6 +155,7 @@ describe('POST /feedback', () => {
   })
 
   it('does not start afresh under a new display name: the user key is the same person', async () => {
+    await inOneWindow()
     const me = someone()
     const address = someAddress()
     const statuses = []
@@ -163,6 +166,7 @@ describe('POST /feedback', () => {
   })
 
   it('limits an address across fresh session cookies (each a new key), and anonymous callers by address', async () => {
+    await inOneWindow()
     const address = someAddress()
     const first = []
     for (let i = 0; i < 5; i++) first.push((await postFeedback({ description: `first ${i}` }, someone(), { address })).status)
