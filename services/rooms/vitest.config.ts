@@ -17,5 +17,7 @@ export default defineConfig(async () => ({
       },
     }),
   ],
-  test: { name: 'rooms', setupFiles: ['./test/helpers/apply-migrations.ts'] },
+  // Some tests append a few hundred events (snapshots, eviction): on a loaded 2-core machine that
+  // outlasts vitest's 5 s default, which says nothing about the room.
+  test: { name: 'rooms', setupFiles: ['./test/helpers/apply-migrations.ts'], testTimeout: 30_000 },
 }))

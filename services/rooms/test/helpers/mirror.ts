@@ -1,4 +1,5 @@
 import type { RoomState, ServerMessage } from '@tangerine/contracts'
+import { env } from 'cloudflare:workers'
 import { evolve } from '../../src/room/evolve.ts'
 
 /**
@@ -24,4 +25,10 @@ export function mirror(messages: readonly ServerMessage[]): { seq: number; state
   }
   if (!held) throw new Error('No roomState received')
   return held
+}
+
+/** The room's position and state (what a client's fold must equal), without the log's health. */
+export async function serverState(room: string): Promise<{ seq: number; state: RoomState }> {
+  const { seq, state } = await env.ROOM.getByName(room).getState()
+  return { seq, state }
 }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
-import { mirror } from '../helpers/mirror.ts'
+import { mirror, serverState } from '../helpers/mirror.ts'
 
 /** What a lobby must never be sent: Calls session ids, track names, the AI's, and chat. */
 const SECRETS = ['sess-host', 'sess-host/mic', 'sess-host/cam', 'sess-host/screen', 'ai-sess', 'ai-voice', 'first words', 'more words']
@@ -72,6 +72,6 @@ describe('a lobby socket', () => {
     expect(full.state.users[0]).toMatchObject({ transceiverSessionId: 'sess-host', tracks: { audio: 'sess-host/mic' } })
     expect(full.state.ai).toMatchObject({ sessionId: 'ai-sess', trackName: 'ai-voice' })
     expect(full.state.chat.map((m) => m.message)).toEqual(['first words'])
-    expect(mirror(lobby.messages)).toEqual(await env.ROOM.getByName(room).getState())
+    expect(mirror(lobby.messages)).toEqual(await serverState(room))
   })
 })

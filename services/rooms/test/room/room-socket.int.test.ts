@@ -2,14 +2,9 @@ import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
-import { mirror } from '../helpers/mirror.ts'
+import { mirror, serverState } from '../helpers/mirror.ts'
 import { stateFor } from '../../src/room/audience.ts'
 
-/** The room's position and state (what a client's fold must equal), without the log's health. */
-const stateOf = async (room: string) => {
-  const { seq, state } = await env.ROOM.getByName(room).getState()
-  return { seq, state }
-}
 
 describe('room sockets', () => {
   it('shows everyone the others joining, updating and leaving; a newcomer gets the same state', async () => {
@@ -29,7 +24,7 @@ describe('room sockets', () => {
     await Promise.all([ada, bob].map((s) => s.next(isEvent('UserJoined', (d) => d.name === 'Cy'))))
 
     // Everyone's fold of what they received equals what the newcomer was given.
-    const server = await stateOf(room)
+    const server = await serverState(room)
     expect(mirror(ada.messages)).toEqual(server)
     expect(mirror(bob.messages)).toEqual(server)
     // Cy waits in the lobby: the same people, without their Calls ids and track names.
@@ -45,8 +40,8 @@ describe('room sockets', () => {
     bob.send({ type: 'userLeft' })
     await bob.closed
     await Promise.all([ada, cy].map((s) => s.next(isEvent('UserLeft', (d) => d.userId === bob.id && d.reason === 'left'))))
-    expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
-    const after = await stateOf(room)
+    expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
+    const after = await serverState(room)
     expect(mirror(cy.messages)).toEqual({ seq: after.seq, state: stateFor(after.state, 'lobby') })
   })
 
@@ -59,7 +54,7 @@ describe('room sockets', () => {
     }
     const [a, b, c] = sockets as [typeof sockets[0], typeof sockets[0], typeof sockets[0]]
     await a.next(isEvent('UserUpdated', (d) => d.userId === c.id))
-    expect((await stateOf(room)).state.peakUserCount).toBe(3)
+    expect((await serverState(room)).state.peakUserCount).toBe(3)
 
     c.send({ type: 'userLeft' })
     await a.next(isEvent('UserLeft', (d) => d.userId === c.id))
@@ -67,7 +62,7 @@ describe('room sockets', () => {
     await d.next(isState)
     d.send({ type: 'userUpdate', user: { joined: true } })
     await a.next(isEvent('UserUpdated', (x) => x.userId === d.id))
-    let { state } = await stateOf(room)
+    let { state } = await serverState(room)
     expect(state.users.filter((u) => u.joined)).toHaveLength(3)
     expect(state.peakUserCount).toBe(3)
     const meetingId = state.meetingId
@@ -75,7 +70,7 @@ describe('room sockets', () => {
 
     for (const s of [a, b, d]) s.send({ type: 'userLeft' })
     await Promise.all([a, b, d].map((s) => s.closed))
-    ;({ state } = await stateOf(room))
+    ;({ state } = await serverState(room))
     expect(state.users).toEqual([])
     expect(state.meetingId).toBeUndefined()
     const row = await env.DB.prepare('SELECT room, peak_user_count AS peak, ended_at AS ended FROM meetings WHERE id = ?')
@@ -98,7 +93,7 @@ describe('room sockets', () => {
     await runDurableObjectAlarm(env.ROOM.getByName(room))
     await alive.next(isEvent('UserLeft', (d) => d.userId === silent.id && d.reason === 'timeout'))
     expect((await silent.closed).code).toBe(4001)
-    expect((await stateOf(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
+    expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
   })
 
   it('sends a direct message to its recipient only, and lets the host mute another', async () => {
@@ -119,7 +114,7 @@ describe('room sockets', () => {
     await b!.next(isEvent('UserMuted', (d) => d.userId === b!.id && d.by === a!.id))
     await c!.next(isEvent('UserMuted'))
     expect(c!.messages.some((m) => m.type === 'event' && m.event.type === 'DirectMessageSent')).toBe(false)
-    expect((await stateOf(room)).state.users.find((u) => u.id === b!.id)?.tracks.audioEnabled).toBe(false)
+    expect((await serverState(room)).state.users.find((u) => u.id === b!.id)?.tracks.audioEnabled).toBe(false)
   })
 
   it('keeps chat in the room log and state', async () => {
