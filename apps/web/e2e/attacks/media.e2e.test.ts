@@ -1,7 +1,15 @@
-import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import { stackUrl } from '../people.ts'
+import {
+  isEvent,
+  isState,
+  outsider,
+  randomRoom,
+  roomSocket,
+  stackUrl,
+  tab,
+  type Outsider,
+  type RawSocket,
+} from './outsider.ts'
 
 /*
  * The Calls proxy as an outsider tries it: raw HTTP through the gateway with identities of their
@@ -9,48 +17,27 @@ import { stackUrl } from '../people.ts'
  */
 
 const origin = new URL(stackUrl).origin
-const sockets: WebSocket[] = []
+const sockets: RawSocket[] = []
 afterAll(() => sockets.forEach((s) => s.close()))
-
-const randomRoom = () => `attack-${randomBytes(4).toString('hex')}`
 
 /** A person with a lobby cookie of their own, and a tab's user id under their key. */
 async function person(name: string) {
-  const res = await fetch(`${stackUrl}/api/session`, {
-    method: 'POST',
-    headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  })
-  expect(res.status).toBe(200)
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!
-  const { identity } = (await res.json()) as { identity: { key: string } }
-  return { name, cookie, id: `${identity.key}${randomBytes(8).toString('hex')}` }
+  const who = await outsider(name)
+  return { ...who, id: `${who.key}${tab()}` }
 }
-type Person = Awaited<ReturnType<typeof person>>
-
-/** Resolves with the first message `match` accepts. */
-function next(ws: WebSocket, match: (m: { type: string; event?: { type: string; data: { userId?: string } } }) => boolean) {
-  return new Promise<void>((resolve) => {
-    const on = (data: WebSocket.RawData) => {
-      if (!match(JSON.parse(String(data)))) return
-      ws.off('message', on)
-      resolve()
-    }
-    ws.on('message', on)
-  })
-}
+type Person = Outsider & { id: string }
 
 /** A room socket as the page opens it; in the meeting (`joined: true`) unless `lobby`. */
 async function enter(who: Person, room: string, { lobby = false } = {}) {
-  const ws = new WebSocket(`${stackUrl.replace(/^http/, 'ws')}/api/rooms/${room}/ws?_pk=${who.id}`, { headers: { cookie: who.cookie, origin } })
-  sockets.push(ws)
-  await next(ws, (m) => m.type === 'roomState')
+  const socket = await roomSocket(room, who, who.id)
+  sockets.push(socket)
+  await socket.next(isState)
   if (!lobby) {
-    const joined = next(ws, (m) => m.event?.type === 'UserUpdated' && m.event.data.userId === who.id)
-    ws.send(JSON.stringify({ type: 'userUpdate', user: { joined: true } }))
-    await joined
+    const from = socket.messages.length
+    socket.send({ type: 'userUpdate', user: { joined: true } })
+    await socket.next(isEvent('UserUpdated', (d) => d.userId === who.id), from)
   }
-  return ws
+  return socket
 }
 
 /** A partytracks call through the gateway, as `who`, claiming `room` and `user`. */
@@ -120,10 +107,9 @@ describe('an outsider and the Calls proxy', () => {
     await enter(o.eve, r.room)
     expect((await spy()).status).toBe(403)
 
-    const left = new Promise<void>((resolve) => r.socket.once('close', () => resolve()))
-    r.socket.send(JSON.stringify({ type: 'userLeft' }))
+    r.socket.send({ type: 'userLeft' })
     r.socket.close()
-    await left
+    await r.socket.closed
     const after = await spy()
     expect(after.status).toBe(403)
     expect(after.text).not.toMatch(/sdp|ice-pwd|candidate/i)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lobbyIdentity, randomRoom, rawRoomSocket, stackUrl } from './raw-socket.ts'
+import { outsider, randomRoom, roomSocket, stackUrl } from './outsider.ts'
 
 const postName = (name: string) =>
   fetch(`${stackUrl}/api/session`, {
@@ -27,17 +27,17 @@ describe('display-name impersonation', () => {
 
   it.each(hidden)('the room refuses a userUpdate to a name with %s, and nobody sees it', async (_label, name) => {
     const room = randomRoom()
-    const mallory = await rawRoomSocket(room, await lobbyIdentity('Mallory'))
-    const ada = await rawRoomSocket(room, await lobbyIdentity('Ada'))
+    const mallory = await roomSocket(room, await outsider('Mallory'))
+    const ada = await roomSocket(room, await outsider('Ada'))
     await Promise.all([mallory.next((m) => m.type === 'roomState'), ada.next((m) => m.type === 'roomState')])
-    mallory.ws.send(JSON.stringify({ type: 'userUpdate', user: { name } }))
+    mallory.send({ type: 'userUpdate', user: { name } })
     expect(await mallory.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message' })
     // A message the room always answers: anything the rename caused would have reached Ada first.
     const from = ada.messages.length
-    ada.ws.send(JSON.stringify({ type: 'partyserver-ping' }))
+    ada.send({ type: 'partyserver-ping' })
     await ada.next((m) => m.type === 'partyserver-pong', from)
     expect(ada.messages.some((m) => m.type === 'event' && m.event.type === 'UserUpdated')).toBe(false)
-    mallory.ws.close()
-    ada.ws.close()
+    mallory.close()
+    ada.close()
   })
 })

@@ -1,17 +1,24 @@
 import { RoomCloseCode } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
-import { isError, isEvent, isState, outsider, roomSocket, type Outsider, type RawSocket } from './room-outsider.ts'
+import {
+  isError,
+  isEvent,
+  isState,
+  outsider,
+  randomRoom,
+  roomSocket,
+  type Outsider,
+  type RawSocket,
+} from './outsider.ts'
 
 /*
  * The room socket as an outsider uses it: raw WebSockets through the gateway, each person a
  * fresh identity (POST /api/session), sending whatever the protocol allows.
  */
 
-const newRoom = () => `attack-${crypto.randomUUID().slice(0, 8)}`
-
 /** In the meeting, publishing what the page would publish (made-up ids: the room takes them on trust). */
 async function joined(room: string, who: Outsider, publish = false) {
-  const socket = roomSocket(room, who)
+  const socket = await roomSocket(room, who)
   await socket.next(isState)
   const tracks = publish ? { audio: `sess-${who.key}/mic`, audioEnabled: true, video: `sess-${who.key}/cam`, videoEnabled: true } : {}
   socket.send({ type: 'userUpdate', user: { joined: true, ...(publish ? { transceiverSessionId: `sess-${who.key}` } : {}), tracks } })
@@ -34,9 +41,9 @@ async function nothingHappened(watcher: RawSocket, types: string[]) {
 
 describe('room sockets, as an outsider', () => {
   it('a socket that never joined cannot mute anyone, however often it tries', async () => {
-    const room = newRoom()
+    const room = randomRoom()
     const host = await joined(room, await outsider('Host'), true)
-    const lurker = roomSocket(room, await outsider('Lurker'))
+    const lurker = await roomSocket(room, await outsider('Lurker'))
     await lurker.next(isState)
     for (let i = 0; i < 5; i++) lurker.send({ type: 'muteUser', id: host.id })
     await lurker.next(() => lurker.messages.filter(isError('not_joined')).length === 5)
@@ -44,7 +51,7 @@ describe('room sockets, as an outsider', () => {
   })
 
   it('someone in the meeting who is not its host cannot mute, remove, hand over, lock or end', async () => {
-    const room = newRoom()
+    const room = randomRoom()
     const host = await joined(room, await outsider('Host'), true)
     const guest = await joined(room, await outsider('Guest'))
     for (const message of [
@@ -62,12 +69,12 @@ describe('room sockets, as an outsider', () => {
   })
 
   it('the lobby sees who is there, never their Calls session ids, track names or chat', async () => {
-    const room = newRoom()
+    const room = randomRoom()
     const who = await outsider('Host')
     const host = await joined(room, who, true)
     host.send({ type: 'chatMessage', message: 'secret plans' })
     await host.next(isEvent('ChatMessageSent'))
-    const lurker = roomSocket(room, await outsider('Lurker'))
+    const lurker = await roomSocket(room, await outsider('Lurker'))
     const welcome = await lurker.next(isState)
     host.send({ type: 'userUpdate', user: { tracks: { screenshare: `sess-${who.key}/screen`, screenShareEnabled: true } } })
     host.send({ type: 'chatMessage', message: 'more secret plans' })
@@ -79,11 +86,11 @@ describe('room sockets, as an outsider', () => {
   })
 
   it('one identity gets 5 room users, not 61', async () => {
-    const room = newRoom()
+    const room = randomRoom()
     const many = await outsider('Many')
     const sockets: RawSocket[] = []
     for (let i = 0; i < 61; i++) {
-      const s = roomSocket(room, many)
+      const s = await roomSocket(room, many)
       sockets.push(s)
       await s.next((m) => m.type === 'roomState' || m.type === 'error')
     }
@@ -100,14 +107,14 @@ describe('room sockets, as an outsider', () => {
   })
 
   it('a locked room takes no newcomer; a removed person cannot come back', async () => {
-    const room = newRoom()
+    const room = randomRoom()
     const host = await joined(room, await outsider('Host'))
     const guestWho = await outsider('Guest')
     const guest = await joined(room, guestWho)
     host.send({ type: 'lockRoom', locked: true })
     await host.next(isEvent('RoomLocked'))
 
-    const newcomer = roomSocket(room, await outsider('Newcomer'))
+    const newcomer = await roomSocket(room, await outsider('Newcomer'))
     const welcome = await newcomer.next(isState)
     expect(welcome.type === 'roomState' && welcome.state.locked).toBe(true)
     newcomer.send({ type: 'userUpdate', user: { joined: true } })
@@ -118,7 +125,7 @@ describe('room sockets, as an outsider', () => {
     await guest.next(isEvent('UserRemoved', (d) => d.userId === guest.id))
     expect((await guest.closed).code).toBe(RoomCloseCode.removed)
     // Another tab of theirs, or a reload: refused while this meeting lasts.
-    const back = roomSocket(room, guestWho)
+    const back = await roomSocket(room, guestWho)
     await back.next(isError('removed'))
   })
 })

@@ -1,6 +1,7 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { TurnClient } from '../../../../packages/sfu/test/helpers/turn-client.ts'
+import { outsider, stackUrl } from './outsider.ts'
 
 /*
  * An outsider with a lobby name and the TURN credential every browser gets tries to use the
@@ -9,18 +10,11 @@ import { TurnClient } from '../../../../packages/sfu/test/helpers/turn-client.ts
  * verdict; no data is ever sent to a non-loopback address.
  */
 
-const stackUrl = inject('stackUrl')
 const gatewayPort = Number(new URL(stackUrl).port)
 const SFU_API_PORT = 7880
 
 async function credential() {
-  const session = await fetch(`${stackUrl}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Mallory' }),
-  })
-  expect(session.status).toBe(200)
-  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0]!
+  const { cookie } = await outsider('Mallory')
   const res = await fetch(`${stackUrl}/api/ice-servers`, { headers: { cookie } })
   expect(res.status).toBe(200)
   const turn = IceServersResponse.parse(await res.json()).iceServers.find((s) => s.username)!
