@@ -52,11 +52,11 @@ async function readBody<S extends z.ZodType>(c: C, schema: S | undefined): Promi
 
 /**
  * Forwards one call after checking who asks: an identity from the gateway, in the meeting in the
- * claimed room, owning the session it drives. Every session the body names, in any field and
+ * claimed room (or, for `fromLobby` calls, only present in it), owning the session it drives. Every session the body names, in any field and
  * whatever its `location` says, must be of the same room (the strict schemas refuse fields they
  * do not know), and every track it takes must have been published there.
  */
-function forward<S extends z.ZodType>(method: string, schema?: S) {
+function forward<S extends z.ZodType>(method: string, schema?: S, { fromLobby = false } = {}) {
   return async (c: C) => {
     const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
     if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
@@ -77,7 +77,7 @@ function forward<S extends z.ZodType>(method: string, schema?: S) {
     ])
     endTime(c, 'checks')
     if (place === 'absent') return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
-    if (place === 'lobby') return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
+    if (place === 'lobby' && !fromLobby) return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
     if (!read.ok) return read.res
     if (sessionId !== undefined && owners[sessionId] !== user) {
       return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)
@@ -125,8 +125,11 @@ export const partytracks = new Hono<AppEnv>()
   .all('/generate-ice-servers', answerIceServers)
   .post('/sessions/new', inRoom, forward('POST', ProxyNewSessionRequest))
   .post('/sessions/:sessionId/tracks/new', inRoom, forward('POST', ProxyTracksRequest))
-  .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', ProxyRenegotiateRequest))
-  .put('/sessions/:sessionId/tracks/close', inRoom, forward('PUT', ProxyCloseTracksRequest))
+  // Letting go of one's own tracks takes nothing from anyone, so someone the room has put back in
+  // the lobby (timed out by a network drop, until the page rejoins) may still close them and
+  // finish that renegotiation: refused, partytracks would wedge the session the page rejoins with.
+  .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', ProxyRenegotiateRequest, { fromLobby: true }))
+  .put('/sessions/:sessionId/tracks/close', inRoom, forward('PUT', ProxyCloseTracksRequest, { fromLobby: true }))
   .put('/sessions/:sessionId/tracks/update', inRoom, forward('PUT', ProxyUpdateTracksRequest))
   // Nothing else of the Calls API (data channels among it) is proxied: unknown paths are 404.
   .get('/sessions/:sessionId', inRoom, forward('GET'))

@@ -137,4 +137,17 @@ describe('someone still in the lobby', () => {
     expect(pull.status).toBe(403)
     expect(await sfu().getSession(bobs)).toMatchObject({ tracks: [] })
   })
+
+  it('may still let go of its own tracks (a page the room timed out closes them before it rejoins)', async () => {
+    const room = randomRoom()
+    const ada = await join(room, 'Ada')
+    const adas = await newSession(ada)
+    const mic = await publish(ada, adas)
+    await setJoined(ada, false)
+    const mid = ((await sfu().getSession(adas)) as { tracks: Array<{ trackName: string; mid: string }> }).tracks.find((t) => t.trackName === mic)!.mid
+    const closed = await call(ada, 'PUT', `/sessions/${adas}/tracks/close`, { tracks: [{ mid }], force: true })
+    expect(closed.status).toBe(200)
+    // Taking anything is still the meeting's: a push of its own is refused from the lobby.
+    expect((await call(ada, 'POST', `/sessions/${adas}/tracks/new`, { tracks: [{ location: 'local', trackName: 'again', mid: '1' }] })).status).toBe(403)
+  })
 })
