@@ -33,7 +33,8 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
   const app = createApp({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log, turn })
   // @hono/node-server's own Request and Response classes stand in for the globals (its default),
   // which hono's body limit needs to re-read a chunked body.
-  const server = createServer(getRequestListener(app.fetch))
+  // An HTTP/1.0 caller may send no Host; the API never needed one, so it gets a stand-in.
+  const server = createServer(getRequestListener(app.fetch, { hostname: 'sfu.local' }))
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -1,4 +1,5 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -89,6 +90,18 @@ describe('the Calls API', () => {
     const bare = await send(sfu, 'GET', '/healthz', { secret: null })
     expect(bare.headers['access-control-allow-origin']).toBe('*')
     expect(bare.headers['access-control-allow-headers']).toBe('Authorization, Content-Type')
+  })
+
+  it('answers an HTTP/1.0 request that names no Host', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(sfu.port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.0\r\n\r\n'))
+      let text = ''
+      socket.on('data', (chunk) => (text += String(chunk)))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(answer).toMatch(/\r\n\r\n\{"status":"ok","sessions":\d+\}$/)
   })
 
   it('answers any preflight 200 {} without a secret, on any path', async () => {
