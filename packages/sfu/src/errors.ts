@@ -12,6 +12,26 @@ export class CallsError extends Error {
   }
 }
 
+/** A TURN key API failure, in Cloudflare's account API envelope rather than the Calls shape. */
+export class EnvelopeError extends Error {
+  readonly status: number
+  readonly code: number
+
+  // Plain fields, not parameter properties: the SFU runs on Node's type stripping.
+  constructor(status: number, code: number, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+export const envelopeBody = (result: unknown, errors: Array<{ code: number; message: string }> = []) => ({
+  success: errors.length === 0,
+  errors,
+  messages: [],
+  result: errors.length === 0 ? result : null,
+})
+
 export const invalidParams = (description: string) => new CallsError(406, 'invalid_params', description)
 export const invalidSdp = (description: string) => new CallsError(400, 'invalid_session_description', description)
 

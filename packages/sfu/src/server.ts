@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { SfuConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { SessionRegistry } from './sessions/registry.ts'
-import { createRouter } from './http/router.ts'
+import { createApp } from './http/app.ts'
 import { startTurn, type TurnService } from './turn/service.ts'
 
 export interface RunningSfu {
@@ -29,10 +30,11 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
     },
     log,
   )
-  const route = createRouter({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log, turn })
-  const server = createServer((req, res) => {
-    void route(req, res)
-  })
+  const app = createApp({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log, turn })
+  // @hono/node-server's own Request and Response classes stand in for the globals (its default),
+  // which hono's body limit needs to re-read a chunked body.
+  // An HTTP/1.0 caller may send no Host; the API never needed one, so it gets a stand-in.
+  const server = createServer(getRequestListener(app.fetch, { hostname: 'sfu.local' }))
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -1,4 +1,3 @@
-import type { RTCDataChannel } from 'werift'
 import type {
   CloseDataChannelsRequest,
   CloseDataChannelsResponse,
@@ -11,29 +10,9 @@ import type {
   UpdateDataChannelsResponse,
 } from '@tangerine/contracts/calls/api'
 import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
+import { closeChannel, type DataChannelRecord } from '../sessions/data-channel.ts'
 import type { Session } from '../sessions/session.ts'
 import type { OperationContext } from './context.ts'
-
-/** One negotiated data channel of a session; a local one fans its messages out to subscribers. */
-export interface DataChannelRecord {
-  location: 'local' | 'remote'
-  dataChannelName: string
-  id: number
-  /** The publisher's session, for remote channels. */
-  sessionId?: string
-  channel: RTCDataChannel
-  closed: boolean
-  subscribers: Set<RTCDataChannel>
-  /** For a remote channel: detaches it from its publisher. */
-  detach?: () => void
-  /** For a remote channel: the publisher's. */
-  source?: DataChannelRecord
-  /** For a local channel: the one subscriber that may send back to it (`canReply`). */
-  replier?: DataChannelRecord
-  /** For a `waitForAck` subscriber: relaying starts with its first message (the ack). */
-  acked?: boolean
-  ackTimer?: ReturnType<typeof setTimeout>
-}
 
 /** A `waitForAck` subscriber must send its first message within this (spec A.2). */
 export const ACK_TIMEOUT_MS = 30_000
@@ -208,12 +187,4 @@ export function closeDataChannels(ctx: OperationContext, body: CloseDataChannels
     return { id }
   })
   return { dataChannels }
-}
-
-export function closeChannel(record: DataChannelRecord): void {
-  if (record.closed) return
-  record.closed = true
-  record.detach?.()
-  record.subscribers.clear()
-  record.channel.close()
 }

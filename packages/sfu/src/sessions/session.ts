@@ -1,6 +1,6 @@
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
 import type { SessionDataChannelState, SessionTrackState, TrackLocation } from '@tangerine/contracts/calls/api'
-import { closeChannel, type DataChannelRecord } from '../api/data-channels.ts'
+import { closeChannel, type DataChannelRecord } from './data-channel.ts'
 import { createPeer, type IceOptions } from '../media/peer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import type { Subscription } from '../media/subscription.ts'

@@ -1,0 +1,65 @@
+import { Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { CallsError, EnvelopeError, envelopeBody } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { SessionRegistry } from '../sessions/registry.ts'
+import type { TurnService } from '../turn/service.ts'
+import { cors } from './middleware/cors.ts'
+import { getOnly, noRoute, rawPath } from './routing.ts'
+import { sessionRoutes } from './routes/sessions.ts'
+import { turnCredentialRoutes } from './routes/turn-credentials.ts'
+import { turnKeyRoutes } from './routes/turn-keys.ts'
+
+export interface AppDeps {
+  apps: Map<string, string>
+  registry: SessionRegistry
+  maxBodyBytes: number
+  log: Logger
+  turn?: TurnService
+}
+
+/** The SFU's HTTP control plane: the Calls API, the TURN APIs, health and forwarding counters. */
+export function createApp(deps: AppDeps) {
+  const { registry, log } = deps
+  // The Calls API and the TURN credentials sit under `/v1` or at the root: Orange calls them without.
+  const api = new Hono().route('/', sessionRoutes(deps)).route('/', turnCredentialRoutes(deps))
+  return new Hono()
+    .use(async (c, next) => {
+      const started = performance.now()
+      await next()
+      // The path and status only: bodies hold SDP, and the Authorization header is never logged.
+      const ms = Math.round(performance.now() - started)
+      log.debug('request', { method: c.req.method, path: rawPath(c), status: c.res.status, ms })
+    })
+    .use(cors())
+    .get(
+      '/healthz',
+      getOnly((c) => c.json({ status: 'ok', sessions: registry.size })),
+    )
+    .get(
+      '/stats',
+      getOnly((c) => {
+        // Counters only, no session data: safe without auth, like /healthz.
+        const body = { sessions: registry.size, forwarding: registry.stats.snapshot() }
+        if (c.req.query('reset') === '1') registry.stats.reset()
+        return c.json(body)
+      }),
+    )
+    .route('/client/v4', turnKeyRoutes(deps))
+    .route('/v1', api)
+    .route('/', api)
+    .notFound((c) => {
+      const { status, code, message } = noRoute(c)
+      return c.json({ errorCode: code, errorDescription: message }, status as ContentfulStatusCode)
+    })
+    .onError((err, c) => {
+      if (err instanceof EnvelopeError) {
+        const body = envelopeBody(null, [{ code: err.code, message: err.message }])
+        return c.json(body, err.status as ContentfulStatusCode)
+      }
+      if (!(err instanceof CallsError)) log.error('request failed', { method: c.req.method, path: rawPath(c), err })
+      const error =
+        err instanceof CallsError ? err : new CallsError(500, 'internal_error', 'Internal error; see the SFU log')
+      return c.json({ errorCode: error.code, errorDescription: error.message }, error.status as ContentfulStatusCode)
+    })
+}
