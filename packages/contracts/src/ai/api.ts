@@ -10,6 +10,13 @@ import { RoomState } from '../rooms/room.ts'
 /** The AI's sendrecv transceiver on its third-party Calls session, as Orange names it. */
 export const AI_TRACK_NAME = 'ai-generated-voice'
 
+/**
+ * The AI service wherever an owner or an actor is named: the owner of its third-party Calls
+ * sessions in a room's media (browser user ids are `[A-Za-z0-9_-]{8,64}`, so none can be this)
+ * and the actor of the commands it sends a room.
+ */
+export const AI_SERVICE = 'service:ai'
+
 /** OpenAI's Realtime voices. */
 export const AiVoice = z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'])
 export type AiVoice = z.infer<typeof AiVoice>

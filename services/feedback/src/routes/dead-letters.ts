@@ -1,15 +1,15 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import { requireAdmin } from '@tangerine/contracts/admin'
 import { DeadLetterListQuery, DeadLetterParams, type DeadLetterList, type ReplayAccepted } from '@tangerine/contracts/feedback'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { requireAdmin } from '../middleware/admin.ts'
 import { deleteDeadLetter, getDeadLetter, listDeadLetters } from '../queue/failures.ts'
 import { log } from '../log.ts'
 
 /** Ops: messages the consumer gave up on, and putting one back on the queue. */
 export const deadLetters = new Hono<AppEnv>()
-  .use(requireAdmin())
+  .use(requireAdmin<AppEnv>('tangerine-feedback-admin'))
   .get('/', validate('query', DeadLetterListQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query')
     return c.json((await listDeadLetters(c.env.DEAD_LETTERS, limit, cursor)) satisfies DeadLetterList, 200)

@@ -1,7 +1,7 @@
 import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes } from '@tangerine/contracts'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { iceServers } from '../calls/ice-servers.ts'
+import { iceServers } from '../turn/ice-servers.ts'
 import { TurnApiError } from '../turn/turn-api.ts'
 
 /**

@@ -1,5 +1,14 @@
-import { decodeIdentity, IDENTITY_HEADER, issuesOf, ownsUserId, problem, problemTypes, type Identity } from '@tangerine/contracts'
-import { ProxyQuery, type ProxyHistoryEntry } from '@tangerine/contracts/calls/api'
+import {
+  decodeIdentity,
+  IDENTITY_HEADER,
+  issuesOf,
+  ownsUserId,
+  problem,
+  problemTypes,
+  type Identity,
+} from '@tangerine/contracts'
+import { isAdmin } from '@tangerine/contracts/admin'
+import { ProxyQuery } from '@tangerine/contracts/calls/api'
 import {
   ProxyCloseTracksRequest,
   ProxyNewSessionRequest,
@@ -15,8 +24,7 @@ import { endTime, startTime, timing } from 'hono/timing'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { placeInRoom } from '../calls/membership.ts'
-import { callUpstream } from '../calls/upstream.ts'
-import { isAdmin } from '../middleware/admin.ts'
+import { relay } from '../calls/relay.ts'
 import { answerIceServers } from './ice-servers.ts'
 
 /*
@@ -29,17 +37,32 @@ import { answerIceServers } from './ice-servers.ts'
 
 type C = Context<AppEnv>
 
-function refuse(c: C, status: 400 | 401 | 403, errorCode: string, detail: string, errors?: ReturnType<typeof issuesOf>) {
+function refuse(
+  c: C,
+  status: 400 | 401 | 403,
+  errorCode: string,
+  detail: string,
+  errors?: ReturnType<typeof issuesOf>,
+) {
   // Problem Details for us, plus `errorCode`/`errorDescription`, which partytracks reads.
   const type = status === 400 ? problemTypes.validation : problemTypes.unauthorized
-  return c.json({ ...problem(status, 'Calls request refused', { type, detail, errors }), errorCode, errorDescription: detail }, status)
+  return c.json(
+    { ...problem(status, 'Calls request refused', { type, detail, errors }), errorCode, errorDescription: detail },
+    status,
+  )
 }
 
 /** partytracks sends JSON without a Content-Type, so the body is read and checked here. */
-async function readBody<S extends z.ZodType>(c: C, schema: S | undefined): Promise<{ ok: true; body: z.infer<S> | undefined } | { ok: false; res: Response }> {
+async function readBody<S extends z.ZodType>(
+  c: C,
+  schema: S | undefined,
+): Promise<{ ok: true; body: z.infer<S> | undefined } | { ok: false; res: Response }> {
   const text = await c.req.text()
   if (!schema) return { ok: true, body: undefined }
-  if (!text) return schema.safeParse({}).success ? { ok: true, body: undefined } : { ok: false, res: refuse(c, 400, 'decoding_error', 'A JSON body is required') }
+  if (!text)
+    return schema.safeParse({}).success
+      ? { ok: true, body: undefined }
+      : { ok: false, res: refuse(c, 400, 'decoding_error', 'A JSON body is required') }
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -47,73 +70,68 @@ async function readBody<S extends z.ZodType>(c: C, schema: S | undefined): Promi
     return { ok: false, res: refuse(c, 400, 'decoding_error', 'The body is not JSON') }
   }
   const parsed = schema.safeParse(json)
-  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, res: refuse(c, 400, 'decoding_error', 'The body is not valid', issuesOf(parsed.error)) }
+  return parsed.success
+    ? { ok: true, body: parsed.data }
+    : { ok: false, res: refuse(c, 400, 'decoding_error', 'The body is not valid', issuesOf(parsed.error)) }
 }
 
 /**
- * Forwards one call after checking who asks: an identity from the gateway, in the meeting in the
+ * Checks who asks, then relays the call: an identity from the gateway, in the meeting in the
  * claimed room (or, for `fromLobby` calls, only present in it), owning the session it drives. Every session the body names, in any field and
  * whatever its `location` says, must be of the same room (the strict schemas refuse fields they
  * do not know), and every track it takes must have been published there.
  */
-function forward<S extends z.ZodType>(method: string, schema?: S, { fromLobby = false } = {}) {
-  return async (c: C) => {
-    const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
-    if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
-    const { room, user } = c.req.valid('query' as never) as ProxyQuery
-    const read = await readBody(c, schema)
-    const media = c.env.ROOM_MEDIA.getByName(room)
-    const sessionId = c.req.param('sessionId')
-    const named = read.ok ? sessionIdsIn(read.body) : []
-    const pulls = read.ok ? pullsIn(read.body as never) : []
-    const whole = pulls.filter((p) => p !== undefined)
-    // Independent reads, side by side (every Calls call waits on them, and a join makes several
-    // such calls one after another); their verdicts are still given in the same order.
-    startTime(c, 'checks', 'membership, sessions and tracks')
-    const [place, owners, unpublished] = await Promise.all([
-      placeInRoom(c.env, room, user, who),
-      media.ownersOf(sessionId === undefined ? named : [sessionId, ...named]),
-      whole.length > 0 ? media.unpublished(whole) : [],
-    ])
-    endTime(c, 'checks')
-    if (place === 'absent') return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
-    if (place === 'lobby' && !fromLobby) return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
-    if (!read.ok) return read.res
-    if (sessionId !== undefined && owners[sessionId] !== user) {
-      return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)
-    }
-    const foreign = [...new Set(named)].filter((id) => owners[id] === undefined)
-    if (foreign.length > 0) return refuse(c, 403, 'unauthorized', `Sessions ${foreign.join(', ')} are not in room ${room}`)
-    if (whole.length < pulls.length) {
-      return refuse(c, 400, 'invalid_params', 'A track taken from a session must name both the sessionId and the trackName')
-    }
-    if (unpublished.length > 0) return refuse(c, 403, 'unauthorized', `No session of room ${room} publishes ${unpublished.join(', ')}`)
-
-    const path = c.req.path.replace(/^\/partytracks/, '')
-    const query = new URLSearchParams()
-    const correlationId = c.req.query('correlationId')
-    if (correlationId) query.set('correlationId', correlationId.slice(0, 64))
-    startTime(c, 'calls', `Calls ${method} ${path.replace(/\/sessions\/[^/]+/, '/sessions/:id')}`)
-    const upstream = await callUpstream(c.env, method, path, read.body, query)
-    endTime(c, 'calls')
-    const now = new Date().toISOString()
-    const newSession = path === '/sessions/new' && upstream.status < 300 ? (upstream.body as { sessionId?: string }).sessionId : undefined
-    if (newSession) await media.claim(newSession, user, now)
-    const historyOf = sessionId ?? newSession
-    if (historyOf) {
-      const entries: ProxyHistoryEntry[] = [
-        { at: now, type: 'request', method, endpoint: path, body: read.body },
-        { at: now, type: 'response', method, endpoint: path, status: upstream.status, body: upstream.body },
-      ]
-      // A push is recorded before its answer goes back: the others pull its tracks once they hear
-      // of them, and a pull must find them published. Otherwise the debug view's history is not
-      // on the caller's path: the Worker stays alive for it.
-      const recorded = media.record(historyOf, entries)
-      if (path.endsWith('/tracks/new') && pulls.length === 0) await recorded
-      else c.executionCtx.waitUntil(recorded)
-    }
-    return c.json(upstream.body as Record<string, unknown>, upstream.status as 200)
+async function forward<S extends z.ZodType>(
+  c: C,
+  { room, user }: ProxyQuery,
+  method: string,
+  schema?: S,
+  { fromLobby = false } = {},
+) {
+  const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
+  if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
+  const read = await readBody(c, schema)
+  const media = c.env.ROOM_MEDIA.getByName(room)
+  const sessionId = c.req.param('sessionId')
+  const named = read.ok ? sessionIdsIn(read.body) : []
+  const pulls = read.ok ? pullsIn(read.body as never) : []
+  const whole = pulls.filter((p) => p !== undefined)
+  // Independent reads, side by side (every Calls call waits on them, and a join makes several
+  // such calls one after another); their verdicts are still given in the same order.
+  startTime(c, 'checks', 'membership, sessions and tracks')
+  const [place, owners, unpublished] = await Promise.all([
+    placeInRoom(c.env, room, user, who),
+    media.ownersOf(sessionId === undefined ? named : [sessionId, ...named]),
+    whole.length > 0 ? media.unpublished(whole) : [],
+  ])
+  endTime(c, 'checks')
+  if (place === 'absent') return refuse(c, 403, 'unauthorized', `You are not in room ${room}`)
+  if (place === 'lobby' && !fromLobby)
+    return refuse(c, 403, 'unauthorized', `You are not in the meeting in room ${room}: join it first`)
+  if (!read.ok) return read.res
+  if (sessionId !== undefined && owners[sessionId] !== user) {
+    return refuse(c, 403, 'unauthorized', `Session ${sessionId} is not yours in room ${room}`)
   }
+  const foreign = [...new Set(named)].filter((id) => owners[id] === undefined)
+  if (foreign.length > 0)
+    return refuse(c, 403, 'unauthorized', `Sessions ${foreign.join(', ')} are not in room ${room}`)
+  if (whole.length < pulls.length) {
+    return refuse(
+      c,
+      400,
+      'invalid_params',
+      'A track taken from a session must name both the sessionId and the trackName',
+    )
+  }
+  if (unpublished.length > 0)
+    return refuse(c, 403, 'unauthorized', `No session of room ${room} publishes ${unpublished.join(', ')}`)
+
+  const path = c.req.path.replace(/^\/partytracks/, '')
+  const query = new URLSearchParams()
+  const correlationId = c.req.query('correlationId')
+  if (correlationId) query.set('correlationId', correlationId.slice(0, 64))
+  const push = path.endsWith('/tracks/new') && pulls.length === 0
+  return relay(c, room, { method, path, body: read.body, query, sessionId, owner: user, recordFirst: push })
 }
 
 const inRoom = validate('query', ProxyQuery)
@@ -123,16 +141,22 @@ export const partytracks = new Hono<AppEnv>()
   .use(timing({ total: false, crossOrigin: false }))
   // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
   .all('/generate-ice-servers', answerIceServers)
-  .post('/sessions/new', inRoom, forward('POST', ProxyNewSessionRequest))
-  .post('/sessions/:sessionId/tracks/new', inRoom, forward('POST', ProxyTracksRequest))
+  .post('/sessions/new', inRoom, (c) => forward(c, c.req.valid('query'), 'POST', ProxyNewSessionRequest))
+  .post('/sessions/:sessionId/tracks/new', inRoom, (c) => forward(c, c.req.valid('query'), 'POST', ProxyTracksRequest))
   // Letting go of one's own tracks takes nothing from anyone, so someone the room has put back in
   // the lobby (timed out by a network drop, until the page rejoins) may still close them and
   // finish that renegotiation: refused, partytracks would wedge the session the page rejoins with.
-  .put('/sessions/:sessionId/renegotiate', inRoom, forward('PUT', ProxyRenegotiateRequest, { fromLobby: true }))
-  .put('/sessions/:sessionId/tracks/close', inRoom, forward('PUT', ProxyCloseTracksRequest, { fromLobby: true }))
-  .put('/sessions/:sessionId/tracks/update', inRoom, forward('PUT', ProxyUpdateTracksRequest))
+  .put('/sessions/:sessionId/renegotiate', inRoom, (c) =>
+    forward(c, c.req.valid('query'), 'PUT', ProxyRenegotiateRequest, { fromLobby: true }),
+  )
+  .put('/sessions/:sessionId/tracks/close', inRoom, (c) =>
+    forward(c, c.req.valid('query'), 'PUT', ProxyCloseTracksRequest, { fromLobby: true }),
+  )
+  .put('/sessions/:sessionId/tracks/update', inRoom, (c) =>
+    forward(c, c.req.valid('query'), 'PUT', ProxyUpdateTracksRequest),
+  )
   // Nothing else of the Calls API (data channels among it) is proxied: unknown paths are 404.
-  .get('/sessions/:sessionId', inRoom, forward('GET'))
+  .get('/sessions/:sessionId', inRoom, (c) => forward(c, c.req.valid('query'), 'GET'))
   /**
    * The debug view: this session's calls through the proxy, oldest first. They hold SDP (addresses,
    * ICE credentials), so only the session's owner — the identity that owns its user id — or an

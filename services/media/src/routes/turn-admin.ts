@@ -1,11 +1,11 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import { requireAdmin } from '@tangerine/contracts/admin'
 import { RenameTurnKeyRequest, RotateTurnKeyRequest, TurnUsername } from '@tangerine/contracts/calls/turn'
 import { onError, validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
-import { credentialTtl, turnKeys } from '../calls/ice-servers.ts'
-import { requireAdmin } from '../middleware/admin.ts'
+import { credentialTtl, turnKeys } from '../turn/ice-servers.ts'
 import { TurnApiError, unwrap } from '../turn/turn-api.ts'
 
 const KeyParam = z.object({ uid: z.string().min(1).max(128) })
@@ -13,7 +13,7 @@ const UsernameParam = z.object({ username: TurnUsername })
 
 /** TURN key administration, behind ADMIN_TOKEN (the gateway's `/api/admin/turn/*`). */
 export const turnAdmin = new Hono<AppEnv>()
-  .use(requireAdmin())
+  .use(requireAdmin<AppEnv>('tangerine-media-admin'))
   .get('/keys', async (c) => c.json({ keys: unwrap(await turnKeys(c.env).list()) }, 200))
   /** A new active key; the old one keeps working for `overlapSeconds` (default: the credential TTL) so live meetings go on. */
   .post('/keys/rotate', validate('json', RotateTurnKeyRequest), async (c) => {

@@ -1,5 +1,10 @@
 import type { ManagedTurnKey } from '@tangerine/contracts/calls/turn'
 import { DurableObject } from 'cloudflare:workers'
+import { and, eq } from 'drizzle-orm'
+import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
+import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
+import migrations from '../../drizzle/turn-keys/migrations.js'
+import { turnKeys } from '../db/turn-keys-schema.ts'
 import { open, seal } from './secret-box.ts'
 import {
   attempt,
@@ -17,14 +22,7 @@ export interface UsableKey {
   secret: string
 }
 
-interface KeyRow extends Record<string, SqlStorageValue> {
-  uid: string
-  name: string
-  sealed: string
-  created: string
-  state: 'active' | 'retiring'
-  retire_at: string | null
-}
+type KeyRow = typeof turnKeys.$inferSelect
 
 /**
  * The one `TurnKeys` object (by name "turn") holds the TURN keys this deployment made: the
@@ -35,11 +33,12 @@ export class TurnKeys extends DurableObject<MediaEnv> {
   /** Concurrent first requests share one key creation rather than racing to make several. */
   private creating: Promise<UsableKey> | undefined
 
+  readonly #db: DrizzleSqliteDODatabase<Record<string, never>>
+
   constructor(ctx: DurableObjectState, env: MediaEnv) {
     super(ctx, env)
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS turn_keys (
-      uid TEXT PRIMARY KEY, name TEXT NOT NULL, sealed TEXT NOT NULL, created TEXT NOT NULL,
-      state TEXT NOT NULL, retire_at TEXT)`)
+    this.#db = drizzle(ctx.storage)
+    void ctx.blockConcurrencyWhile(() => migrate(this.#db, migrations))
   }
 
   /** The key credentials are minted with; made at the TURN API the first time it is needed. */
@@ -53,7 +52,10 @@ export class TurnKeys extends DurableObject<MediaEnv> {
    * concurrent callers replace it once.
    */
   async replaceLost(uid: string): Promise<Outcome<UsableKey>> {
-    this.ctx.storage.sql.exec("DELETE FROM turn_keys WHERE uid = ? AND state = 'active'", uid)
+    this.#db
+      .delete(turnKeys)
+      .where(and(eq(turnKeys.uid, uid), eq(turnKeys.state, 'active')))
+      .run()
     return attempt(() => this.active())
   }
 
@@ -65,11 +67,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
       const created = await this.create()
       const retireAt = new Date(Date.now() + overlapSeconds * 1000).toISOString()
       for (const row of previous) {
-        this.ctx.storage.sql.exec(
-          "UPDATE turn_keys SET state = 'retiring', retire_at = ? WHERE uid = ?",
-          retireAt,
-          row.uid,
-        )
+        this.#db.update(turnKeys).set({ state: 'retiring', retireAt }).where(eq(turnKeys.uid, row.uid)).run()
       }
       await this.scheduleRetirement()
       const managed = await this.managed()
@@ -88,7 +86,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
   async rename(uid: string, name: string): Promise<Outcome<ManagedTurnKey>> {
     return attempt(async () => {
       const key = await renameKey(this.env, uid, name)
-      this.ctx.storage.sql.exec('UPDATE turn_keys SET name = ? WHERE uid = ?', name, uid)
+      this.#db.update(turnKeys).set({ name }).where(eq(turnKeys.uid, uid)).run()
       return (await this.managed()).find((k) => k.uid === uid) ?? { ...key, state: 'unmanaged' as const }
     })
   }
@@ -98,7 +96,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
     return attempt(async () => {
       if (this.rows().some((r) => r.uid === uid && r.state === 'active')) return false
       await deleteKey(this.env, uid)
-      this.ctx.storage.sql.exec('DELETE FROM turn_keys WHERE uid = ?', uid)
+      this.#db.delete(turnKeys).where(eq(turnKeys.uid, uid)).run()
       return true
     })
   }
@@ -119,7 +117,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
 
   override async alarm(): Promise<void> {
     const now = new Date().toISOString()
-    for (const row of this.rows().filter((r) => r.state === 'retiring' && r.retire_at !== null && r.retire_at <= now)) {
+    for (const row of this.rows().filter((r) => r.state === 'retiring' && r.retireAt !== null && r.retireAt <= now)) {
       try {
         await deleteKey(this.env, row.uid)
       } catch (err) {
@@ -136,7 +134,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
           continue
         }
       }
-      this.ctx.storage.sql.exec('DELETE FROM turn_keys WHERE uid = ?', row.uid)
+      this.#db.delete(turnKeys).where(eq(turnKeys.uid, row.uid)).run()
     }
     await this.scheduleRetirement(60_000)
   }
@@ -152,33 +150,38 @@ export class TurnKeys extends DurableObject<MediaEnv> {
     const ours = new Map(this.rows().map((r) => [r.uid, r]))
     return (await listKeys(this.env)).map((key) => {
       const row = ours.get(key.uid)
-      return { ...key, state: row?.state ?? 'unmanaged', ...(row?.retire_at ? { retireAt: row.retire_at } : {}) }
+      return { ...key, state: row?.state ?? 'unmanaged', ...(row?.retireAt ? { retireAt: row.retireAt } : {}) }
     })
   }
 
   private async create(): Promise<UsableKey> {
     const created = await createKey(this.env, `tangerine ${new Date().toISOString()}`)
-    this.ctx.storage.sql.exec(
-      "INSERT INTO turn_keys (uid, name, sealed, created, state, retire_at) VALUES (?, ?, ?, ?, 'active', NULL)",
-      created.uid,
-      created.name,
-      await seal(this.env, created.uid, created.key),
-      created.created,
-    )
+    const sealed = await seal(this.env, created.uid, created.key)
+    this.#db
+      .insert(turnKeys)
+      .values({
+        uid: created.uid,
+        name: created.name,
+        sealed,
+        created: created.created,
+        state: 'active',
+        retireAt: null,
+      })
+      .run()
     return { uid: created.uid, secret: created.key }
   }
 
   /** The alarm goes off at the next retirement; after a failed deletion, no sooner than `retryMs`. */
   private async scheduleRetirement(retryMs = 0): Promise<void> {
     const next = this.rows()
-      .filter((r) => r.state === 'retiring' && r.retire_at !== null)
-      .map((r) => Date.parse(r.retire_at!))
+      .filter((r) => r.state === 'retiring' && r.retireAt !== null)
+      .map((r) => Date.parse(r.retireAt!))
       .sort((a, b) => a - b)[0]
     if (next === undefined) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(Math.max(next, Date.now() + retryMs))
   }
 
   private rows(): KeyRow[] {
-    return this.ctx.storage.sql.exec<KeyRow>('SELECT * FROM turn_keys ORDER BY created').toArray()
+    return this.#db.select().from(turnKeys).orderBy(turnKeys.created).all()
   }
 }

@@ -71,3 +71,48 @@ describe('RoomMedia retention', () => {
     expect(alarm).toBeGreaterThan(Date.now() + DAY_MS - 60_000)
   })
 })
+
+/** The tables exactly as RoomMedia made them with raw SQL before its drizzle migrations. */
+const RAW_TABLES = `
+  CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL, last_at INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, entry TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS history_by_session ON history (session_id, id);
+  CREATE TABLE IF NOT EXISTS tracks (session_id TEXT NOT NULL, track_name TEXT NOT NULL, PRIMARY KEY (session_id, track_name));
+`
+
+describe('RoomMedia storage', () => {
+  it('takes a room whose tables were made with raw SQL, before the migrations, keeping its rows', async () => {
+    const room = randomRoom()
+    const ada = await join(room, 'Ada')
+    const adas = await newSession(ada)
+    const mic = await publish(ada, adas)
+    const media = env.ROOM_MEDIA.getByName(room)
+    // The room as the raw-SQL version left it: its rows in tables of that shape, no migrations applied.
+    const before = await runInDurableObject(media, (instance, state) => {
+      const sql = state.storage.sql
+      for (const table of ['sessions', 'history', 'tracks']) sql.exec(`ALTER TABLE ${table} RENAME TO old_${table}`)
+      sql.exec('DROP INDEX IF EXISTS history_by_session')
+      sql.exec(RAW_TABLES)
+      for (const table of ['sessions', 'history', 'tracks']) {
+        sql.exec(`INSERT INTO ${table} SELECT * FROM old_${table}`)
+        sql.exec(`DROP TABLE old_${table}`)
+      }
+      sql.exec('DROP TABLE IF EXISTS __drizzle_migrations')
+      return instance.history(adas)
+    })
+    await evictDurableObject(media, { webSockets: 'hibernate' })
+
+    expect(await media.ownerOf(adas)).toBe(ada.id)
+    expect(await media.unpublished([{ sessionId: adas, trackName: mic }])).toEqual([])
+    expect(before.map((e) => e.endpoint)).toContain(`/sessions/${adas}/tracks/new`)
+    expect(await media.history(adas)).toEqual(before)
+    // The first migration ran over the existing tables and is recorded, so it never runs again.
+    const applied = await runInDurableObject(media, (_i, state) =>
+      state.storage.sql.exec('SELECT COUNT(*) AS n FROM __drizzle_migrations').one(),
+    )
+    expect(applied.n).toBe(1)
+    // And the room goes on: a new session is claimed and recorded beside the old one.
+    const again = await newSession(ada)
+    expect(await media.ownersOf([adas, again])).toEqual({ [adas]: ada.id, [again]: ada.id })
+  })
+})

@@ -12,7 +12,7 @@ import {
   type RoomState,
   type ServerMessage,
 } from '@tangerine/contracts'
-import type { RoomAiCommand, RoomAiResult } from '@tangerine/contracts/ai/api'
+import { AI_SERVICE, type RoomAiCommand, type RoomAiResult } from '@tangerine/contracts/ai/api'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
@@ -196,7 +196,7 @@ export class Room extends Server {
 
   /** The ai Worker's side of the AI participant, decided by the same rules as everything else. */
   async runAiCommand(command: RoomAiCommand): Promise<RoomAiResult> {
-    const metadata = { now: new Date().toISOString(), actor: 'service:ai', id: crypto.randomUUID() }
+    const metadata = { now: new Date().toISOString(), actor: AI_SERVICE, id: crypto.randomUUID() }
     const before = this.#state.ai
     let logged: LoggedEvent[]
     try {

@@ -1,5 +1,5 @@
 import type { BrowserIceServers } from '@tangerine/contracts/calls/turn'
-import { generateIceServers, TurnApiError, unwrap } from '../turn/turn-api.ts'
+import { generateIceServers, TurnApiError, unwrap } from './turn-api.ts'
 
 /** The single TurnKeys object. */
 export const turnKeys = (env: MediaEnv) => env.TURN_KEYS.getByName('turn')
