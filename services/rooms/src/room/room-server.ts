@@ -139,8 +139,13 @@ export class Room extends Server {
       case 'partyserver-ping':
         return this.#send(connection, { type: 'partyserver-pong' })
       case 'e2eeMlsMessage': {
-        const out: ServerMessage = { type: 'e2eeMlsMessage', from: state.userId, payload: message.payload }
-        return this.broadcast(JSON.stringify(out), [connection.id])
+        // Key exchange is the meeting's business: from and to people in it, never the lobby.
+        if (viewOf(this.#state, state.userId) !== 'meeting') return this.#fail(connection, 'not_joined', 'Join the meeting first')
+        const frame = JSON.stringify({ type: 'e2eeMlsMessage', from: state.userId, payload: message.payload } satisfies ServerMessage)
+        for (const c of this.getConnections<ConnectionState>()) {
+          if (c.id !== connection.id && c.state && viewOf(this.#state, c.state.userId) === 'meeting') c.send(frame)
+        }
+        return
       }
       case 'enableAi':
       case 'disableAi':

@@ -75,3 +75,31 @@ describe('a lobby socket', () => {
     expect(mirror(lobby.messages)).toEqual(await serverState(room))
   })
 })
+
+describe('end-to-end encryption messages', () => {
+  it('go between people in the meeting only: the lobby neither gets nor sends them', async () => {
+    const room = randomRoom()
+    const host = await busyMeeting(room)
+    const guest = await connect(room, 'Guest')
+    await guest.next(isState)
+    guest.send({ type: 'userUpdate', user: { joined: true } })
+    await guest.next((m) => m.type === 'roomState' && m.state.users.some((u) => u.id === guest.id && u.joined))
+    const lobby = await connect(room, 'Looker')
+    await lobby.next(isState)
+
+    const isKey = (payload: string) => (m: { type: string; payload?: string }) => m.type === 'e2eeMlsMessage' && m.payload === payload
+    host.send({ type: 'e2eeMlsMessage', payload: 'welcome-for-members' })
+    await guest.next(isKey('welcome-for-members') as never)
+    // Frames to one socket keep their order: once the lobby has this later event, the key message would be in too.
+    host.send({ type: 'raiseHand' })
+    await lobby.next(isEvent('HandRaised'))
+    expect(lobby.messages.some((m) => m.type === 'e2eeMlsMessage')).toBe(false)
+
+    const from = guest.messages.length
+    lobby.send({ type: 'e2eeMlsMessage', payload: 'from-the-lobby' })
+    expect(await lobby.next((m) => m.type === 'error')).toMatchObject({ code: 'not_joined' })
+    host.send({ type: 'lowerHand' })
+    await guest.next(isEvent('HandLowered'), from)
+    expect(guest.messages.slice(from).some((m) => m.type === 'e2eeMlsMessage')).toBe(false)
+  })
+})
