@@ -82,6 +82,11 @@ export class Calls {
     this.#holds.set(ref, release)
   }
 
+  /** Holds every pull under way, as `prefetch` does, for tiles that will come back for them. */
+  holdAll(holdMs: number) {
+    for (const ref of [...this.#pulls.keys()]) this.prefetch(ref, holdMs)
+  }
+
   /**
    * Pulls one track for as long as the returned function is not called, handing it to `onTrack`
    * (and `undefined` once let go): the body of an `$effect` that pulls what a component shows.

@@ -22,6 +22,9 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
  * One person's meeting: the room socket, their camera and mic, their Calls connection and what
  * they publish. Components render it; it owns the side effects.
  */
+/** How long pulls are held while the room has us in its lobby after a drop, waiting to rejoin. */
+const REJOIN_HOLD_MS = 15_000
+
 export class Meeting {
   readonly room: RoomConnection
   readonly media = new LocalMedia()
@@ -44,11 +47,13 @@ export class Meeting {
   #screenPush: Subscription | undefined
   readonly #stopListening: () => void
   readonly #stopErrors: () => void
+  readonly #stopStates: () => void
 
   constructor(roomName: string, userId: string) {
     this.room = new RoomConnection(roomName, userId)
     this.#stopListening = this.room.onEvent((event, before) => this.#notice(event, before))
     this.#stopErrors = this.room.onError((code, error) => this.#refused(code, error))
+    this.#stopStates = this.room.onState(() => this.#holdPullsWhileAway())
   }
 
   async join() {
@@ -80,6 +85,17 @@ export class Meeting {
         calls.push(media.camera$, of(cameraEncodings)).subscribe((video) => video && this.#published({ video })),
       )
     }
+  }
+
+  /**
+   * The room timed us out (a network drop longer than its presence timeout) and sends the lobby's
+   * view, without anyone's tracks, until the page says it is back a moment later. Our pulls are
+   * held over that moment (before the tiles react to the state) instead of closed and pulled
+   * again: closing and re-pulling in one go left the page's Calls session unable to apply the
+   * next answer ("Failed to setup RTCP mux"), and nobody saw or heard us again.
+   */
+  #holdPullsWhileAway() {
+    if (this.phase === 'joined' && this.room.view === 'lobby') this.calls?.holdAll(REJOIN_HOLD_MS)
   }
 
   /** Resolves once the room sends us the meeting's view, with everyone's tracks (or we have left). */
@@ -169,6 +185,7 @@ export class Meeting {
   #close() {
     this.#stopListening()
     this.#stopErrors()
+    this.#stopStates()
     for (const p of this.#pushes) p.unsubscribe()
     this.#screenPush?.unsubscribe()
     this.screen?.stop()
