@@ -42,7 +42,10 @@ export function memberOf(state: RoomState, userId: string, identity: Identity) {
 export const IDENTITY_HEADER = 'x-tangerine-identity'
 
 const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
 
 /** Header-safe form: base64url of the JSON, so any display name survives HTTP headers. */
 export function encodeIdentity(identity: Identity): string {
@@ -64,5 +67,9 @@ export function decodeIdentity(header: string | null | undefined): Identity | un
 /** `POST /api/session`: the lobby's chosen display name, kept in a signed cookie. */
 export const SessionRequest = z.strictObject({ name: DisplayName })
 export type SessionRequest = z.infer<typeof SessionRequest>
+
+/** `GET`/`POST`/`DELETE /api/session`: who the gateway says this browser is, if anyone. */
+export const SessionResponse = z.object({ identity: Identity.nullable() })
+export type SessionResponse = z.infer<typeof SessionResponse>
 
 export const SESSION_COOKIE = 'tangerine_session'

@@ -1,1 +1,4 @@
-export type AppEnv = { Bindings: FeedbackEnv }
+import type { MaybeIdentity } from '@tangerine/contracts/identity-middleware'
+
+/** `identity` is set by `forwardedIdentity()` on the routes browsers reach through the gateway. */
+export type AppEnv = { Bindings: FeedbackEnv } & MaybeIdentity

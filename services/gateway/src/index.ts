@@ -8,11 +8,8 @@ import { identity, requireIdentity } from './middleware/identity.ts'
 import { strongSecrets } from './middleware/secrets.ts'
 import { timeFrom, timeTo } from './middleware/timed.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
-import { ai } from './routes/ai.ts'
-import { feedback } from './routes/feedback.ts'
 import { health } from './routes/health.ts'
-import { iceServers, media, turnAdmin } from './routes/media.ts'
-import { rooms } from './routes/rooms.ts'
+import { proxied } from './routes/proxy.ts'
 import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
@@ -21,19 +18,27 @@ const app = new Hono<AppEnv>()
   .use(accessGate())
   // Server-Timing: `total` is a call's time in the Workers, `auth` the gateway's limits and
   // identity; the Workers behind it add their own metrics.
-  .use('/api/*', timing({ totalDescription: 'in the gateway and the Workers behind it', crossOrigin: false }), strictCors(), sameOriginWrites(), limitBody())
-  .use('/api/*', timeFrom('auth', 'rate limits and identity'), rateLimit('address'), identity(), rateLimit('caller'), timeTo('auth'))
+  .use(
+    '/api/*',
+    timing({ totalDescription: 'in the gateway and the Workers behind it', crossOrigin: false }),
+    strictCors(),
+    sameOriginWrites(),
+    limitBody(),
+  )
+  .use(
+    '/api/*',
+    timeFrom('auth', 'rate limits and identity'),
+    rateLimit('address'),
+    identity(),
+    rateLimit('caller'),
+    timeTo('auth'),
+  )
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())
   .use('/api/ice-servers', requireIdentity())
   .route('/api/health', health)
   .route('/api/session', session)
-  .route('/api/rooms', rooms)
-  .route('/api/rooms', ai)
-  .route('/api/partytracks', media)
-  .route('/api/ice-servers', iceServers)
-  .route('/api/admin/turn', turnAdmin)
-  .route('/api/feedback', feedback)
+  .route('/', proxied)
   .all('/api/*', (c) => notFound(c))
   // Everything that is not the API is the web app's: pages, assets, its own 404s. The answer is
   // copied so that the gateway's security headers can be added to it.

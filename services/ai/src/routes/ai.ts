@@ -1,6 +1,7 @@
-import { decodeIdentity, IDENTITY_HEADER, memberOf, problem, problemTypes, RoomName, type Identity } from '@tangerine/contracts'
+import { memberOf, problem, problemTypes, RoomName } from '@tangerine/contracts'
 import { AiControlRequest, AiUserRequest, InviteAiRequest, type RoomAiResult } from '@tangerine/contracts/ai/api'
 import { validate } from '@tangerine/contracts/http'
+import { forwardedIdentity, type WithIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
@@ -16,14 +17,10 @@ import { decideInRoom, roomState } from '../participant/room.ts'
  * the room; the room decides whether it may happen (one invitation, one controller at a time).
  */
 
-type C = Context<AppEnv>
+type C = Context<AppEnv & WithIdentity>
 const RoomParam = z.object({ name: RoomName })
 
-const noIdentity = (c: C) =>
-  c.json(
-    problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Calls come through the gateway' }),
-    401,
-  )
+const identified = forwardedIdentity({ required: true, detail: 'Calls come through the gateway' })
 const notInRoom = (c: C, room: string) =>
   c.json(
     problem(403, 'Not in this room', { type: problemTypes.unauthorized, detail: `You are not in room ${room}` }),
@@ -42,16 +39,14 @@ const failed = (c: C, detail: string) =>
 
 /** The caller, checked against the room: the user id must be theirs (its key) and in the room. */
 async function caller(c: C, room: string, userId: string) {
-  const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
-  if (!who) return { res: noIdentity(c) }
   const state = await roomState(c.env, room)
-  const user = memberOf(state, userId, who)
+  const user = memberOf(state, userId, c.var.identity)
   return user ? { user, state } : { res: notInRoom(c, room) }
 }
 
 export const ai = new Hono<AppEnv>()
   /** Invite: answers when the AI has joined (201) or failed (502); the room shows both. */
-  .post('/:name/ai', validate('param', RoomParam), validate('json', InviteAiRequest), async (c) => {
+  .post('/:name/ai', validate('param', RoomParam), validate('json', InviteAiRequest), identified, async (c) => {
     const room = c.req.valid('param').name
     const body = c.req.valid('json')
     const who = await caller(c, room, body.user)
@@ -65,7 +60,7 @@ export const ai = new Hono<AppEnv>()
    * then the room records who sent it away and hands over what it held, and the OpenAI call is
    * hung up before the answer.
    */
-  .post('/:name/ai/dismiss', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
+  .post('/:name/ai/dismiss', validate('param', RoomParam), validate('json', AiUserRequest), identified, async (c) => {
     const room = c.req.valid('param').name
     const who = await caller(c, room, c.req.valid('json').user)
     if ('res' in who) return who.res
@@ -84,25 +79,31 @@ export const ai = new Hono<AppEnv>()
     return c.json({ ai: result.state.ai }, 200)
   })
   /** Push-to-talk: the room gives the caller control, then the AI's transceiver hears their track. */
-  .post('/:name/ai/control', validate('param', RoomParam), validate('json', AiControlRequest), async (c) => {
-    const room = c.req.valid('param').name
-    const body = c.req.valid('json')
-    const who = await caller(c, room, body.user)
-    if ('res' in who) return who.res
-    const taken = await decideInRoom(c.env, room, { type: 'TakeAiControl', userId: who.user.id })
-    if (!taken.ok) return refused(c, taken)
-    const sessionId = taken.state.ai.sessionId
-    try {
-      if (!sessionId) throw new CallsStepError('The AI has no Calls session')
-      await aiCalls(c.env, room).feed(sessionId, body.track, who.user.id)
-    } catch (err) {
-      await decideInRoom(c.env, room, { type: 'ReleaseAiControl', userId: who.user.id })
-      return failed(c, err instanceof CallsStepError ? err.message : 'The AI could not hear you (internal error)')
-    }
-    return c.json({ ai: taken.state.ai }, 200)
-  })
+  .post(
+    '/:name/ai/control',
+    validate('param', RoomParam),
+    validate('json', AiControlRequest),
+    identified,
+    async (c) => {
+      const room = c.req.valid('param').name
+      const body = c.req.valid('json')
+      const who = await caller(c, room, body.user)
+      if ('res' in who) return who.res
+      const taken = await decideInRoom(c.env, room, { type: 'TakeAiControl', userId: who.user.id })
+      if (!taken.ok) return refused(c, taken)
+      const sessionId = taken.state.ai.sessionId
+      try {
+        if (!sessionId) throw new CallsStepError('The AI has no Calls session')
+        await aiCalls(c.env, room).feed(sessionId, body.track, who.user.id)
+      } catch (err) {
+        await decideInRoom(c.env, room, { type: 'ReleaseAiControl', userId: who.user.id })
+        return failed(c, err instanceof CallsStepError ? err.message : 'The AI could not hear you (internal error)')
+      }
+      return c.json({ ai: taken.state.ai }, 200)
+    },
+  )
   /** Release: the room frees the AI for someone else; the caller closes the track it fed. */
-  .post('/:name/ai/release', validate('param', RoomParam), validate('json', AiUserRequest), async (c) => {
+  .post('/:name/ai/release', validate('param', RoomParam), validate('json', AiUserRequest), identified, async (c) => {
     const room = c.req.valid('param').name
     const who = await caller(c, room, c.req.valid('json').user)
     if ('res' in who) return who.res

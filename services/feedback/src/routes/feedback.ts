@@ -1,4 +1,4 @@
-import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes } from '@tangerine/contracts'
+import { problem, problemTypes } from '@tangerine/contracts'
 import {
   DebugInfoParams,
   FeedbackRequest,
@@ -6,6 +6,7 @@ import {
   type FeedbackMessage,
 } from '@tangerine/contracts/feedback'
 import { validate } from '@tangerine/contracts/http'
+import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { reportRateLimit } from '../middleware/rate-limit.ts'
@@ -17,9 +18,9 @@ import { readDebugInfo, storeDebugInfo } from '../report/debug-info.ts'
  * gateway, which forwards the public URL (so links point at the gateway) and the caller's identity.
  */
 export const feedback = new Hono<AppEnv>()
-  .post('/', reportRateLimit(), validate('json', FeedbackRequest), async (c) => {
+  .post('/', forwardedIdentity(), reportRateLimit(), validate('json', FeedbackRequest), async (c) => {
     const report = c.req.valid('json')
-    const reporter = decodeIdentity(c.req.header(IDENTITY_HEADER))
+    const reporter = c.var.identity
     const origin = new URL(c.req.url).origin
     const feedbackId = crypto.randomUUID()
     let debugInfoUrl: string | undefined

@@ -1,20 +1,15 @@
-import { decodeIdentity, IDENTITY_HEADER, problem, problemTypes } from '@tangerine/contracts'
+import { problem, problemTypes } from '@tangerine/contracts'
+import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { iceServers } from '../turn/ice-servers.ts'
 import { TurnApiError } from '../turn/turn-api.ts'
 
-/**
- * `GET /ice-servers` (the gateway's `/api/ice-servers`): STUN and TURN for whoever the gateway
- * vouches for. A fresh TURN credential each time, so only callers with an identity get one.
- */
+/** A fresh TURN credential each time, so only callers the gateway vouches for get one. */
+export const iceIdentity = forwardedIdentity({ required: true, detail: 'ICE servers come through the gateway' })
+
+/** `GET /ice-servers` (the gateway's `/api/ice-servers`), behind `iceIdentity`: STUN and TURN. */
 export async function answerIceServers(c: Context<AppEnv>) {
-  if (!decodeIdentity(c.req.header(IDENTITY_HEADER))) {
-    return c.json(
-      problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'ICE servers come through the gateway' }),
-      401,
-    )
-  }
   try {
     return c.json(await iceServers(c.env), 200, { 'cache-control': 'no-store' })
   } catch (err) {
@@ -32,4 +27,4 @@ export async function answerIceServers(c: Context<AppEnv>) {
   }
 }
 
-export const iceServersRoute = new Hono<AppEnv>().get('/', answerIceServers)
+export const iceServersRoute = new Hono<AppEnv>().get('/', iceIdentity, answerIceServers)

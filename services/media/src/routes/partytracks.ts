@@ -1,12 +1,4 @@
-import {
-  decodeIdentity,
-  IDENTITY_HEADER,
-  issuesOf,
-  ownsUserId,
-  problem,
-  problemTypes,
-  type Identity,
-} from '@tangerine/contracts'
+import { issuesOf, ownsUserId, problem, problemTypes } from '@tangerine/contracts'
 import { isAdmin } from '@tangerine/contracts/admin'
 import { ProxyQuery } from '@tangerine/contracts/calls/api'
 import {
@@ -19,13 +11,14 @@ import {
   sessionIdsIn,
 } from '@tangerine/contracts/calls/proxy'
 import { validate } from '@tangerine/contracts/http'
+import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono, type Context } from 'hono'
 import { endTime, startTime, timing } from 'hono/timing'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { placeInRoom } from '../calls/membership.ts'
 import { relay } from '../calls/relay.ts'
-import { answerIceServers } from './ice-servers.ts'
+import { answerIceServers, iceIdentity } from './ice-servers.ts'
 
 /*
  * The browser's Calls API, the path shape partytracks expects under its prefix. This is our own
@@ -88,7 +81,7 @@ async function forward<S extends z.ZodType>(
   schema?: S,
   { fromLobby = false } = {},
 ) {
-  const who: Identity | undefined = decodeIdentity(c.req.header(IDENTITY_HEADER))
+  const who = c.var.identity
   if (!who) return refuse(c, 401, 'unauthorized', 'No identity: calls come through the gateway')
   const read = await readBody(c, schema)
   const media = c.env.ROOM_MEDIA.getByName(room)
@@ -139,8 +132,9 @@ const inRoom = validate('query', ProxyQuery)
 export const partytracks = new Hono<AppEnv>()
   // Server-Timing on every Calls call: the browser's devtools and the join benchmark see where a call's time goes.
   .use(timing({ total: false, crossOrigin: false }))
+  .use(forwardedIdentity())
   // partytracks' own ICE fetch, for clients not given `iceServers`: the same as /ice-servers.
-  .all('/generate-ice-servers', answerIceServers)
+  .all('/generate-ice-servers', iceIdentity, answerIceServers)
   .post('/sessions/new', inRoom, (c) => forward(c, c.req.valid('query'), 'POST', ProxyNewSessionRequest))
   .post('/sessions/:sessionId/tracks/new', inRoom, (c) => forward(c, c.req.valid('query'), 'POST', ProxyTracksRequest))
   // Letting go of one's own tracks takes nothing from anyone, so someone the room has put back in
@@ -164,7 +158,7 @@ export const partytracks = new Hono<AppEnv>()
    */
   .get('/sessions/:sessionId/history', inRoom, async (c) => {
     const { room, user } = c.req.valid('query')
-    const who = decodeIdentity(c.req.header(IDENTITY_HEADER))
+    const who = c.var.identity
     const sessionId = c.req.param('sessionId')
     const media = c.env.ROOM_MEDIA.getByName(room)
     const [owner, admin] = await Promise.all([media.ownerOf(sessionId), isAdmin(c)])

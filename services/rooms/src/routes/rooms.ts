@@ -1,6 +1,8 @@
-import { decodeIdentity, IDENTITY_HEADER, ownsUserId, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
+import { ownsUserId, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
+import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
@@ -11,30 +13,34 @@ const EventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
+const webSocketOnly = createMiddleware(async (c, next) => {
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+    return c.json(problem(426, 'Upgrade required', { detail: 'This is a WebSocket endpoint' }), 426)
+  }
+  await next()
+})
+
 export const rooms = new Hono<AppEnv>()
   /** The room socket. Reached only through the gateway, which sets the identity header. */
-  .get('/:name/ws', validate('param', RoomParam), validate('query', RoomSocketQuery), async (c) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return c.json(problem(426, 'Upgrade required', { detail: 'This is a WebSocket endpoint' }), 426)
-    }
-    const identity = decodeIdentity(c.req.header(IDENTITY_HEADER))
-    if (!identity) {
-      return c.json(
-        problem(401, 'No identity', { type: problemTypes.unauthorized, detail: 'Join through the lobby first' }),
-        401,
-      )
-    }
-    if (!ownsUserId(identity, c.req.valid('query')._pk ?? '')) {
-      return c.json(
-        problem(403, 'Not your user id', {
-          type: problemTypes.unauthorized,
-          detail: 'A room user id must start with your user key (see GET /api/session)',
-        }),
-        403,
-      )
-    }
-    return c.env.ROOM.getByName(c.req.valid('param').name).fetch(c.req.raw)
-  })
+  .get(
+    '/:name/ws',
+    validate('param', RoomParam),
+    validate('query', RoomSocketQuery),
+    webSocketOnly,
+    forwardedIdentity({ required: true, detail: 'Join through the lobby first' }),
+    async (c) => {
+      if (!ownsUserId(c.var.identity, c.req.valid('query')._pk ?? '')) {
+        return c.json(
+          problem(403, 'Not your user id', {
+            type: problemTypes.unauthorized,
+            detail: 'A room user id must start with your user key (see GET /api/session)',
+          }),
+          403,
+        )
+      }
+      return c.env.ROOM.getByName(c.req.valid('param').name).fetch(c.req.raw)
+    },
+  )
   /**
    * The ai Worker's commands (invite, joined, failed, dismissed, control). Service bindings only:
    * the gateway routes nothing but the socket here. A refusal is a 409/403/404 problem.

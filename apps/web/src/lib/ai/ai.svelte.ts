@@ -1,8 +1,16 @@
-import { ProblemDetails } from '@tangerine/contracts'
-import type { AiVoice } from '@tangerine/contracts/ai/api'
+import type { AiControlRequest, AiUserRequest, AiVoice, InviteAiRequest } from '@tangerine/contracts/ai/api'
 import { of, type Subscription } from 'rxjs'
+import { postJson, problemOf } from '../api.ts'
 import { parseRef } from '../media/calls.svelte.ts'
 import type { Meeting } from '../meeting/meeting.svelte.ts'
+
+/** `/api/rooms/{room}/ai…`: each path and the body the ai Worker validates it with. */
+type AiRequests = {
+  '': InviteAiRequest
+  '/dismiss': AiUserRequest
+  '/control': AiControlRequest
+  '/release': AiUserRequest
+}
 
 /**
  * This page's side of the room's AI participant: invite and dismiss it, and push-to-talk. The ai
@@ -36,12 +44,13 @@ export class AiParticipant {
   }
 
   async invite(instructions: string, voice: AiVoice) {
-    await this.#request('inviting', '', { instructions: instructions.trim() || undefined, voice })
+    const user = this.#meeting.room.userId
+    await this.#request('inviting', '', { user, instructions: instructions.trim() || undefined, voice })
   }
 
   async dismiss() {
     this.#stopFeed()
-    await this.#request('dismissing', '/dismiss', {})
+    await this.#request('dismissing', '/dismiss', { user: this.#meeting.room.userId })
   }
 
   /**
@@ -70,7 +79,7 @@ export class AiParticipant {
       ])
       // Let go before the room was even asked: no need to take control only to give it back.
       if (this.#cancelTake) return this.#stopFeed()
-      await this.#post('/control', { track: parseRef(ref) })
+      await this.#post('/control', { user: this.#meeting.room.userId, track: parseRef(ref) })
       this.talking = true
     } catch (err) {
       this.lastError = (err as Error).message
@@ -89,7 +98,7 @@ export class AiParticipant {
     }
     if (!this.talking) return
     this.#stopFeed()
-    await this.#request('releasing', '/release', {})
+    await this.#request('releasing', '/release', { user: this.#meeting.room.userId })
   }
 
   /** The room released us (we left, or the AI went): stop feeding it. */
@@ -108,7 +117,7 @@ export class AiParticipant {
     this.talking = false
   }
 
-  async #request(busy: NonNullable<AiParticipant['busy']>, path: string, body: Record<string, unknown>) {
+  async #request<P extends keyof AiRequests>(busy: NonNullable<AiParticipant['busy']>, path: P, body: AiRequests[P]) {
     this.busy = busy
     this.lastError = undefined
     try {
@@ -120,17 +129,10 @@ export class AiParticipant {
     }
   }
 
-  async #post(path: string, body: Record<string, unknown>) {
-    const { room } = this.#meeting
-    const res = await fetch(`/api/rooms/${encodeURIComponent(room.room)}/ai${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: room.userId, ...body }),
-    })
+  async #post<P extends keyof AiRequests>(path: P, body: AiRequests[P]) {
+    const res = await postJson(`/api/rooms/${encodeURIComponent(this.#meeting.room.room)}/ai${path}`, body)
     if (res.ok) return
-    const problem = ProblemDetails.safeParse(await res.json().catch(() => undefined))
-    throw new Error(
-      problem.success ? (problem.data.detail ?? problem.data.title) : `The AI request failed (${res.status})`,
-    )
+    const problem = await problemOf(res)
+    throw new Error(problem ? (problem.detail ?? problem.title) : `The AI request failed (${res.status})`)
   }
 }

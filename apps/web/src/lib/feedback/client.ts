@@ -1,5 +1,6 @@
 import { ProblemDetails } from '@tangerine/contracts/errors'
 import { FeedbackAccepted, type FeedbackRequest } from '@tangerine/contracts/feedback'
+import { postJson } from '../api.ts'
 
 export type SendResult =
   { ok: true; accepted: FeedbackAccepted } | { ok: false; message: string; fields: Record<string, string> }
@@ -12,11 +13,7 @@ export type SendResult =
 export async function sendReport(body: FeedbackRequest, fetcher: typeof fetch = fetch): Promise<SendResult> {
   let res: Response
   try {
-    res = await fetcher('/api/feedback', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    res = await postJson<FeedbackRequest>('/api/feedback', body, fetcher)
   } catch {
     return { ok: false, message: 'Could not reach the server. Check your connection and try again.', fields: {} }
   }
