@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningSfu } from '../src/server.ts'
-import { APP_ID, APP_SECRET, startTestSfu } from './helpers/sfu.ts'
+import { APP_ID, APP_SECRET, startTestSfu, loopbackTurn } from './helpers/sfu.ts'
 
 /*
  * The HTTP control plane's edges, byte for byte: which check answers first on each path, what
@@ -216,15 +216,7 @@ describe('the TURN API', () => {
     dir = mkdtempSync(join(tmpdir(), 'sfu-http-test-'))
     sfu = await startTestSfu({
       maxBodyBytes: 1024,
-      turn: {
-        port: 0,
-        realm: 'tangerine-test',
-        host: '127.0.0.1',
-        listeningIp: '127.0.0.1',
-        relayIp: '127.0.0.1',
-        relayPorts: [49900, 49949],
-        userdb: join(dir, 'turndb.sqlite'),
-      },
+      turn: loopbackTurn([49900, 49949], join(dir, 'turndb.sqlite')),
     })
   })
   afterAll(async () => {

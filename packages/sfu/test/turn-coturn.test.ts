@@ -6,7 +6,7 @@ import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { cfEnvelope, TurnKey, TurnKeyCreated } from '@tangerine/contracts/calls/turn'
 import { z } from 'zod'
 import type { RunningSfu } from '../src/server.ts'
-import { APP_ID, APP_SECRET, startTestSfu } from './helpers/sfu.ts'
+import { APP_ID, APP_SECRET, startTestSfu, loopbackTurn } from './helpers/sfu.ts'
 import { allocate } from './helpers/turn-client.ts'
 
 /*
@@ -19,15 +19,7 @@ let dir: string
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sfu-turn-test-'))
   sfu = await startTestSfu({
-    turn: {
-      port: 0,
-      realm: 'tangerine-test',
-      host: '127.0.0.1',
-      listeningIp: '127.0.0.1',
-      relayIp: '127.0.0.1',
-      relayPorts: [49400, 49499],
-      userdb: join(dir, 'turndb.sqlite'),
-    },
+    turn: loopbackTurn([49400, 49499], join(dir, 'turndb.sqlite')),
   })
 })
 afterAll(async () => {

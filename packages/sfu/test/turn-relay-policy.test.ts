@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { cfEnvelope, TurnKeyCreated } from '@tangerine/contracts/calls/turn'
 import type { RunningSfu } from '../src/server.ts'
-import { APP_ID, APP_SECRET, startTestSfu } from './helpers/sfu.ts'
+import { APP_ID, APP_SECRET, startTestSfu, loopbackTurn } from './helpers/sfu.ts'
 import { TurnClient } from './helpers/turn-client.ts'
 
 /*
@@ -17,15 +17,7 @@ let sfu: RunningSfu
 let login: { username: string; credential: string }
 beforeAll(async () => {
   sfu = await startTestSfu({
-    turn: {
-      port: 0,
-      realm: 'tangerine-test',
-      host: '127.0.0.1',
-      listeningIp: '127.0.0.1',
-      relayIp: '127.0.0.1',
-      relayPorts: [49800, 49899],
-      userdb: undefined,
-    },
+    turn: loopbackTurn([49800, 49899]),
   })
   const keyRes = await fetch(`${sfu.url}/client/v4/accounts/${APP_ID}/calls/turn_keys`, {
     method: 'POST',

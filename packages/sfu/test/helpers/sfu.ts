@@ -1,7 +1,7 @@
 import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { startSfu, type RunningSfu } from '../../src/server.ts'
 import { createLogger } from '../../src/log.ts'
-import type { SfuConfig } from '../../src/config.ts'
+import type { SfuConfig, TurnConfig } from '../../src/config.ts'
 
 export const APP_ID = 'test-app'
 export const APP_SECRET = 'test-secret'
@@ -24,6 +24,11 @@ export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     logLevel: (process.env.SFU_TEST_LOG_LEVEL as SfuConfig['logLevel'] | undefined) ?? 'silent',
     ...overrides,
   }
+}
+
+/** coturn on a free port, all on loopback; each test file gives its own relay ports (they run side by side). */
+export function loopbackTurn(relayPorts: [number, number], userdb?: string): TurnConfig {
+  return { port: 0, realm: 'tangerine-test', host: '127.0.0.1', listeningIp: '127.0.0.1', relayIp: '127.0.0.1', relayPorts, userdb }
 }
 
 export async function startTestSfu(overrides: Partial<SfuConfig> = {}): Promise<RunningSfu> {
