@@ -1,55 +1,21 @@
 import type { RoomState } from '@tangerine/contracts'
 import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
-import { createCallsClient } from '@tangerine/contracts/calls/client'
+
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
 import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
 import { inviteAi } from '../src/participant/invite.ts'
+import { joinMeeting, sfu, waitFor, type Person } from './support/meeting.ts'
 
 /*
  * The AI participant end to end inside workerd: the real media and rooms Workers, the local SFU
  * as Calls and the fake OpenAI Realtime peer as OpenAI, all over loopback.
  */
 
-const sfu = () => {
-  const { apiUrl, appId, appSecret } = inject('sfu')
-  return createCallsClient({ baseUrl: apiUrl, appId, appSecret })
-}
 const peerCalls = async () =>
   ((await (await fetch(`${inject('openaiPeer').url}/test/calls`)).json()) as { calls: Array<Record<string, unknown>> })
     .calls
 const randomRoom = () => `ai-${crypto.randomUUID().slice(0, 8)}`
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
-/** Someone in the meeting, through a real room socket, as the gateway would connect them. */
-async function joinMeeting(room: string, name: string) {
-  const id = newUserId()
-  const res = await env.ROOMS.fetch(
-    new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
-      headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
-    }),
-  )
-  const ws = res.webSocket!
-  ws.accept()
-  const events: Array<{ type: string; data?: Record<string, unknown> }> = []
-  ws.addEventListener('message', (m) => {
-    const msg = JSON.parse(String(m.data)) as { type: string; event?: { type: string; data: Record<string, unknown> } }
-    if (msg.type === 'event' && msg.event) events.push(msg.event)
-  })
-  ws.send(JSON.stringify({ type: 'userUpdate', user: { joined: true } }))
-  await waitFor('joined', async () => events.some((e) => e.type === 'UserUpdated'))
-  return { id, key: keyOf(id), name, room, ws, events }
-}
-type Person = Awaited<ReturnType<typeof joinMeeting>>
 
 const post = (as: Person, path: string, body: Record<string, unknown>) =>
   exports.default.fetch(
