@@ -14,6 +14,13 @@
  *   npm run bench -w packages/sfu                  # N = 2, 4, 8, 12
  *   BENCH_N=4,8 BENCH_SECONDS=5 BENCH_WORKERS=3 npm run bench -w packages/sfu
  *   BENCH_CLIENT=werift npm run bench -w packages/sfu   # clients use werift's full receive stack
+ *   BENCH_FEEDBACK=chromium BENCH_LOSS=0.02 npm run bench -w packages/sfu
+ *
+ * Each N runs twice by default (BENCH_FEEDBACK=both): once with bare RTP (`none`: the best
+ * case, the SFU only forwards) and once with clients that negotiate and send the feedback
+ * Chromium does (`chromium`: transport-cc sequence numbers on every packet and the SFU's TWCC
+ * feedback to each publisher, sender and receiver reports, and NACKs for BENCH_LOSS (default
+ * 1 %) of pulled video dropped on arrival, which the SFU retransmits from its history).
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -25,6 +32,12 @@ const sizes = (process.env.BENCH_N ?? '2,4,8,12').split(',').map(Number)
 const measureSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const workerCount = Number(process.env.BENCH_WORKERS ?? 2)
 const client = process.env.BENCH_CLIENT === 'werift' ? 'werift' : 'lean'
+const feedbackModes = (
+  process.env.BENCH_FEEDBACK === 'none' || process.env.BENCH_FEEDBACK === 'chromium'
+    ? [process.env.BENCH_FEEDBACK]
+    : ['none', 'chromium']
+) as Array<'none' | 'chromium'>
+const lossRate = Number(process.env.BENCH_LOSS ?? 0.01)
 const WARM_E2E_P50_MS = 20
 const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
@@ -105,12 +118,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: Float64Array, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
-async function run(n: number, sfu: { url: string; pid: number }) {
+async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number }) {
   const shares = Array.from({ length: Math.min(workerCount, n) }, (_, w) =>
     Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
   )
   const workers = shares.map((indices) => {
-    const setup: WorkerSetup = { url: sfu.url, appId: APP, secret: SECRET, indices, video, audio, client }
+    const setup: WorkerSetup = {
+      url: sfu.url,
+      appId: APP,
+      secret: SECRET,
+      indices,
+      video,
+      audio,
+      client,
+      feedback,
+      lossRate: feedback === 'chromium' ? lossRate : 0,
+    }
     const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
     worker.on('error', (err) => {
       console.error('bench worker failed:', err)
@@ -189,8 +212,12 @@ async function run(n: number, sfu: { url: string; pid: number }) {
   const sent = done.reduce((sum, r) => sum + r.sent, 0)
   const skipped = done.reduce((sum, r) => sum + r.skipped, 0)
   const expected = n * (n - 1) * (video.fps * video.packetsPerFrame + 1000 / audio.intervalMs)
+  const counted = (k: keyof Extract<FromWorker, { type: 'report' }>['feedback']) =>
+    Math.round(done.reduce((sum, r) => sum + r.feedback[k], 0) / seconds)
+  const sfuCpuSeconds = after.cpuSeconds - before.cpuSeconds
   return {
     N: n,
+    feedback: feedback === 'chromium' ? `chromium ${(lossRate * 100).toFixed(1)}%` : 'none',
     pulls: `${n}×${n - 1}`,
     'warm-up s': Math.round(warmupSeconds),
     'expected pkt/s': Math.round(expected),
@@ -199,7 +226,9 @@ async function run(n: number, sfu: { url: string; pid: number }) {
     'skipped pkts': skipped,
     'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
     'recv pkt/s': Math.round(received / seconds),
-    'SFU CPU %': Math.round((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds),
+    'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),
+    // SFU CPU time per forwarded copy, everything it does included (receive, feedback, send).
+    'µs/fwd pkt': Number(((sfuCpuSeconds * 1e6) / Math.max(1, sfuStats.forwarding.packetsOut)).toFixed(1)),
     'SFU RSS MiB': Math.round(after.rssMiB),
     'client CPU %': Math.round((100 * clientCpu) / seconds),
     // Everything else on the (shared) machine, in % of one core.
@@ -211,6 +240,10 @@ async function run(n: number, sfu: { url: string; pid: number }) {
     'SFU p99 ms': sfuStats.forwarding.latencyMs.p99,
     'e2e p50 ms': Number(percentile(all, 0.5)?.toFixed(2)),
     'e2e p99 ms': Number(percentile(all, 0.99)?.toFixed(2)),
+    'NACK/s': counted('nacksSent'),
+    'rtx recv/s': counted('recovered'),
+    'TWCC fb/s': counted('twccSent'),
+    'RR/s': counted('rrSent'),
   }
 }
 
@@ -219,22 +252,23 @@ const sfu = await startSfuProcess()
 phase('sfu up ' + sfu.url)
 const rows = []
 try {
-  for (const n of sizes) {
-    // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
-    const watchdog = setTimeout(
-      () => {
-        console.error(`N=${n} did not finish in time; giving up`)
-        sfu.stop()
-        process.exit(2)
-      },
-      120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
-    )
-    const row = await run(n, sfu)
-    clearTimeout(watchdog)
-    console.log(JSON.stringify(row))
-    rows.push(row)
-    await sleep(1000)
-  }
+  for (const n of sizes)
+    for (const feedback of feedbackModes) {
+      // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
+      const watchdog = setTimeout(
+        () => {
+          console.error(`N=${n} did not finish in time; giving up`)
+          sfu.stop()
+          process.exit(2)
+        },
+        120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
+      )
+      const row = await run(n, feedback, sfu)
+      clearTimeout(watchdog)
+      console.log(JSON.stringify(row))
+      rows.push(row)
+      await sleep(1000)
+    }
 } finally {
   await sfu.stop()
 }

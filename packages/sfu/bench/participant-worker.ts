@@ -17,11 +17,17 @@
  * thread) sends the packets that fell due, so the offered load stays nominal unless
  * a thread is more than `MAX_LAG_MS` behind, in which case the lost time is skipped
  * and reported (`skipped`), never hidden.
+ *
+ * `feedback: 'chromium'` makes the clients negotiate and send what Chromium does (transport-cc
+ * on every packet, SR from the publishers, and for lean pulls the TWCC feedback, receiver
+ * reports and NACKs of ./chromium-feedback.ts, with `lossRate` of video dropped on arrival so
+ * that NACKs and retransmissions happen); `'none'` keeps the bare RTP load.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift'
 import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { clientPeer } from '../test/helpers/peer.ts'
+import { ChromiumFeedback, TRANSPORT_CC_URI, type FeedbackCounters } from './chromium-feedback.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 
 export interface WorkerSetup {
@@ -33,6 +39,9 @@ export interface WorkerSetup {
   audio: { intervalMs: number; packetBytes: number }
   /** `lean`: pulled RTP bypasses werift's receiver stack (still decrypted); `werift`: full stack. */
   client: 'lean' | 'werift'
+  feedback: 'none' | 'chromium'
+  /** Share of pulled video packets dropped on arrival (lean clients, chromium feedback). */
+  lossRate: number
 }
 
 export type ToWorker =
@@ -40,7 +49,14 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'joined'; sessions: Record<number, string> }
   | { type: 'pulled' }
-  | { type: 'report'; received: number; sent: number; skipped: number; latencies: Float64Array }
+  | {
+      type: 'report'
+      received: number
+      sent: number
+      skipped: number
+      latencies: Float64Array
+      feedback: FeedbackCounters
+    }
   | { type: 'closed' }
 
 const setup = workerData as WorkerSetup
@@ -55,6 +71,7 @@ interface Participant {
   pc: RTCPeerConnection
   sessionId: string
   stop: () => void
+  feedback?: ChromiumFeedback
 }
 
 /** A thread this far behind its send schedule skips the missed packets (and counts them). */
@@ -78,7 +95,7 @@ function onPulled(payload: Buffer, payloadOffset: number): void {
  * (see the file comment). Decryption uses the DTLS transport's SRTP session, which
  * tracks each SSRC's rollover counter and rejects packets that fail authentication.
  */
-function receiveLean(pc: RTCPeerConnection): void {
+function receiveLean(pc: RTCPeerConnection, feedback: ChromiumFeedback | undefined): void {
   const dtls = pc.getTransceivers()[0]!.receiver.dtlsTransport
   const connection = dtls.iceTransport.connection
   const werift = connection.onData.execute
@@ -96,10 +113,26 @@ function receiveLean(pc: RTCPeerConnection): void {
     } catch {
       return // failed authentication: werift would drop it too
     }
+    if (feedback && feedback.onRtp(plain) !== 'first') return
     let offset = 12 + 4 * (plain[0]! & 0x0f)
     if (plain[0]! & 0x10) offset += 4 + 4 * plain.readUInt16BE(offset + 2)
     if (plain.length >= offset + 8) onPulled(plain, offset)
   }
+}
+
+/** The RTCP a Chromium receiver would send for `p`'s pulls, per the negotiated SDP. */
+function chromiumFeedback(p: Participant): ChromiumFeedback {
+  const dtls = p.pc.getTransceivers()[0]!.receiver.dtlsTransport
+  const sdp = p.pc.remoteDescription!.sdp
+  const transportCc = new RegExp(`a=extmap:(\\d+)(?:/\\w+)? ${TRANSPORT_CC_URI.replace(/[.]/g, '\\.')}`).exec(sdp)
+  const videoPayloadTypes = new Set([...sdp.matchAll(/a=rtpmap:(\d+) VP8\/90000/g)].map((m) => Number(m[1])))
+  return new ChromiumFeedback({
+    send: (packets) => dtls.sendRtcp(packets),
+    senderSsrc: p.pc.getTransceivers()[0]!.sender.ssrc,
+    transportCcId: transportCc ? Number(transportCc[1]) : undefined,
+    lossRate: setup.lossRate,
+    isVideo: (pt) => videoPayloadTypes.has(pt),
+  })
 }
 
 /** Payload: the absolute send time (ms, shared clock across threads), then filler. */
@@ -111,7 +144,7 @@ function packet(seq: number, ts: number, bytes: number, marker: boolean): RtpPac
 }
 
 async function join(index: number): Promise<Participant> {
-  const pc = clientPeer()
+  const pc = clientPeer({ chromiumFeedback: setup.feedback === 'chromium' })
   const { sessionId } = await api.newSession()
   const audio = new MediaStreamTrack({ kind: 'audio' })
   const video = new MediaStreamTrack({ kind: 'video' })
@@ -210,7 +243,11 @@ port.on('message', async (message: ToWorker) => {
       for (const p of people) await pullAll(p, message.sessions)
       await Promise.all(people.map((p) => connected(p.pc)))
       // BUNDLE: the pulls share the push's transport, which is up; from now on its RTP is ours.
-      if (setup.client === 'lean') for (const p of people) receiveLean(p.pc)
+      if (setup.client === 'lean')
+        for (const p of people) {
+          if (setup.feedback === 'chromium') p.feedback = chromiumFeedback(p)
+          receiveLean(p.pc, p.feedback)
+        }
       port.postMessage({ type: 'pulled' } satisfies FromWorker)
       break
     case 'measure':
@@ -218,12 +255,18 @@ port.on('message', async (message: ToWorker) => {
       sent = 0
       skipped = 0
       latencies = []
+      for (const p of people)
+        if (p.feedback) Object.assign(p.feedback.counters, { nacksSent: 0, recovered: 0, twccSent: 0, rrSent: 0 })
       measuring = true
       break
     case 'report': {
       measuring = false
       const array = Float64Array.from(latencies)
-      port.postMessage({ type: 'report', received, sent, skipped, latencies: array } satisfies FromWorker, [
+      const feedback: FeedbackCounters = { nacksSent: 0, recovered: 0, twccSent: 0, rrSent: 0 }
+      for (const p of people)
+        for (const k of Object.keys(feedback) as Array<keyof FeedbackCounters>)
+          feedback[k] += p.feedback?.counters[k] ?? 0
+      port.postMessage({ type: 'report', received, sent, skipped, latencies: array, feedback } satisfies FromWorker, [
         array.buffer,
       ])
       break
@@ -231,6 +274,7 @@ port.on('message', async (message: ToWorker) => {
     case 'close':
       for (const p of people) {
         p.stop()
+        p.feedback?.stop()
         await p.pc.close()
       }
       port.postMessage({ type: 'closed' } satisfies FromWorker)

@@ -39,9 +39,12 @@ function open(room: string, name: string): Promise<Client> {
   })
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
-console.log(`rooms fan-out: one update → every other socket, loopback, workerd (Miniflare, the deployed bundle), storage in ${worker.state}`)
+console.log(
+  `rooms fan-out: one update → every other socket, loopback, workerd (Miniflare, the deployed bundle), storage in ${worker.state}`,
+)
 console.log('        |        |      arrived ms        |      decoded ms')
 console.log('sockets | rounds |  p50 |   p99 |    max  |  p50 |   p99 |    max')
 for (const size of SIZES) {
@@ -53,10 +56,13 @@ for (const size of SIZES) {
   // and a run longer than that would wait for updates from someone no longer there.
   // Each on its own clock, as separate browsers are, not all 100 in one burst.
   const heartbeats = sockets.map(({ ws }, i) =>
-    setTimeout(function beat() {
-      ws.send(JSON.stringify({ type: 'heartbeat' }))
-      heartbeats[i] = setTimeout(beat, 4000)
-    }, (4000 * i) / sockets.length),
+    setTimeout(
+      function beat() {
+        ws.send(JSON.stringify({ type: 'heartbeat' }))
+        heartbeats[i] = setTimeout(beat, 4000)
+      },
+      (4000 * i) / sockets.length,
+    ),
   )
   const arrived: number[] = []
   const decoded: number[] = []
@@ -67,7 +73,10 @@ for (const size of SIZES) {
     const receipts = receivers.map(
       (r) =>
         new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no update within 5 s at ${size} sockets, round ${round}`)), 5000)
+          const timer = setTimeout(
+            () => reject(new Error(`no update within 5 s at ${size} sockets, round ${round}`)),
+            5000,
+          )
           const onMessage = (data: WebSocket.RawData) => {
             // A cheap match: 100 receivers share this one Node thread, and their parsing would be timed too.
             const text = String(data)
@@ -90,9 +99,13 @@ for (const size of SIZES) {
   for (const timer of heartbeats) clearTimeout(timer)
   const figures = (times: number[]) => {
     times.sort((a, b) => a - b)
-    return [percentile(times, 50), percentile(times, 99), times.at(-1)!].map((t) => t.toFixed(1).padStart(5)).join(' | ')
+    return [percentile(times, 50), percentile(times, 99), times.at(-1)!]
+      .map((t) => t.toFixed(1).padStart(5))
+      .join(' | ')
   }
-  console.log(`${String(size).padStart(7)} | ${String(ROUNDS).padStart(6)} | ${figures(arrived)}   | ${figures(decoded)}`)
+  console.log(
+    `${String(size).padStart(7)} | ${String(ROUNDS).padStart(6)} | ${figures(arrived)}   | ${figures(decoded)}`,
+  )
   // Leave as the app does, and let the room end its meeting before the next size: rooms share
   // one isolate here, and timing everyone out later would run inside the next size's rounds.
   await Promise.all(

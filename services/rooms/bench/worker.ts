@@ -16,10 +16,13 @@ export async function startRooms(): Promise<{ url: URL; state: string; dispose()
   const state = mkdtempSync(join(parent, 'tangerine-rooms-bench-'))
   const devEnv = new unstable_DevEnv()
   const direct = new Promise<URL>((resolve) =>
-    devEnv.on('reloadComplete', (event: { proxyData: { userWorkerUrl: { protocol: string; hostname: string; port: string } } }) => {
-      const { protocol, hostname, port } = event.proxyData.userWorkerUrl
-      resolve(new URL(`${protocol}//${hostname}:${port}/`))
-    }),
+    devEnv.on(
+      'reloadComplete',
+      (event: { proxyData: { userWorkerUrl: { protocol: string; hostname: string; port: string } } }) => {
+        const { protocol, hostname, port } = event.proxyData.userWorkerUrl
+        resolve(new URL(`${protocol}//${hostname}:${port}/`))
+      },
+    ),
   )
   await devEnv.startWorker({
     config: new URL('../wrangler.jsonc', import.meta.url).pathname,

@@ -4,15 +4,26 @@ import {
   RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
+  useAbsSendTime,
   useNACK,
   usePLI,
+  useSdesMid,
+  useTransportWideCC,
+  useTWCC,
   type RTCRtpTransceiver,
 } from 'werift'
 import type { CallsClient } from '@tangerine/contracts/calls/client'
 import { waitFor } from './wait.ts'
 
-/** A werift peer standing in for a browser: loopback only, Opus + VP8. */
-export function clientPeer(options: { iceLite?: boolean } = {}): RTCPeerConnection {
+/**
+ * A werift peer standing in for a browser: loopback only, Opus + VP8. With `chromiumFeedback` it
+ * also negotiates what Chromium does for feedback (transport-cc on both kinds, NACK/PLI on video,
+ * and the mid, abs-send-time and transport-cc header extensions), so the SFU does the per-packet
+ * feedback work a browser causes.
+ */
+export function clientPeer(options: { iceLite?: boolean; chromiumFeedback?: boolean } = {}): RTCPeerConnection {
+  const chromium = options.chromiumFeedback ?? false
+  const extensions = () => [useSdesMid(), useAbsSendTime(), useTransportWideCC()]
   return new RTCPeerConnection({
     iceLite: options.iceLite ?? false,
     bundlePolicy: 'max-bundle',
@@ -22,16 +33,25 @@ export function clientPeer(options: { iceLite?: boolean } = {}): RTCPeerConnecti
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
     codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 109 })],
+      audio: [
+        new RTCRtpCodecParameters({
+          mimeType: 'audio/opus',
+          clockRate: 48000,
+          channels: 2,
+          payloadType: 109,
+          rtcpFeedback: chromium ? [useTWCC()] : [],
+        }),
+      ],
       video: [
         new RTCRtpCodecParameters({
           mimeType: 'video/VP8',
           clockRate: 90000,
           payloadType: 120,
-          rtcpFeedback: [useNACK(), usePLI()],
+          rtcpFeedback: chromium ? [useNACK(), usePLI(), useTWCC()] : [useNACK(), usePLI()],
         }),
       ],
     },
+    ...(chromium ? { headerExtensions: { audio: extensions(), video: extensions() } } : {}),
   })
 }
 
