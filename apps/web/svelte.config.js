@@ -1,10 +1,6 @@
 import adapter from '@sveltejs/adapter-cloudflare'
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte'
 
-const envTypes = ['gateway', 'rooms', 'media', 'ai', 'feedback'].map(
-  (service) => `../../../services/${service}/worker-configuration.d.ts`,
-)
-
 /** @type {import('@sveltejs/kit').Config} */
 export default {
   preprocess: vitePreprocess(),
@@ -27,9 +23,9 @@ export default {
       },
     },
     typescript: {
-      // The gateway client's types reach into every service, and each declares its own Env.
+      // App.Platform is the web Worker's: its bindings and the Workers runtime's types.
       config: (config) => {
-        config.include.push('../worker-configuration.d.ts', '../../../types/workers-runtime.d.ts', ...envTypes)
+        config.include.push('../worker-configuration.d.ts', '../../../types/workers-runtime.d.ts')
         return config
       },
     },

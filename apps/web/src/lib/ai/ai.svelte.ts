@@ -1,16 +1,8 @@
-import type { AiControlRequest, AiUserRequest, AiVoice, InviteAiRequest } from '@tangerine/contracts/ai/api'
+import type { AiVoice } from '@tangerine/contracts/ai/api'
 import { of, type Subscription } from 'rxjs'
-import { postJson, problemOf } from '../api.ts'
+import { callApi, type ApiResult } from '../api.ts'
 import { parseRef } from '../media/calls.svelte.ts'
 import type { Meeting } from '../meeting/meeting.svelte.ts'
-
-/** `/api/rooms/{room}/ai…`: each path and the body the ai Worker validates it with. */
-type AiRequests = {
-  '': InviteAiRequest
-  '/dismiss': AiUserRequest
-  '/control': AiControlRequest
-  '/release': AiUserRequest
-}
 
 /**
  * This page's side of the room's AI participant: invite and dismiss it, and push-to-talk. The ai
@@ -44,13 +36,14 @@ export class AiParticipant {
   }
 
   async invite(instructions: string, voice: AiVoice) {
-    const user = this.#meeting.room.userId
-    await this.#request('inviting', '', { user, instructions: instructions.trim() || undefined, voice })
+    const body = { user: this.#meeting.room.userId, instructions: instructions.trim() || undefined, voice }
+    await this.#request('inviting', () => callApi('inviteAi', { params: this.#room, body }))
   }
 
   async dismiss() {
     this.#stopFeed()
-    await this.#request('dismissing', '/dismiss', { user: this.#meeting.room.userId })
+    const body = { user: this.#meeting.room.userId }
+    await this.#request('dismissing', () => callApi('dismissAi', { params: this.#room, body }))
   }
 
   /**
@@ -79,7 +72,8 @@ export class AiParticipant {
       ])
       // Let go before the room was even asked: no need to take control only to give it back.
       if (this.#cancelTake) return this.#stopFeed()
-      await this.#post('/control', { user: this.#meeting.room.userId, track: parseRef(ref) })
+      const body = { user: this.#meeting.room.userId, track: parseRef(ref) }
+      refused(await callApi('takeAiControl', { params: this.#room, body }))
       this.talking = true
     } catch (err) {
       this.lastError = (err as Error).message
@@ -98,7 +92,8 @@ export class AiParticipant {
     }
     if (!this.talking) return
     this.#stopFeed()
-    await this.#request('releasing', '/release', { user: this.#meeting.room.userId })
+    const body = { user: this.#meeting.room.userId }
+    await this.#request('releasing', () => callApi('releaseAiControl', { params: this.#room, body }))
   }
 
   /** The room released us (we left, or the AI went): stop feeding it. */
@@ -117,22 +112,27 @@ export class AiParticipant {
     this.talking = false
   }
 
-  async #request<P extends keyof AiRequests>(busy: NonNullable<AiParticipant['busy']>, path: P, body: AiRequests[P]) {
+  /** The ai Worker's routes are the room's: `/api/rooms/{room}/ai…`. */
+  get #room() {
+    return { name: this.#meeting.room.room }
+  }
+
+  async #request(busy: NonNullable<AiParticipant['busy']>, call: () => Promise<ApiResult<unknown>>) {
     this.busy = busy
     this.lastError = undefined
     try {
-      await this.#post(path, body)
+      refused(await call())
     } catch (err) {
       this.lastError = (err as Error).message
     } finally {
       this.busy = undefined
     }
   }
+}
 
-  async #post<P extends keyof AiRequests>(path: P, body: AiRequests[P]) {
-    const res = await postJson(`/api/rooms/${encodeURIComponent(this.#meeting.room.room)}/ai${path}`, body)
-    if (res.ok) return
-    const problem = await problemOf(res)
-    throw new Error(problem ? (problem.detail ?? problem.title) : `The AI request failed (${res.status})`)
-  }
+/** Throws what the ai Worker or the room said when it refused (else the status). */
+function refused(res: ApiResult<unknown>) {
+  if (res.ok) return
+  const { problem } = res
+  throw new Error(problem ? (problem.detail ?? problem.title) : `The AI request failed (${res.status})`)
 }

@@ -1,6 +1,5 @@
-import { ProblemDetails } from '@tangerine/contracts/errors'
-import { FeedbackAccepted, type FeedbackRequest } from '@tangerine/contracts/feedback'
-import { postJson } from '../api.ts'
+import type { FeedbackAccepted, FeedbackRequest } from '@tangerine/contracts/feedback'
+import { callApi, type ApiResult } from '../api.ts'
 
 export type SendResult =
   { ok: true; accepted: FeedbackAccepted } | { ok: false; message: string; fields: Record<string, string> }
@@ -10,20 +9,16 @@ export type SendResult =
  * answer is parsed: a 202 with the contracts, an error as Problem Details whose field errors the
  * dialog shows beside the fields.
  */
-export async function sendReport(body: FeedbackRequest, fetcher: typeof fetch = fetch): Promise<SendResult> {
-  let res: Response
+export async function sendReport(body: FeedbackRequest): Promise<SendResult> {
+  let res: ApiResult<FeedbackAccepted>
   try {
-    res = await postJson<FeedbackRequest>('/api/feedback', body, fetcher)
+    res = await callApi('feedback', { body })
   } catch {
     return { ok: false, message: 'Could not reach the server. Check your connection and try again.', fields: {} }
   }
-  const json: unknown = await res.json().catch(() => undefined)
-  if (res.status === 202) {
-    const accepted = FeedbackAccepted.safeParse(json)
-    if (accepted.success) return { ok: true, accepted: accepted.data }
-  }
-  const problem = ProblemDetails.safeParse(json)
-  if (!problem.success) return { ok: false, message: `The report was not sent (HTTP ${res.status}).`, fields: {} }
-  const fields = Object.fromEntries((problem.data.errors ?? []).map((e) => [e.path.split('.')[0]!, e.message]))
-  return { ok: false, message: problem.data.detail ?? problem.data.title, fields }
+  if (res.ok) return { ok: true, accepted: res.data }
+  const { problem } = res
+  if (!problem) return { ok: false, message: `The report was not sent (HTTP ${res.status}).`, fields: {} }
+  const fields = Object.fromEntries((problem.errors ?? []).map((e) => [e.path.split('.')[0]!, e.message]))
+  return { ok: false, message: problem.detail ?? problem.title, fields }
 }

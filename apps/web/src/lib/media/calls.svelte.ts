@@ -1,4 +1,5 @@
 import type { ApiHistoryEntry } from '@tangerine/contracts'
+import { publicPaths } from '@tangerine/contracts/public-api'
 import { PartyTracks } from 'partytracks/client'
 import { finalize, map, of, ReplaySubject, share, type Observable } from 'rxjs'
 
@@ -31,7 +32,7 @@ export class Calls {
 
   constructor(room: string, userId: string) {
     this.tracks = new PartyTracks({
-      prefix: '/api/partytracks',
+      prefix: publicPaths.partytracks,
       apiExtraParams: `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`,
       maxApiHistory: 200,
     })

@@ -8,6 +8,7 @@ import {
   type UserPatch,
 } from '@tangerine/contracts'
 import { evolve } from '@tangerine/rooms/evolve'
+import { publicPaths, routePath } from '@tangerine/contracts/public-api'
 import PartySocket from 'partysocket'
 
 export const HEARTBEAT_MS = 5000
@@ -52,7 +53,8 @@ export class RoomConnection {
     this.#socket = new PartySocket({
       host: location.host,
       protocol: location.protocol === 'https:' ? 'wss' : 'ws',
-      basePath: `api/rooms/${room}/ws`,
+      // partysocket puts the slash between host and path itself.
+      basePath: routePath(publicPaths.roomSocket, { name: room }).slice(1),
       id: userId,
       // Back soon after a blip: partysocket's defaults (3 s, then growing to 10 s) outlast the
       // room's presence timeout (two missed heartbeats), so a short drop would count us out.

@@ -1,5 +1,5 @@
-import { gatewayClient } from '@tangerine/gateway/client'
-import { SystemHealth } from '@tangerine/contracts/health'
+import type { SystemHealth } from '@tangerine/contracts/health'
+import { callApi, type ApiTransport } from '$lib/api'
 
 /**
  * What of the browser's request goes on to the gateway: its credentials, and its address
@@ -8,22 +8,27 @@ import { SystemHealth } from '@tangerine/contracts/health'
  */
 const FORWARDED = ['cookie', 'cf-access-jwt-assertion', 'cf-access-authenticated-user-email', 'cf-connecting-ip']
 
-/** The one way the web app's server side talks to the API: the gateway's service binding, on behalf of `request`. */
-export function gateway(platform: App.Platform | undefined, request: Request) {
-  if (!platform?.env.GATEWAY) throw new Error('The GATEWAY service binding is missing')
+/**
+ * The one way the web app's server side reaches the API: `callApi` over the gateway's service
+ * binding, on behalf of `request` (the host is never resolved).
+ */
+export function gateway(platform: App.Platform | undefined, request: Request): ApiTransport {
+  const binding = platform?.env.GATEWAY
+  if (!binding) throw new Error('The GATEWAY service binding is missing')
   const headers: Record<string, string> = {}
   for (const name of FORWARDED) {
     const value = request.headers.get(name)
     if (value) headers[name] = value
   }
-  return gatewayClient(platform.env.GATEWAY, headers)
+  return { fetch: (url, init) => binding.fetch(url, init), base: 'http://gateway.internal', headers }
 }
 
 /** System health for the landing page; a gateway that cannot answer is reported, not thrown. */
 export async function systemHealth(platform: App.Platform | undefined, request: Request): Promise<SystemHealth> {
   try {
-    const res = await gateway(platform, request).api.health.$get({ query: {} })
-    return SystemHealth.parse(await res.json())
+    const res = await callApi('health', {}, gateway(platform, request))
+    if (res.ok) return res.data
+    throw new Error(res.problem?.detail ?? `The gateway answered ${res.status} without a health report`)
   } catch (err) {
     return {
       status: 'down',

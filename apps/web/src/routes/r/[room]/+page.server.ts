@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit'
-import { RoomName, SessionResponse } from '@tangerine/contracts'
+import { RoomName } from '@tangerine/contracts'
+import { callApi } from '$lib/api'
 import { gateway } from '$lib/server/gateway'
 import type { PageServerLoad } from './$types'
 
@@ -7,7 +8,7 @@ import type { PageServerLoad } from './$types'
 export const load = (async ({ params, platform, request }) => {
   const room = RoomName.safeParse(params.room)
   if (!room.success) error(404, { message: `“${params.room}” is not a room name` })
-  const res = await gateway(platform, request).api.session.$get()
-  const { identity } = SessionResponse.parse(await res.json())
-  return { room: room.data, identity }
+  const res = await callApi('getSession', {}, gateway(platform, request))
+  if (!res.ok) throw new Error(`The gateway did not say who this is (${res.status})`)
+  return { room: room.data, identity: res.data.identity }
 }) satisfies PageServerLoad
