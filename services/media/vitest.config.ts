@@ -29,7 +29,7 @@ export default defineConfig({
   ],
   test: {
     name: 'media',
-    globalSetup: ['../../scripts/test-support/sfu-setup.ts'],
+    globalSetup: ['../../scripts/test-support/sfu-setup.ts', '../../scripts/test-support/turn-probe-setup.ts'],
     // A file's first test also pays for the cold start of the media and rooms Workers and their
     // Durable Objects, which on a busy 2-core machine can pass vitest's 5 s (as in ai and feedback).
     testTimeout: 60_000,

@@ -56,6 +56,16 @@ async function aiLevel(page: Page): Promise<number> {
 
 const lastCall = () => peer.calls().at(-1)
 
+/** A Calls session's tracks as the SFU has them. */
+async function tracksAt(session: string) {
+  const res = await fetch(`${sfuApi}/sessions/${session}`, { headers: { authorization: 'Bearer dev-secret' } })
+  return (
+    (await res.json()) as {
+      tracks: Array<{ location: string; trackName?: string; sessionId?: string; status: string }>
+    }
+  ).tracks
+}
+
 /** Packets the fake OpenAI peer received on its latest call over `ms`. */
 async function heardOver(ms: number) {
   const before = lastCall()?.packetsReceived ?? 0
@@ -99,10 +109,20 @@ describe('the AI participant in a meeting of two', () => {
     await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
     await expect.poll(() => bob.getByRole('button', { name: 'Talk to AI' }).isDisabled()).toBe(true)
     await expect.poll(() => heardOver(1000), { timeout: 20_000 }).toBeGreaterThan(10)
+    // What the AI's session pulls is Ada's copy of her mic, published in her own session.
+    const fed = (await tracksAt((await aiTile(ada).getAttribute('data-session'))!)).find(
+      (t) => t.location === 'remote' && t.status === 'active',
+    )
+    expect(fed).toMatchObject({ sessionId: expect.any(String), trackName: expect.any(String) })
+    const copy = async () =>
+      (await tracksAt(fed!.sessionId!)).find((t) => t.location === 'local' && t.trackName === fed!.trackName)?.status
+    expect(await copy()).toBe('active')
 
     await ada.getByRole('button', { name: 'Stop talking to AI' }).click()
     await expect.poll(() => aiTile(bob).getAttribute('data-controller'), { timeout: 10_000 }).toBe('')
     await expect.poll(() => heardOver(1000), { timeout: 10_000 }).toBe(0)
+    // Released means closed at the SFU, not only unheard: the copy is no longer published.
+    await expect.poll(copy, { timeout: 10_000 }).toBe('inactive')
     await expect.poll(() => bob.getByRole('button', { name: 'Talk to AI' }).isEnabled()).toBe(true)
   })
 

@@ -42,7 +42,11 @@ async function tracksAtSfu(session: string) {
   const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${session}`, {
     headers: { authorization: 'Bearer dev-secret' },
   })
-  return ((await res.json()) as { tracks: Array<{ location: string; status: string; trackName?: string }> }).tracks
+  return (
+    (await res.json()) as {
+      tracks: Array<{ location: string; status: string; trackName?: string; sessionId?: string }>
+    }
+  ).tracks
 }
 const active = (tracks: Array<{ location: string; status: string }>, location: 'local' | 'remote') =>
   tracks.filter((t) => t.location === location && t.status === 'active').length
@@ -114,6 +118,15 @@ describe('a meeting between two browsers', () => {
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('class')).toContain('large')
     await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 15_000 }).toBeGreaterThan(3)
     expect(await ada.locator('audio').count()).toBe(1)
+    // Once at the SFU: Ada's session pulls each of Bob's tracks (camera, mic) exactly once.
+    const bobs = await sessionOf(bob)
+    const pullsOfBob = async () =>
+      (await tracksAtSfu(await sessionOf(ada)))
+        .filter((t) => t.location === 'remote' && t.status === 'active' && t.sessionId === bobs)
+        .map((t) => t.trackName)
+    const pulled = await pullsOfBob()
+    expect(pulled).toHaveLength(2)
+    expect(new Set(pulled).size).toBe(2)
     await ada.getByRole('button', { name: 'Unpin Bob' }).click()
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('class')).not.toContain('large')
     await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 15_000 }).toBeGreaterThan(3)
@@ -158,9 +171,16 @@ describe('a meeting between two browsers', () => {
     const question = bob.getByTestId('quality')
     await question.getByRole('radio', { name: 'Good' }).check()
     await question.getByLabel('Anything to add?').fill('Crisp video')
+    const sent = bob.waitForResponse(
+      (r) => r.url().endsWith(`/api/rooms/${room}/quality`) && r.request().method() === 'POST',
+    )
     await question.getByRole('button', { name: 'Send' }).click()
     // Thanks is shown only once the rooms Worker has stored the answer in D1 (204).
     await bob.getByTestId('quality-thanks').waitFor()
+    // What was kept is what Bob chose: the rooms Worker took this answer, with its comment.
+    const answer = await sent
+    expect(answer.status()).toBe(204)
+    expect(answer.request().postDataJSON()).toMatchObject({ rating: 4, comment: 'Crisp video' })
   })
 
   it('lists the room among recent rooms on the start page', async () => {

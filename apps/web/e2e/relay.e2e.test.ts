@@ -117,9 +117,48 @@ describe('a meeting where only TURN relays get through', () => {
         .toSatisfy(
           (pairs: Awaited<ReturnType<typeof selectedPairs>>) =>
             pairs.length > 0 &&
-            pairs.every((p) => p.state === 'succeeded' && p.localType === 'relay' && /udp|tcp/.test(p.relayProtocol ?? '')),
+            pairs.every(
+              (p) => p.state === 'succeeded' && p.localType === 'relay' && /udp|tcp/.test(p.relayProtocol ?? ''),
+            ),
         )
     }
+  })
+
+  it('takes a fresh TURN credential when it reconnects to the SFU', { timeout: 150_000 }, async () => {
+    const room = `relay-again-${Date.now().toString(36)}`
+    const ada = await person('Ada', room)
+    const bob = await person('Bob', room)
+    await expect.poll(() => framesIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(3)
+    const turnUsers = () =>
+      ada.page.evaluate(() =>
+        (window as unknown as { __pcConfigs: RTCConfiguration[] }).__pcConfigs.map(
+          (c) => (c.iceServers ?? []).find((s) => [s.urls].flat().some((u) => u.startsWith('turn:')))?.username,
+        ),
+      )
+    const before = await turnUsers()
+    expect(before.length).toBeGreaterThan(0)
+    // As a lost network would: the transport reports 'failed', on which partytracks builds a new
+    // peer connection and Calls session (test-only: the state is the browser's, faked here).
+    await ada.page.evaluate(() => {
+      const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+      const pc = pcs[pcs.length - 1]!
+      Object.defineProperty(pc, 'connectionState', { configurable: true, get: () => 'failed' })
+      pc.dispatchEvent(new Event('connectionstatechange'))
+    })
+    await expect.poll(async () => (await turnUsers()).length, { timeout: 20_000 }).toBe(before.length + 1)
+    const after = (await turnUsers()).at(-1)
+    expect(after).toMatch(/^\d+:/)
+    expect(before).not.toContain(after)
+    // The new connection runs over a relay with that credential.
+    await expect
+      .poll(
+        async () => (await selectedPairs(ada.page)).some((p) => p.state === 'succeeded' && p.localType === 'relay'),
+        {
+          timeout: 30_000,
+          interval: 250,
+        },
+      )
+      .toBe(true)
   })
 
   it('gives ICE servers to a page with an identity at /api/ice-servers, with STUN, TURN and a TTL', async () => {

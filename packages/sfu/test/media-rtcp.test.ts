@@ -23,6 +23,8 @@ describe('RTCP', () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
     const plis = plisTo(a, 'cam-video')
+    // Once the SFU has A's stream it could ask for keyframes, but with nobody pulling it does not.
+    await waitFor(() => a.sources.get('cam-video')!.sent >= 30, 'A sending')
     expect(plis()).toBe(0)
 
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CallsApiError } from '@tangerine/contracts/calls/client'
 import type { RunningSfu } from '../src/server.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, connected, publish, pull, recordInto, SyntheticSource, type Received } from './helpers/peer.ts'
@@ -86,5 +87,45 @@ describe('third-party session (the Orange AI flow)', () => {
 
     voice.stop()
     await Promise.all([listener.close(), user.close(), other.close(), ai.close()])
+  })
+
+  it('is what lets an ICE-lite peer connect: an ordinary session refuses it and stays as it was', async () => {
+    const api = clientFor(sfu)
+    // Calls is ICE-lite outside third-party sessions, and two ICE-lite agents never connect.
+    const { sessionId } = await api.newSession()
+    const offered = await api.newTracks(sessionId, {
+      tracks: [{ location: 'local', trackName: 'ai-generated-voice', bidirectionalMediaStream: true, kind: 'audio' }],
+    })
+    const lite = clientPeer({ iceLite: true })
+    await lite.setRemoteDescription(offered.sessionDescription!)
+    await lite.setLocalDescription(await lite.createAnswer())
+    const refused = await api
+      .renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: lite.localDescription!.sdp } })
+      .catch((err: unknown) => err)
+    expect(refused).toBeInstanceOf(CallsApiError)
+    expect(refused).toMatchObject({ status: 400, errorCode: 'invalid_session_description' })
+    expect((refused as Error).message).toMatch(/thirdparty=true/)
+    // Refused before anything changed: the SFU offer still waits for an answer.
+    const again = await api
+      .newTracks(sessionId, { tracks: [{ location: 'local', trackName: 'x', kind: 'audio' }] })
+      .catch((err: unknown) => err)
+    expect(again).toMatchObject({ status: 406, errorCode: 'invalid_params' })
+    expect(await api.getSession(sessionId)).toMatchObject({
+      tracks: [{ location: 'local', trackName: 'ai-generated-voice', status: 'initializing' }],
+    })
+    await lite.close()
+
+    // The same ICE-lite peer offering to an ordinary session is refused too.
+    const offerer = clientPeer({ iceLite: true })
+    offerer.addTransceiver('audio', { direction: 'sendonly' })
+    await offerer.setLocalDescription(await offerer.createOffer())
+    const { sessionId: other } = await api.newSession()
+    await expect(
+      api.newTracks(other, {
+        sessionDescription: { type: 'offer', sdp: offerer.localDescription!.sdp },
+        tracks: [{ location: 'local', trackName: 'mic', mid: offerer.getTransceivers()[0]!.mid! }],
+      }),
+    ).rejects.toMatchObject({ status: 400, errorCode: 'invalid_session_description' })
+    await offerer.close()
   })
 })

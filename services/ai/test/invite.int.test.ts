@@ -48,6 +48,9 @@ describe('inviting the AI', () => {
     const before = (await peerCalls()).length
 
     const res = await post(ada, '', { instructions: 'Be brief.', voice: 'verse' })
+    // The Realtime peer is ICE-lite, which the SFU takes only in a third-party session (an
+    // ordinary one refuses its answer: packages/sfu/test/media-thirdparty.test.ts), so the flag
+    // is what this 201 and the connection below rest on.
     expect(res.status).toBe(201)
     const { sessionId, trackName } = (await res.json()) as { sessionId: string; trackName: string }
     expect(trackName).toBe(AI_TRACK_NAME)

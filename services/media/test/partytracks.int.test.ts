@@ -1,6 +1,10 @@
 import { createCallsClient } from '@tangerine/contracts/calls/client'
-import { exports } from 'cloudflare:workers'
-import { describe, expect, inject, it } from 'vitest'
+import { env, exports } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
+import { describe, expect, inject, it, vi } from 'vitest'
+import { identityHeaders } from '../../../scripts/test-support/people.ts'
+import { open } from '../src/turn/secret-box.ts'
+import type { TurnKeys } from '../src/turn/turn-keys.ts'
 import { call, join, newSession, publish, randomRoom } from './support/calls-people.ts'
 
 const sfu = () => {
@@ -17,7 +21,9 @@ describe('the Calls proxy', () => {
     await publish(ada, sessionId, 'mic')
 
     const history = await call(ada, 'GET', `/sessions/${sessionId}/history`)
-    const { entries } = (await history.json()) as { entries: Array<{ type: string; endpoint: string; status?: number }> }
+    const { entries } = (await history.json()) as {
+      entries: Array<{ type: string; endpoint: string; status?: number }>
+    }
     expect(entries.map((e) => [e.type, e.endpoint, e.status])).toEqual([
       ['request', '/sessions/new', undefined],
       ['response', '/sessions/new', 201],
@@ -64,7 +70,10 @@ describe('the Calls proxy', () => {
   it.each([
     ['a body that is not JSON', '{"tracks": ['],
     ['tracks that are not a list', { tracks: 'camera' }],
-    ['too many tracks', { tracks: Array.from({ length: 65 }, (_, i) => ({ location: 'remote', sessionId: 'x', trackName: `t${i}` })) }],
+    [
+      'too many tracks',
+      { tracks: Array.from({ length: 65 }, (_, i) => ({ location: 'remote', sessionId: 'x', trackName: `t${i}` })) },
+    ],
     ['a session description without SDP', { sessionDescription: { type: 'offer' }, tracks: [] }],
   ])('refuses %s with a 400 and changes nothing', async (_label, body) => {
     const ada = await join(randomRoom(), 'Ada')
@@ -77,9 +86,76 @@ describe('the Calls proxy', () => {
     expect(history.entries).toHaveLength(2)
   })
 
-  it('never sends the app secret to the browser', async () => {
-    const ada = await join(randomRoom(), 'Ada')
-    const res = await call(ada, 'POST', '/sessions/new')
-    expect(await res.text()).not.toContain(inject('sfu').appSecret)
+  it('never sends the app secret or a TURN key secret to the browser, in any answer, nor logs them', async () => {
+    const logged: string[] = []
+    // Captured, not replaced: the Worker's own console calls, as its logs would hold them.
+    // The linted code may use log, warn and error only, so those are the levels a log line can take.
+    const originals = {
+      log: console.log.bind(console),
+      warn: console.warn.bind(console),
+      error: console.error.bind(console),
+    }
+    for (const level of ['log', 'warn', 'error'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '))
+        originals[level](...args)
+      })
+    }
+    const answers: string[] = []
+    const seen = async (res: Response) => {
+      const text = await res.text()
+      answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${text}`)
+      return text
+    }
+    try {
+      const room = randomRoom()
+      const ada = await join(room, 'Ada')
+      const bob = await join(room, 'Bob')
+      const eve = await join(randomRoom(), 'Eve')
+      const adaSession = (JSON.parse(await seen(await call(ada, 'POST', '/sessions/new'))) as { sessionId: string })
+        .sessionId
+      await publish(ada, adaSession)
+      const bobs = await newSession(bob)
+      // Every kind of answer the proxy gives: the SFU's offers and errors passed on, and its own refusals.
+      await seen(
+        await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, {
+          tracks: [{ location: 'remote', sessionId: adaSession, trackName: 'mic' }],
+        }),
+      )
+      await seen(
+        await call(bob, 'PUT', `/sessions/${bobs}/renegotiate`, {
+          sessionDescription: { type: 'answer', sdp: 'v=0\r\n' },
+        }),
+      )
+      await seen(await call(bob, 'GET', `/sessions/${bobs}`))
+      await seen(await call(bob, 'GET', `/sessions/${bobs}/history`))
+      await seen(await call(bob, 'PUT', `/sessions/${bobs}/tracks/close`, { tracks: [{ mid: '0' }], force: true }))
+      await seen(await call(bob, 'GET', `/sessions/${adaSession}`))
+      await seen(await call(eve, 'POST', `/sessions/${bobs}/tracks/new`, { tracks: [] }, room))
+      await seen(await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, '{"tracks": ['))
+      await seen(await call(undefined, 'POST', '/sessions/new', undefined, room))
+      await seen(
+        await exports.default.fetch(
+          new Request('http://media.internal/ice-servers', { headers: identityHeaders(ada) }),
+        ),
+      )
+      await seen(await call(ada, 'GET', '/generate-ice-servers'))
+    } finally {
+      vi.restoreAllMocks()
+    }
+    expect(answers).toHaveLength(12)
+    const turnSecrets = await runInDurableObject(env.TURN_KEYS.getByName('turn'), async (_instance: TurnKeys, state) =>
+      Promise.all(
+        state.storage.sql
+          .exec<{ uid: string; sealed: string }>('SELECT uid, sealed FROM turn_keys')
+          .toArray()
+          .map((row) => open(env, row.uid, row.sealed)),
+      ),
+    )
+    const secrets = [inject('sfu').appSecret, ...turnSecrets]
+    expect(turnSecrets.length).toBeGreaterThan(0)
+    for (const secret of secrets) {
+      for (const text of [...answers, ...logged]) expect(text).not.toContain(secret)
+    }
   })
 })

@@ -38,6 +38,22 @@ async function keysAtSfu(): Promise<string[]> {
   return ((await res.json()) as { result: Array<{ uid: string }> }).result.map((k) => k.uid)
 }
 
+/** A real Allocate at the SFU's coturn with this credential (scripts/test-support/turn-probe-setup.ts). */
+async function allocateWith(servers: BrowserIceServers): Promise<{ ok: boolean; code?: number }> {
+  const turn = servers.iceServers[1]!
+  const res = await fetch(`${inject('turnProbe')}/allocate`, {
+    method: 'POST',
+    body: JSON.stringify({
+      host: '127.0.0.1',
+      port: inject('sfu').turnPort,
+      username: turn.username,
+      password: turn.credential,
+    }),
+  })
+  expect(res.status).toBe(200)
+  return (await res.json()) as { ok: boolean; code?: number }
+}
+
 async function iceServers() {
   const res = await get('/ice-servers', asAda)
   expect(res.status).toBe(200)
@@ -105,7 +121,7 @@ describe('TURN administration', () => {
   })
 
   it('rotates with an overlap: the old key retires, keeps working, and the alarm deletes it at the TURN API', async () => {
-    await iceServers()
+    const oldCredential = await iceServers()
     const [old] = await activeKeys()
     const res = await send('POST', '/turn/keys/rotate', { overlapSeconds: 3600 })
     expect(res.status).toBe(200)
@@ -121,6 +137,10 @@ describe('TURN administration', () => {
     await runDurableObjectAlarm(stub)
     expect(await keysAtSfu()).toEqual(expect.arrayContaining([old!.uid, rotated.active.uid]))
     expect((await activeKeys()).map((k) => k.uid)).toEqual([rotated.active.uid])
+    // "Keeps working": coturn itself relays for a credential the old key made before the rotation.
+    expect(await allocateWith(oldCredential)).toMatchObject({ ok: true })
+    const fromRotated = await iceServers()
+    expect(await allocateWith(fromRotated)).toMatchObject({ ok: true })
 
     // A rotation with no overlap: the previous key is deleted at its alarm.
     const again = z
@@ -133,6 +153,9 @@ describe('TURN administration', () => {
     const atSfu = await keysAtSfu()
     expect(atSfu).toContain(old!.uid)
     expect(atSfu).toContain(again.active.uid)
+    // Its deletion is what coturn goes by: that key's credential no longer allocates, the overlap key's still does.
+    expect(await allocateWith(fromRotated)).toEqual({ ok: false, code: 401, reason: expect.any(String) })
+    expect(await allocateWith(oldCredential)).toMatchObject({ ok: true })
   })
 
   it('deletes a retiring key on request, refuses the active one, and renames', async () => {
@@ -155,10 +178,14 @@ describe('TURN administration', () => {
     expect((await send('PATCH', `/turn/keys/${active.uid}`, { name: '' })).status).toBe(400)
   })
 
-  it('revokes a credential at the TURN API', async () => {
-    const { iceServers: servers } = await iceServers()
-    const username = servers[1]!.username!
+  it('revokes a credential at the TURN API: coturn refuses it from then on, and only it', async () => {
+    const revoked = await iceServers()
+    const kept = await iceServers()
+    expect(await allocateWith(revoked)).toMatchObject({ ok: true })
+    const username = revoked.iceServers[1]!.username!
     expect((await send('POST', `/turn/credentials/${encodeURIComponent(username)}/revoke`)).status).toBe(204)
+    expect(await allocateWith(revoked)).toEqual({ ok: false, code: 401, reason: expect.any(String) })
+    expect(await allocateWith(kept)).toMatchObject({ ok: true })
     expect((await send('POST', `/turn/credentials/${encodeURIComponent('bad name!')}/revoke`)).status).toBe(400)
   })
 })

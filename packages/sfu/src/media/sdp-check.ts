@@ -31,6 +31,21 @@ export function assertPlausibleSdp(sdp: string): void {
   }
 }
 
+/**
+ * Calls documents `thirdparty=true` as "the session will connect to an ICE-lite peer, such as
+ * another SFU or a server like OpenAI" (OpenAPI: "Session is intended to connect to an ICE-lite
+ * peer like a third party SFU/server"). Outside such a session Calls is itself ICE-lite, and two
+ * ICE-lite agents never send each other a connectivity check (RFC 8445 §2.5), so an ICE-lite peer
+ * in an ordinary session would never connect at Calls. werift is a full agent and would connect
+ * anyway; refusing here keeps the local SFU from accepting what Calls cannot do.
+ */
+export function assertIcePeerFits(sdp: string, thirdparty: boolean): void {
+  if (thirdparty || !/^a=ice-lite\r?$/m.test(sdp)) return
+  throw invalidSdp(
+    'The peer is ICE-lite: only a third-party session (sessions/new?thirdparty=true) connects to an ICE-lite peer',
+  )
+}
+
 /** The m-section count, used to check an answer lines up with the offer it answers. */
 export function mediaSectionCount(sdp: string): number {
   return sdp.split(/\r?\n/).filter((line) => line.startsWith('m=')).length

@@ -4,7 +4,7 @@ import { closeChannel, type DataChannelRecord } from './data-channel.ts'
 import { createPeer, type IceOptions } from '../media/peer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import type { Subscription } from '../media/subscription.ts'
-import { assertPlausibleSdp, mediaSectionCount } from '../media/sdp-check.ts'
+import { assertIcePeerFits, assertPlausibleSdp, mediaSectionCount } from '../media/sdp-check.ts'
 import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
 import type { Logger } from '../log.ts'
 
@@ -123,6 +123,7 @@ export class Session {
   /** Applies a client offer and returns the SFU's answer. */
   async answer(offerSdp: string, beforeAnswer?: () => void): Promise<string> {
     assertPlausibleSdp(offerSdp)
+    assertIcePeerFits(offerSdp, this.thirdparty)
     this.assertStable()
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp })
@@ -142,6 +143,7 @@ export class Session {
 
   async applyAnswer(answerSdp: string): Promise<void> {
     assertPlausibleSdp(answerSdp)
+    assertIcePeerFits(answerSdp, this.thirdparty)
     if (!this.awaitingAnswer) throw invalidParams('There is no SFU offer waiting for an answer')
     const offered = mediaSectionCount(this.pc.localDescription?.sdp ?? '')
     if (mediaSectionCount(answerSdp) !== offered) {

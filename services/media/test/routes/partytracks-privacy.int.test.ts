@@ -85,6 +85,33 @@ describe('another room’s sessions, in any field of any call', () => {
   })
 })
 
+describe('a session of someone else in the same meeting', () => {
+  it.each([
+    ['push a track into it', 'POST', 'tracks/new', { tracks: [{ location: 'local', trackName: 'hijack', kind: 'audio', bidirectionalMediaStream: true }] }],
+    ['pull into it', 'POST', 'tracks/new', { tracks: [{ location: 'remote', sessionId: 'OWN', trackName: 'mic' }] }],
+    ['renegotiate it', 'PUT', 'renegotiate', { sessionDescription: { type: 'answer', sdp: 'v=0' } }],
+    ['close its tracks', 'PUT', 'tracks/close', { tracks: [{ mid: '0' }], force: true }],
+    ['re-point its pulls', 'PUT', 'tracks/update', { tracks: [{ location: 'remote', sessionId: 'OWN', trackName: 'mic', mid: '0' }] }],
+  ])('cannot %s: refused before the SFU hears of it', async (_label, method, op, body) => {
+    const room = randomRoom()
+    const ada = await join(room, 'Ada')
+    const bob = await join(room, 'Bob')
+    const adas = await newSession(ada)
+    const mic = await publish(ada, adas)
+    const bobs = await newSession(bob)
+    await publish(bob, bobs)
+    const before = await sfu().getSession(adas)
+    // Bob is in the meeting and names only sessions of this room; the session is still not his.
+    const res = await call(bob, method, `/sessions/${adas}/${op}`, JSON.parse(JSON.stringify(body).replaceAll('OWN', bobs)))
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ status: 403, errorCode: 'unauthorized', detail: `Session ${adas} is not yours in room ${room}` })
+    expect(await sfu().getSession(adas)).toEqual(before)
+    expect(before.tracks).toEqual([expect.objectContaining({ location: 'local', trackName: mic })])
+    const { body: history } = await historyOf(adas, ada)
+    expect(history.entries!.map((e) => e.endpoint)).toEqual(['/sessions/new', '/sessions/new', `/sessions/${adas}/tracks/new`, `/sessions/${adas}/tracks/new`])
+  })
+})
+
 describe('a session’s Calls history', () => {
   it('is its owner’s alone, during the session and after', async () => {
     const { ada, adas, eve } = await twoRooms()
