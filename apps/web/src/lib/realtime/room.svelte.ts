@@ -11,6 +11,13 @@ import { evolve } from '@tangerine/rooms/evolve'
 import PartySocket from 'partysocket'
 
 export const HEARTBEAT_MS = 5000
+/**
+ * A socket that has heard nothing (not even the pong to our heartbeat) for this long is dead
+ * though no close came: a half-open connection (a roamed network, a NAT that forgot us) never
+ * says so. Below the room's presence timeout (2.5 heartbeats) so that we are back, with `since`,
+ * before the room counts us out.
+ */
+export const SILENCE_LIMIT_MS = HEARTBEAT_MS * 1.5
 
 export type RoomStatus = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -44,6 +51,8 @@ export class RoomConnection {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #errorListeners = new Set<(code: RoomErrorCode, error: string) => void>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
+  #liveness: ReturnType<typeof setInterval> | undefined
+  #lastHeard = 0
   #everOpen = false
 
   constructor(room: string, userId: string) {
@@ -64,6 +73,7 @@ export class RoomConnection {
       shouldReconnectOnClose: (e) => !FINAL_ROOM_CLOSE_CODES.includes(e.code),
     })
     this.#socket.addEventListener('open', () => {
+      this.#lastHeard = Date.now()
       this.status = 'open'
       this.#everOpen = true
     })
@@ -74,8 +84,15 @@ export class RoomConnection {
       }
       if (this.status !== 'closed') this.status = this.#everOpen ? 'reconnecting' : 'connecting'
     })
-    this.#socket.addEventListener('message', (e: MessageEvent) => this.#receive(String(e.data)))
-    this.#heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), HEARTBEAT_MS)
+    this.#socket.addEventListener('message', (e: MessageEvent) => {
+      this.#lastHeard = Date.now()
+      this.#receive(String(e.data))
+    })
+    // A ping rather than a bare heartbeat: the room answers it, so silence means the socket is dead.
+    this.#heartbeat = setInterval(() => this.send({ type: 'partyserver-ping' }), HEARTBEAT_MS)
+    this.#liveness = setInterval(() => {
+      if (this.#socket.readyState === WebSocket.OPEN && Date.now() - this.#lastHeard > SILENCE_LIMIT_MS) this.#socket.reconnect()
+    }, 1000)
   }
 
   get me() {
@@ -117,6 +134,7 @@ export class RoomConnection {
   close() {
     this.status = 'closed'
     clearInterval(this.#heartbeat)
+    clearInterval(this.#liveness)
     this.#socket.close()
   }
 
