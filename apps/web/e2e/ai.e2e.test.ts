@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startOpenAiRealtimePeer, type RealtimePeer } from '../../../scripts/test-support/openai-realtime-peer.ts'
-import { artifacts, people } from './people.ts'
+import { HEARD, keepPeerConnections, loudest, micsSent } from './audio.ts'
+import { artifacts, people, type PersonOptions } from './people.ts'
 import { framesIn } from './tiles.ts'
 
 /*
@@ -14,7 +15,7 @@ import { framesIn } from './tiles.ts'
 const sfuApi = 'http://127.0.0.1:7880/v1/apps/tangerine-dev'
 const PEER_PORT = 7890
 let peer: RealtimePeer
-const { join: joinAs } = people()
+const { join: joinAs } = people({ perTest: true })
 
 beforeAll(async () => {
   peer = await startOpenAiRealtimePeer({ port: PEER_PORT, token: 'local-fake-openai-token' })
@@ -24,35 +25,13 @@ afterAll(async () => {
 })
 
 // Join is clicked as soon as it can be, camera or not yet: that path must publish too.
-const person = (name: string, room: string) => joinAs(name, room, { waitForCamera: false })
+const person = (name: string, room: string, options: PersonOptions = {}) =>
+  joinAs(name, room, { waitForCamera: false, ...options })
 
 const aiTile = (page: Page) => page.getByTestId('ai-tile')
 
-/** Loudest RMS (0..1) of the AI's voice as this page plays it, over about a second (WebAudio). */
-async function aiLevel(page: Page): Promise<number> {
-  const audio = page.getByTestId('ai-audio')
-  if ((await audio.count()) === 0) return 0
-  return audio.evaluate(async (el: HTMLAudioElement) => {
-    const stream = el.srcObject as MediaStream | null
-    if (!stream || stream.getAudioTracks().length === 0) return 0
-    const context = new AudioContext()
-    await context.resume()
-    const analyser = context.createAnalyser()
-    analyser.fftSize = 2048
-    context.createMediaStreamSource(stream).connect(analyser)
-    const samples = new Float32Array(analyser.fftSize)
-    let loudest = 0
-    for (let i = 0; i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 100))
-      analyser.getFloatTimeDomainData(samples)
-      let sum = 0
-      for (const s of samples) sum += s * s
-      loudest = Math.max(loudest, Math.sqrt(sum / samples.length))
-    }
-    await context.close()
-    return loudest
-  })
-}
+/** Loudest RMS (0..1) of the AI's voice as this page plays it, over about a second and a half (WebAudio). */
+const aiLevel = (page: Page) => loudest(page.getByTestId('ai-audio'))
 
 const lastCall = () => peer.calls().at(-1)
 
@@ -73,30 +52,44 @@ async function heardOver(ms: number) {
   return (lastCall()?.packetsReceived ?? 0) - before
 }
 
+/** A room of its own for each test, with Ada and Bob in its meeting. */
+let rooms = 0
+async function adaAndBob(options: PersonOptions = {}) {
+  const room = `e2e-ai-${Date.now().toString(36)}-${++rooms}`
+  return { ada: await person('Ada', room, options), bob: await person('Bob', room) }
+}
+
+/** Ada invites the AI; both pages see it joined. */
+async function invite(ada: Page, bob: Page, instructions = 'You are a terse assistant.', voice = 'verse') {
+  await ada.getByRole('button', { name: 'Invite AI' }).click()
+  await ada.getByLabel('Instructions').fill(instructions)
+  await ada.getByLabel('Voice').selectOption(voice)
+  await ada.getByRole('button', { name: 'Invite', exact: true }).click()
+  for (const page of [ada, bob]) {
+    await expect.poll(() => aiTile(page).getAttribute('data-state'), { timeout: 30_000 }).toBe('joined')
+  }
+}
+
+/** Ada and Bob with the AI in their meeting. */
+async function withAi(options: PersonOptions = {}) {
+  const { ada, bob } = await adaAndBob(options)
+  await invite(ada, bob)
+  return { ada, bob }
+}
+
 describe('the AI participant in a meeting of two', () => {
-  const room = `e2e-ai-${Date.now().toString(36)}`
-  let ada: Page
-  let bob: Page
-
   it('is invited with instructions and a voice, and both pages hear it', async () => {
-    ada = await person('Ada', room)
-    bob = await person('Bob', room)
-    await ada.getByRole('button', { name: 'Invite AI' }).click()
-    await ada.getByLabel('Instructions').fill('You are a terse assistant.')
-    await ada.getByLabel('Voice').selectOption('verse')
-    await ada.getByRole('button', { name: 'Invite', exact: true }).click()
-
-    for (const page of [ada, bob]) {
-      await expect.poll(() => aiTile(page).getAttribute('data-state'), { timeout: 30_000 }).toBe('joined')
-    }
+    const { ada, bob } = await adaAndBob()
+    await invite(ada, bob)
     expect(lastCall()).toMatchObject({ shape: 'ga', voice: 'verse', instructions: 'You are a terse assistant.' })
     for (const page of [ada, bob]) {
-      await expect.poll(() => aiLevel(page), { timeout: 30_000 }).toBeGreaterThan(0.01)
+      await expect.poll(() => aiLevel(page), { timeout: 30_000 }).toBeGreaterThan(HEARD)
     }
     await ada.screenshot({ path: join(artifacts, 'ai-joined.png') })
   })
 
   it('hears only the person holding push-to-talk, one at a time, and stops on release', async () => {
+    const { ada, bob } = await withAi()
     expect(await heardOver(1000)).toBe(0)
     await ada.getByRole('button', { name: 'Talk to AI' }).click()
     // Taking control publishes a copy of the mic (a renegotiation) and has the AI pull it.
@@ -127,6 +120,7 @@ describe('the AI participant in a meeting of two', () => {
   })
 
   it('is dismissed: the tile goes on both pages and the SFU closes its tracks', async () => {
+    const { ada, bob } = await withAi()
     const session = (await aiTile(ada).getAttribute('data-session'))!
     const tracksAtSfu = async () => {
       const res = await fetch(`${sfuApi}/sessions/${session}`, { headers: { authorization: 'Bearer dev-secret' } })
@@ -145,6 +139,7 @@ describe('the AI participant in a meeting of two', () => {
   })
 
   it('shows everyone a clear error when the endpoint fails, and lets them invite again', async () => {
+    const { ada, bob } = await adaAndBob()
     peer.setMode('500')
     try {
       await ada.getByRole('button', { name: 'Invite AI' }).click()
@@ -157,5 +152,30 @@ describe('the AI participant in a meeting of two', () => {
     } finally {
       peer.setMode('ok')
     }
+  })
+
+  it('hears someone while they hold Talk to AI, their mic copy live, and nothing once they let go', async () => {
+    const { ada, bob } = await withAi({ initScript: keepPeerConnections })
+    const talk = ada.getByRole('button', { name: /^(Talk to AI|Stop talking to AI)$/ })
+    expect(await micsSent(ada)).toEqual([{ live: true, enabled: true }])
+    await talk.hover()
+    await ada.mouse.down()
+    await expect.poll(() => talk.getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true')
+    // Held: a second, live copy of the mic goes out, and the AI hears it.
+    await expect.poll(() => micsSent(ada)).toEqual([
+      { live: true, enabled: true },
+      { live: true, enabled: true },
+    ])
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
+    await expect.poll(() => heardOver(1000), { timeout: 20_000 }).toBeGreaterThan(10)
+
+    await ada.mouse.up()
+    await expect.poll(() => talk.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false')
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller'), { timeout: 10_000 }).toBe('')
+    // Let go: the copy is stopped (the room's mic goes on), and the AI hears nothing more.
+    await expect
+      .poll(async () => (await micsSent(ada)).filter((m) => m.live))
+      .toEqual([{ live: true, enabled: true }])
+    await expect.poll(() => heardOver(1000), { timeout: 10_000 }).toBe(0)
   })
 })

@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { artifacts, people, stackUrl } from './people.ts'
 import { tileOf } from './tiles.ts'
@@ -9,16 +8,21 @@ import { tileOf } from './tiles.ts'
  * who did it), lock the meeting against a newcomer, and end it for everyone.
  */
 
-const { join: joinAs, newPage } = people()
+const { join: joinAs, newPage } = people({ perTest: true })
+
+/** A room of its own for each test: Ada joins first (and hosts), then Bob. */
+let rooms = 0
+async function adaHostsBob() {
+  const room = `host-${Date.now().toString(36)}-${++rooms}`
+  const ada = await joinAs('Ada', room)
+  const bob = await joinAs('Bob', room)
+  await tileOf(bob, 'Ada').waitFor({ timeout: 10_000 })
+  return { room, ada, bob }
+}
 
 describe('a meeting with a host', () => {
-  const room = `host-${Date.now().toString(36)}`
-  let ada: Page
-  let bob: Page
-
   it('shows who hosts: the first to join', async () => {
-    ada = await joinAs('Ada', room)
-    bob = await joinAs('Bob', room)
+    const { ada, bob } = await adaHostsBob()
     await tileOf(bob, 'Ada').getByTestId('host-badge').waitFor({ timeout: 10_000 })
     expect(await tileOf(ada, 'Bob').getByTestId('host-badge').count()).toBe(0)
     // Only the host has the meeting's controls.
@@ -27,6 +31,7 @@ describe('a meeting with a host', () => {
   })
 
   it('lets the host mute a guest, who sees who muted them and may unmute', async () => {
+    const { ada, bob } = await adaHostsBob()
     await ada.getByRole('button', { name: 'People', exact: true }).click()
     await ada.getByRole('button', { name: 'Mute Bob' }).click()
     await bob.getByText('You were muted by Ada').waitFor({ timeout: 5000 })
@@ -41,6 +46,7 @@ describe('a meeting with a host', () => {
   })
 
   it('lets the host lock the meeting: a newcomer sees it is locked and cannot join', async () => {
+    const { room, ada, bob } = await adaHostsBob()
     await ada.getByRole('button', { name: 'Lock meeting' }).click()
     await bob.getByTestId('locked').waitFor()
     const cy = await newPage('Cy')
@@ -53,6 +59,7 @@ describe('a meeting with a host', () => {
   })
 
   it('lets the host end the meeting for everyone', async () => {
+    const { ada, bob } = await adaHostsBob()
     await ada.getByRole('button', { name: 'End for all' }).click()
     await ada.getByRole('button', { name: 'Really end for all?' }).click()
     await bob.getByTestId('ended').waitFor({ timeout: 5000 })

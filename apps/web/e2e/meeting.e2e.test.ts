@@ -6,7 +6,7 @@ import { framesIn, tileOf } from './tiles.ts'
 
 /** The local SFU the stack runs, with its development app (see packages/sfu). */
 const sfuApi = 'http://127.0.0.1:7880/v1'
-const { join: joinAs } = people()
+const { join: joinAs } = people({ perTest: true })
 
 /** A person: their own browser context (own cookies), named in the lobby, in the meeting. */
 const person = (name: string, room: string, screenshotLobby = false) =>
@@ -51,14 +51,24 @@ async function tracksAtSfu(session: string) {
 const active = (tracks: Array<{ location: string; status: string }>, location: 'local' | 'remote') =>
   tracks.filter((t) => t.location === location && t.status === 'active').length
 
-describe('a meeting between two browsers', () => {
-  const room = `e2e-${Date.now().toString(36)}`
-  let ada: Page
-  let bob: Page
+/** A room of its own for each test, and Ada (the host: first in) and Bob in its meeting. */
+let rooms = 0
+const roomName = () => `e2e-${Date.now().toString(36)}-${++rooms}`
+async function adaAndBob(screenshotLobby = false) {
+  const room = roomName()
+  const ada = await person('Ada', room, screenshotLobby)
+  const bob = await person('Bob', room)
+  return { room, ada, bob }
+}
+/** Until `page` shows `name`'s camera moving and plays their mic: everything pulled. */
+async function seesAndHears(page: Page, name: string) {
+  await expect.poll(() => framesIn(page, name), { timeout: 30_000 }).toBeGreaterThan(3)
+  await expect.poll(() => remoteAudioLive(page, name), { timeout: 30_000 }).toBe(true)
+}
 
+describe('a meeting between two browsers', () => {
   it('shows each the other’s live video and audio', async () => {
-    ada = await person('Ada', room, true)
-    bob = await person('Bob', room)
+    const { ada, bob } = await adaAndBob(true)
     for (const [page, other] of [
       [ada, 'Bob'],
       [bob, 'Ada'],
@@ -71,6 +81,7 @@ describe('a meeting between two browsers', () => {
   })
 
   it('shows a mic turned off as muted on the other side, and lets the host (the first to join) mute you', async () => {
+    const { ada, bob } = await adaAndBob()
     await ada.getByRole('button', { name: 'Mute', exact: true }).click()
     await expect.poll(() => tileOf(bob, 'Ada').getAttribute('data-muted'), { timeout: 1000 }).toBe('true')
     await ada.getByRole('button', { name: 'Unmute', exact: true }).click()
@@ -87,21 +98,22 @@ describe('a meeting between two browsers', () => {
     // Muted, not silenced: Bob turns his mic back on himself.
     await bob.getByRole('button', { name: 'Unmute', exact: true }).click()
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-muted')).toBe('false')
-    await ada.getByRole('button', { name: 'Chat', exact: true }).click()
   })
 
   it('shows a raised hand and chat on both sides', async () => {
+    const { ada, bob } = await adaAndBob()
     await bob.getByRole('button', { name: 'Raise hand' }).click()
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-hand')).toBe('true')
     await expect.poll(() => tileOf(bob, 'Bob').getAttribute('data-hand')).toBe('true')
     await expect.poll(() => bob.getByRole('button', { name: 'Lower hand' }).count()).toBe(1)
-    await bob.getByRole('button', { name: 'Chat', exact: true }).click()
+    // The chat panel is open when one joins.
     await bob.getByLabel('Message').fill('hello from Bob')
     await bob.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => ada.getByTestId('chat-messages').textContent()).toContain('hello from Bob')
   })
 
   it('shows a shared screen as its own tile on the other side', async () => {
+    const { ada, bob } = await adaAndBob()
     await ada.getByRole('button', { name: 'Share screen' }).click()
     const screen = bob.locator('[data-testid="screen-tile"][data-name="Ada"]')
     await screen.waitFor({ timeout: 10_000 })
@@ -113,6 +125,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('shows a pinned person once, large, and pulls them once', async () => {
+    const { ada } = await adaAndBob()
+    await seesAndHears(ada, 'Bob')
     await ada.getByRole('button', { name: 'Pin Bob' }).click()
     await expect.poll(() => tileOf(ada, 'Bob').count()).toBe(1)
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('class')).toContain('large')
@@ -133,6 +147,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('stops pulling a camera its owner turns off, though it is still published, and pulls it again', async () => {
+    const { ada, bob } = await adaAndBob()
+    await seesAndHears(ada, 'Bob')
     const adas = await sessionOf(ada)
     const bobs = await sessionOf(bob)
     const pulledByAda = async () => active(await tracksAtSfu(adas), 'remote')
@@ -149,6 +165,10 @@ describe('a meeting between two browsers', () => {
   })
 
   it('rejoins after a reload and sees the same state', async () => {
+    const { ada, bob } = await adaAndBob()
+    await bob.getByLabel('Message').fill('hello from Bob')
+    await bob.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => ada.getByTestId('chat-messages').textContent()).toContain('hello from Bob')
     await bob.reload()
     await bob.getByRole('button', { name: 'Join', exact: true }).click()
     await tileOf(bob, 'Ada').waitFor({ timeout: 10_000 })
@@ -157,6 +177,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('removes the tile of someone who leaves and closes what was pulled of them at the SFU', async () => {
+    const { ada, bob } = await adaAndBob()
+    await seesAndHears(ada, 'Bob')
     const adaSession = await sessionOf(ada)
     const pulledFromBob = async () => active(await tracksAtSfu(adaSession), 'remote')
     expect(await pulledFromBob()).toBeGreaterThan(0)
@@ -168,6 +190,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('asks the one who left how the call was, and keeps the answer', async () => {
+    const { bob } = await adaAndBob()
+    await bob.getByRole('button', { name: 'Leave' }).click()
     const question = bob.getByTestId('quality')
     await question.getByRole('radio', { name: 'Good' }).check()
     await question.getByLabel('Anything to add?').fill('Crisp video')
@@ -184,6 +208,8 @@ describe('a meeting between two browsers', () => {
   })
 
   it('lists the room among recent rooms on the start page', async () => {
+    const room = roomName()
+    const bob = await person('Bob', room)
     await bob.goto(url)
     const recent = bob.getByTestId('recent-rooms')
     await recent.getByRole('link', { name: room }).waitFor()

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { previewFrames } from './tiles.ts'
 
 /** Where the run's screenshots go (artifacts of the test command). */
 export const artifacts = join(import.meta.dirname, '../../../artifacts/screenshots')
@@ -12,8 +13,10 @@ export const stackUrl = inject('stackUrl')
 export interface PersonOptions {
   /** Runs in every page of this person before the app's own scripts (test instrumentation). */
   initScript?: () => void
-  /** Called with the new page before it opens anything: listeners that must see every request. */
-  onPage?: (page: Page) => void
+  /** Called with the new page before it opens anything (awaited): listeners that must see every request, routes. */
+  onPage?: (page: Page) => unknown
+  /** Permissions beyond camera and microphone (e.g. the clipboard's). */
+  permissions?: string[]
   /** Wait for the lobby's camera preview before joining (default), as a person looking at it would. */
   waitForCamera?: boolean
   /** In the lobby, just before Join. */
@@ -22,23 +25,29 @@ export interface PersonOptions {
 
 /**
  * The people of one test file: one Chromium, and a browser context (own cookies, own fake
- * camera and mic) per person, all closed when the file is done.
+ * camera and mic) per person, all closed when the file is done, or after each test with
+ * `perTest` (each test then has people of its own, and the machine is not busy with the last
+ * test's calls).
  */
-export function people() {
+export function people({ perTest = false } = {}) {
   let browser: Browser
   const contexts: BrowserContext[] = []
+  const closeAll = async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => {})
+  }
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true })
     browser = await launchChromium()
   })
+  if (perTest) afterEach(closeAll)
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
+    await closeAll()
     await browser?.close()
   })
 
   /** A page of its own, media allowed; page errors are printed under `name`. */
-  async function newPage(name: string, initScript?: () => void): Promise<Page> {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
+  async function newPage(name: string, initScript?: () => void, permissions: string[] = []): Promise<Page> {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone', ...permissions] })
     contexts.push(context)
     if (initScript) await context.addInitScript(initScript)
     const page = await context.newPage()
@@ -48,14 +57,12 @@ export function people() {
 
   /** A person named in the lobby of `room` and in the meeting. */
   async function join(name: string, room: string, options: PersonOptions = {}): Promise<Page> {
-    const page = await newPage(name, options.initScript)
-    options.onPage?.(page)
+    const page = await newPage(name, options.initScript, options.permissions)
+    await options.onPage?.(page)
     await page.goto(`${stackUrl}/r/${room}`)
     await page.getByLabel('Your name').fill(name)
     await page.getByRole('button', { name: 'Continue' }).click()
-    if (options.waitForCamera ?? true) {
-      await expect.poll(() => page.getByTestId('preview').locator('video').count(), { timeout: 10_000 }).toBe(1)
-    }
+    if (options.waitForCamera ?? true) await expect.poll(() => previewFrames(page), { timeout: 10_000 }).toBeGreaterThan(3)
     await options.inLobby?.(page)
     await page.getByRole('button', { name: 'Join', exact: true }).click()
     await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
@@ -64,3 +71,4 @@ export function people() {
 
   return { newPage, join }
 }
+

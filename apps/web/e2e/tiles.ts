@@ -1,14 +1,13 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 
 /** A person's camera tile as another page shows it. */
 export const tileOf = (page: Page, name: string) => page.locator(`[data-testid="tile"][data-name="${name}"]`)
 
 /**
- * Frames the tile's video showed over half a second (the media element's own count of frames
- * presented), as a person looking at it would see them move.
+ * Frames a `<video>` showed over half a second (the media element's own count of frames
+ * presented), as a person looking at it would see them move; 0 without one.
  */
-export async function framesIn(page: Page, name: string) {
-  const video = tileOf(page, name).locator('video')
+export async function framesShown(video: Locator) {
   if ((await video.count()) === 0) return 0
   return video.evaluate(
     (v: HTMLVideoElement) =>
@@ -20,3 +19,9 @@ export async function framesIn(page: Page, name: string) {
     { timeout: 2000 },
   )
 }
+
+/** Frames the tile's video of `name` showed over half a second. */
+export const framesIn = (page: Page, name: string) => framesShown(tileOf(page, name).locator('video'))
+
+/** Frames the lobby's camera preview showed over half a second, as a person checking how they look sees it. */
+export const previewFrames = (page: Page) => framesShown(page.getByTestId('preview').locator('video'))

@@ -25,4 +25,13 @@ describe('the tracks the meeting view shows', () => {
     expect(shownTracksOf(room, 'me')).toEqual(['s2/cam', 's3/screen'])
     expect(shownTracksOf(undefined, 'me')).toEqual([])
   })
+
+  it('include the mic of someone in the meeting with it on, beside their camera, and not once it is off', () => {
+    const dee = (audioEnabled: boolean) =>
+      user('dee', true, { video: 's5/cam', videoEnabled: true, audio: 's5/mic', audioEnabled })
+    expect(shownTracksOf(state(user('me', true, {}), dee(true)), 'me')).toEqual(['s5/cam', 's5/mic'])
+    expect(shownTracksOf(state(user('me', true, {}), dee(false)), 'me')).toEqual(['s5/cam'])
+    // A mic that is on but not published yet has no track to pull.
+    expect(shownTracksOf(state(user('eve', true, { audioEnabled: true })), 'me')).toEqual([])
+  })
 })

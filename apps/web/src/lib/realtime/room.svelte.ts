@@ -12,6 +12,13 @@ import { publicPaths, routePath } from '@tangerine/contracts/public-api'
 import PartySocket from 'partysocket'
 
 export const HEARTBEAT_MS = 5000
+/**
+ * A socket that has heard nothing (not even the pong to our heartbeat) for this long is dead
+ * though no close came: a half-open connection (a roamed network, a NAT that forgot us) never
+ * says so. Below the room's presence timeout (2.5 heartbeats) so that we are back, with `since`,
+ * before the room counts us out.
+ */
+export const SILENCE_LIMIT_MS = HEARTBEAT_MS * 1.5
 
 export type RoomStatus = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -45,6 +52,8 @@ export class RoomConnection {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #errorListeners = new Set<(code: RoomErrorCode, error: string) => void>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
+  #liveness: ReturnType<typeof setInterval> | undefined
+  #lastHeard = 0
   #everOpen = false
 
   constructor(room: string, userId: string) {
@@ -66,6 +75,7 @@ export class RoomConnection {
       shouldReconnectOnClose: (e) => !FINAL_ROOM_CLOSE_CODES.includes(e.code),
     })
     this.#socket.addEventListener('open', () => {
+      this.#lastHeard = Date.now()
       this.status = 'open'
       this.#everOpen = true
     })
@@ -76,8 +86,15 @@ export class RoomConnection {
       }
       if (this.status !== 'closed') this.status = this.#everOpen ? 'reconnecting' : 'connecting'
     })
-    this.#socket.addEventListener('message', (e: MessageEvent) => this.#receive(String(e.data)))
-    this.#heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), HEARTBEAT_MS)
+    this.#socket.addEventListener('message', (e: MessageEvent) => {
+      this.#lastHeard = Date.now()
+      this.#receive(String(e.data))
+    })
+    // A ping rather than a bare heartbeat: the room answers it, so silence means the socket is dead.
+    this.#heartbeat = setInterval(() => this.send({ type: 'partyserver-ping' }), HEARTBEAT_MS)
+    this.#liveness = setInterval(() => {
+      if (this.#socket.readyState === WebSocket.OPEN && Date.now() - this.#lastHeard > SILENCE_LIMIT_MS) this.#socket.reconnect()
+    }, 1000)
   }
 
   get me() {
@@ -119,6 +136,7 @@ export class RoomConnection {
   close() {
     this.status = 'closed'
     clearInterval(this.#heartbeat)
+    clearInterval(this.#liveness)
     this.#socket.close()
   }
 

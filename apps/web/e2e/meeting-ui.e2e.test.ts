@@ -1,0 +1,35 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { artifacts, people, stackUrl } from './people.ts'
+
+/* What the meeting tells a person besides the tiles: who came and went, and its link to share. */
+
+const { join: joinAs, newPage } = people({ perTest: true })
+const roomName = (what: string) => `e2e-ui-${what}-${Date.now().toString(36)}`
+
+describe('the meeting page', () => {
+  it('says who joined and who left', async () => {
+    const room = roomName('toasts')
+    const ada = await joinAs('Ada', room)
+    const bob = await joinAs('Bob', room)
+    await ada.getByRole('listitem').filter({ hasText: /^Bob joined$/ }).waitFor({ timeout: 10_000 })
+    await ada.screenshot({ path: join(artifacts, 'toast-joined.png') })
+    await bob.getByRole('button', { name: 'Leave' }).click()
+    await ada.getByRole('listitem').filter({ hasText: /^Bob left$/ }).waitFor({ timeout: 10_000 })
+  })
+
+  it('copies the room’s link, which brings someone else to the same meeting', async () => {
+    const room = roomName('link')
+    const ada = await joinAs('Ada', room, { permissions: ['clipboard-read', 'clipboard-write'] })
+    await ada.getByRole('button', { name: 'Copy link' }).click()
+    await ada.getByRole('button', { name: 'Link copied' }).waitFor()
+    const link = await ada.evaluate(() => navigator.clipboard.readText())
+    expect(link).toBe(`${stackUrl}/r/${room}`)
+
+    const bob = await newPage('Bob')
+    await bob.goto(link)
+    await bob.getByLabel('Your name').fill('Bob')
+    await bob.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => bob.getByTestId('already-here').textContent(), { timeout: 10_000 }).toBe('In the meeting: Ada')
+  })
+})
