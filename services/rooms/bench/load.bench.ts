@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers'
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { it } from 'vitest'
 import { EventStore } from '../src/room/event-store.ts'
-import { initialState } from '../src/room/evolve.ts'
+import { initialState } from '@tangerine/room-model'
 
 const EVENTS = 100_000
 const BATCH = 1000

@@ -4,7 +4,7 @@ import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlit
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../drizzle/room/migrations.js'
 import { events, quarantine, snapshots } from '../db/schema.ts'
-import { evolve } from './evolve.ts'
+import { evolve } from '@tangerine/room-model'
 import { loadLog, RAW_EVENT_COLUMNS, readRow, type RawEvent } from './load.ts'
 import { shouldSnapshot } from './snapshot.ts'
 

@@ -1,7 +1,7 @@
 import { LoggedEvent, RoomState } from '@tangerine/contracts'
 import type { DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { quarantine } from '../db/schema.ts'
-import { evolve, initialState } from './evolve.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>
 

@@ -1,7 +1,7 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { expect } from 'vitest'
 import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from '../../src/room/decide.ts'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 export const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'user:test', id: 'id-1' }
 export const meta = { at: metadata.now, actor: metadata.actor, schemaVersion: 1 as const }

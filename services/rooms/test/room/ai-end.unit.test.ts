@@ -1,7 +1,7 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
 import { decide, type RoomCommand } from '../../src/room/decide.ts'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'system', id: 'id-1' }
 const meta = { at: metadata.now, actor: metadata.actor, schemaVersion: 1 as const }

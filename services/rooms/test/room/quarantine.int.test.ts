@@ -2,7 +2,7 @@ import type { QuarantineEntry, RoomState } from '@tangerine/contracts'
 import { env, exports } from 'cloudflare:workers'
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { initialState } from '../../src/room/evolve.ts'
+import { initialState } from '@tangerine/room-model'
 import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 
 const meta = (actor: string) => JSON.stringify({ at: '2026-01-01T00:00:00.000Z', actor, schemaVersion: 1 })

@@ -1,6 +1,6 @@
 import type { RoomEvent } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { evolve } from '@tangerine/room-model'
 import { connected, ev, fold, given, joined } from '../helpers/given.ts'
 
 const started = ev('MeetingStarted', { meetingId: 'm1' })
@@ -147,14 +147,5 @@ describe('caps', () => {
     given(connected('k1'), connected('k2'))
       .when({ type: 'Connect', data: { userId: 'k2', name: 'K', key: 'k' } }, limits)
       .then([])
-  })
-})
-
-describe('a state from before roles', () => {
-  it('folds the new events onto it', () => {
-    // As an old snapshot holds it: no host, lock or removed fields at all.
-    const old = fold([started, ...joined('a')], initialState())
-    expect(old).not.toHaveProperty('host')
-    expect(fold([host('a'), ev('RoomLocked', { by: 'a' })], old)).toMatchObject({ host: 'a', locked: true })
   })
 })

@@ -7,7 +7,7 @@ import {
   type RoomState,
   type UserPatch,
 } from '@tangerine/contracts'
-import { evolve } from '@tangerine/rooms/evolve'
+import { evolve } from '@tangerine/room-model'
 import PartySocket from 'partysocket'
 
 export const HEARTBEAT_MS = 5000
