@@ -1,6 +1,7 @@
 import type { ClientMessage } from '@tangerine/contracts'
 import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
-import type { CommandMetadata, RoomCommand } from './decide.ts'
+import type { RoomCommand } from './decide.ts'
+import type { CommandMetadata } from './decision.ts'
 
 /** The AI's messages are refused on the socket: the ai Worker drives those commands (`aiCommandFor`). */
 export type AiSocketMessage = Extract<

@@ -1,15 +1,6 @@
-import type { RoomErrorCode, RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit } from './decision.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
-
-/** Time, the actor and a fresh id arrive with the command, so deciding stays pure. */
-export interface CommandMetadata {
-  now: string
-  actor: string
-  /** A new unique id, for the meeting or message the command may create. */
-  id: string
-}
-
-type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
 
 export type RoomCommand =
   /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
@@ -39,30 +30,6 @@ export interface RoomLimits {
 }
 export const DEFAULT_LIMITS: RoomLimits = { participants: 100, lobby: 100, perIdentity: 5 }
 
-/** A command the room refuses; the code is what the sender is told. */
-export class RoomError extends Error {
-  constructor(
-    readonly code: RoomErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-type Data<T extends RoomEvent['type']> = Extract<RoomEvent, { type: T }>['data']
-export type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
-
-export const emitter =
-  (metadata: CommandMetadata): Emit =>
-  (type, data) =>
-    ({ type, data, metadata: { at: metadata.now, actor: metadata.actor, schemaVersion: 1 } }) as RoomEvent
-
-export function userOf(state: RoomState, id: string) {
-  const user = state.users.find((u) => u.id === id)
-  if (!user) throw new RoomError('unknown_user', `No user ${id} in this room`)
-  return user
-}
-
 /** Only the fields that would change: a patch that changes nothing makes no event. */
 function effectivePatch(state: RoomState, userId: string, patch: UserPatch): UserPatch | undefined {
   const user = userOf(state, userId)
@@ -78,17 +45,6 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
   }
   return Object.keys(out).length > 0 ? out : undefined
 }
-
-/** Ends the meeting when the last joined user is gone once `events` apply. */
-export function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
-  if (!state.meetingId || remainingJoined > 0) return []
-  // Nobody is left to talk to the AI: it ends with the meeting (the ai Worker closes its calls).
-  const ai = state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', { by: 'system' })] : []
-  return [...ai, emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
-}
-
-export const joinedExcept = (state: RoomState, userId: string) =>
-  state.users.filter((u) => u.joined && u.id !== userId).length
 
 /** A new user, unless the room is full, the caller has too many tabs here, or the host removed them. */
 function connect(state: RoomState, data: { userId: string; name: string; verified: boolean; key?: string }, limits: RoomLimits, emit: Emit) {

@@ -1,7 +1,5 @@
 import type { RoomEvent, RoomState } from '@tangerine/contracts'
-import { endIfEmpty, RoomError, userOf, type CommandMetadata, type Emit } from './decide.ts'
-
-type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
+import { endIfEmpty, RoomError, userOf, type Cmd, type Emit } from './decision.ts'
 
 /** What people do to one another: only yourself, unless you are the host. */
 export type RoleCommand =

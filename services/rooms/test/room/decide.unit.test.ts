@@ -1,6 +1,7 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
-import { decide, RoomError, type RoomCommand } from '../../src/room/decide.ts'
+import { decide, type RoomCommand } from '../../src/room/decide.ts'
+import { RoomError } from '../../src/room/decision.ts'
 import { evolve, initialState } from '@tangerine/room-model'
 
 const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'user:test', id: 'id-1' }
