@@ -1,23 +1,25 @@
 import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
-import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit } from './decision.ts'
+import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
+/** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
 export type RoomCommand =
   /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
-  | Cmd<'Connect', { userId: string; name: string; verified: boolean; key?: string }>
-  | Cmd<'UpdateUser', { userId: string; patch: UserPatch }>
-  | Cmd<'Leave', { userId: string; reason: 'left' | 'disconnected' | 'timeout' }>
-  | Cmd<'RaiseHand', { userId: string }>
-  | Cmd<'LowerHand', { userId: string }>
-  | Cmd<'SendChat', { userId: string; message: string }>
-  | Cmd<'SendDirect', { from: string; to: string; message: string }>
-  | Cmd<'InviteAi', { by: string; instructions?: string; voice?: string }>
-  | Cmd<'CompleteAi', { sessionId: string; trackName: string }>
-  | Cmd<'FailAi', { error: string }>
-  | Cmd<'DismissAi', { by: string }>
-  | Cmd<'TakeAiControl', { userId: string }>
-  | Cmd<'ReleaseAiControl', { userId: string }>
+  | Cmd<'Connect', Required<EventData<'UserJoined'>> & { key?: string }>
+  | Cmd<'UpdateUser', EventData<'UserUpdated'>>
+  | Cmd<'Leave', EventData<'UserLeft'>>
+  | Cmd<'RaiseHand', EventData<'HandRaised'>>
+  | Cmd<'LowerHand', EventData<'HandLowered'>>
+  | Cmd<'SendChat', Pick<EventData<'ChatMessageSent'>, 'userId' | 'message'>>
+  | Cmd<'SendDirect', Omit<EventData<'DirectMessageSent'>, 'messageId'>>
+  | Cmd<'InviteAi', EventData<'AiInvited'>>
+  | Cmd<'CompleteAi', EventData<'AiJoined'>>
+  | Cmd<'FailAi', EventData<'AiFailed'>>
+  | Cmd<'DismissAi', EventData<'AiDismissed'>>
+  | Cmd<'TakeAiControl', EventData<'AiControlTaken'>>
+  | Cmd<'ReleaseAiControl', EventData<'AiControlReleased'>>
   | RoleCommand
+type CommandData<T extends RoomCommand['type']> = Extract<RoomCommand, { type: T }>['data']
 
 /** How many people a room takes; the room object reads them from its config. */
 export interface RoomLimits {
@@ -47,7 +49,7 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
 }
 
 /** A new user, unless the room is full, the caller has too many tabs here, or the host removed them. */
-function connect(state: RoomState, data: { userId: string; name: string; verified: boolean; key?: string }, limits: RoomLimits, emit: Emit) {
+function connect(state: RoomState, data: CommandData<'Connect'>, limits: RoomLimits, emit: Emit) {
   const { userId, name, verified, key } = data
   if (state.users.some((u) => u.id === userId)) return []
   if (state.removed?.some((barred) => userId.startsWith(barred))) {
@@ -62,7 +64,7 @@ function connect(state: RoomState, data: { userId: string; name: string; verifie
   return [emit('UserJoined', { userId, name, verified })]
 }
 
-function updateUser(state: RoomState, data: { userId: string; patch: UserPatch }, limits: RoomLimits, emit: Emit, meetingId: string) {
+function updateUser(state: RoomState, data: CommandData<'UpdateUser'>, limits: RoomLimits, emit: Emit, meetingId: string) {
   const { userId } = data
   const patch = effectivePatch(state, userId, data.patch)
   if (!patch) return []

@@ -1,4 +1,4 @@
-import type { RoomErrorCode, RoomEvent, RoomState } from '@tangerine/contracts'
+import type { RoomErrorCode, RoomEvent, RoomEventOf, RoomEventType, RoomState } from '@tangerine/contracts'
 
 /**
  * What every decision uses, the room's own and the roles': the command's metadata, the refusal,
@@ -25,8 +25,9 @@ export class RoomError extends Error {
   }
 }
 
-type Data<T extends RoomEvent['type']> = Extract<RoomEvent, { type: T }>['data']
-export type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
+/** What an event of type `T` carries: commands take their data from it rather than re-typing it. */
+export type EventData<T extends RoomEventType> = RoomEventOf<T>['data']
+export type Emit = <T extends RoomEventType>(type: T, data: EventData<T>) => RoomEvent
 
 export const emitter =
   (metadata: CommandMetadata): Emit =>

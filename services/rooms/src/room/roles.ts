@@ -1,15 +1,15 @@
 import type { RoomEvent, RoomState } from '@tangerine/contracts'
-import { endIfEmpty, RoomError, userOf, type Cmd, type Emit } from './decision.ts'
+import { endIfEmpty, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 
 /** What people do to one another: only yourself, unless you are the host. */
 export type RoleCommand =
-  | Cmd<'MuteUser', { by: string; userId: string }>
-  | Cmd<'AskToUnmute', { by: string; userId: string }>
+  | Cmd<'MuteUser', EventData<'UserMuted'>>
+  | Cmd<'AskToUnmute', EventData<'UnmuteRequested'>>
   /** `key` is what to bar until the meeting ends: the target's user key, or their user id. */
-  | Cmd<'RemoveUser', { by: string; userId: string; key: string }>
-  | Cmd<'TransferHost', { by: string; userId: string }>
-  | Cmd<'SetLock', { by: string; locked: boolean }>
-  | Cmd<'EndMeeting', { by: string }>
+  | Cmd<'RemoveUser', EventData<'UserRemoved'>>
+  | Cmd<'TransferHost', Required<EventData<'HostAssigned'>>>
+  | Cmd<'SetLock', EventData<'RoomLocked'> & { locked: boolean }>
+  | Cmd<'EndMeeting', Pick<EventData<'MeetingEndedForAll'>, 'by'>>
 
 /** The sender, who must be in the meeting and its host. */
 function host(state: RoomState, by: string, what: string) {
