@@ -26,7 +26,7 @@ export const RoomEvent = z.discriminatedUnion('type', [
   // `verified` came later: absent in older events, which were all unverified.
   event('UserJoined', z.object({ userId: UserId, name: LoggedName, verified: z.boolean().optional() })),
   event('UserUpdated', z.object({ userId: UserId, patch: UserPatch.extend({ name: LoggedName.optional() }) })),
-  event('UserLeft', z.object({ userId: UserId, reason: z.enum(['left', 'disconnected', 'timeout']) })),
+  event('UserLeft', z.object({ userId: UserId, reason: z.enum(['left', 'timeout']) })),
   event('UserMuted', z.object({ userId: UserId, by: UserId })),
   event('HandRaised', z.object({ userId: UserId })),
   event('HandLowered', z.object({ userId: UserId })),

@@ -3,16 +3,8 @@ import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import type { RoomCommand } from './decide.ts'
 import type { CommandMetadata } from './decision.ts'
 
-/** The AI's messages are refused on the socket: the ai Worker drives those commands (`aiCommandFor`). */
-export type AiSocketMessage = Extract<
-  ClientMessage,
-  { type: 'enableAi' | 'disableAi' | 'requestAiControl' | 'relinquishAiControl' }
->
-
-type Commanding = Exclude<
-  ClientMessage,
-  { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' | 'callsApiHistoryEntry' } | AiSocketMessage
->
+/** The messages that are not commands: the socket answers them itself. */
+type Commanding = Exclude<ClientMessage, { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' }>
 
 /**
  * What a client message asks the room to do, on behalf of the socket's user. `keyOf` tells what

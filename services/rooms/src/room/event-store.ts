@@ -91,8 +91,4 @@ export class EventStore {
     const query = this.#db.select().from(quarantine)
     return (before === undefined ? query : query.where(lt(quarantine.id, before))).orderBy(desc(quarantine.id)).limit(limit).all()
   }
-
-  dropSnapshots(): void {
-    this.#db.delete(snapshots).run()
-  }
 }

@@ -148,15 +148,6 @@ export class Room extends Server {
         }
         return
       }
-      case 'enableAi':
-      case 'disableAi':
-      case 'requestAiControl':
-      case 'relinquishAiControl':
-        // Each needs a Calls or OpenAI step beside the room's decision, which the ai Worker takes.
-        return this.#fail(connection, 'invalid_message', `${message.type}: the AI is driven through /api/rooms/${this.name}/ai`)
-      case 'callsApiHistoryEntry':
-        console.log(JSON.stringify({ level: 'debug', msg: 'calls api', room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint }))
-        return
     }
     try {
       await this.#run(commandFor(message, state.userId, this.#metadata(state.userId), (id) => this.#keyOf(id)))
