@@ -34,7 +34,7 @@ describe('ServerMessage', () => {
       type: 'roomState',
       seq: 3,
       you: 'u1',
-      state: { users: [], ai: { enabled: false, connectionPending: false }, chat: [], peakUserCount: 0 },
+      state: { users: [], ai: { status: 'absent' }, chat: [], peakUserCount: 0 },
     })
     expect(parsed.type === 'roomState' && parsed.seq).toBe(3)
   })

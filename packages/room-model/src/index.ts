@@ -3,3 +3,4 @@
  * the same `evolve`, so what a page shows is what the room decided.
  */
 export { evolve, initialState } from './evolve.ts'
+export { aiController, aiPresent } from './ai.ts'

@@ -59,3 +59,32 @@ describe('a state from before roles', () => {
     expect(fold([host('a'), ev('RoomLocked', { by: 'a' })], old)).toMatchObject({ host: 'a', locked: true })
   })
 })
+
+describe('the AI', () => {
+  it('is in one status at a time, with only what that status has', () => {
+    const states = [
+      ev('AiInvited', { by: 'a' }),
+      ev('AiJoined', { sessionId: 's1', trackName: 'voice' }),
+      ev('AiControlTaken', { userId: 'a' }),
+      ev('AiControlReleased', { userId: 'a' }),
+      ev('AiFailed', { error: 'the call dropped' }),
+      ev('AiInvited', { by: 'a' }),
+      ev('AiDismissed', { by: 'a' }),
+    ].reduce<RoomState[]>((all, e) => [...all, fold([e], all.at(-1))], [fold([...joined('a')])])
+    expect(states.map((s) => s.ai)).toEqual([
+      { status: 'absent' },
+      { status: 'pending' },
+      { status: 'joined', sessionId: 's1', trackName: 'voice' },
+      { status: 'joined', sessionId: 's1', trackName: 'voice', controllingUser: 'a' },
+      { status: 'joined', sessionId: 's1', trackName: 'voice' },
+      { status: 'failed', error: 'the call dropped' },
+      { status: 'pending' },
+      { status: 'absent' },
+    ])
+  })
+
+  it('lets go of whoever was talking to it when they go', () => {
+    const talking = fold([...joined('a'), ev('AiInvited', { by: 'a' }), ev('AiJoined', { sessionId: 's1', trackName: 'voice' }), ev('AiControlTaken', { userId: 'a' })])
+    expect(fold([ev('UserLeft', { userId: 'a', reason: 'left' })], talking).ai).toEqual({ status: 'joined', sessionId: 's1', trackName: 'voice' })
+  })
+})

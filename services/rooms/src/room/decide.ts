@@ -1,4 +1,5 @@
 import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import { aiController, aiPresent } from '@tangerine/room-model'
 import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
@@ -99,7 +100,7 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
       const { userId } = command.data
       if (!state.users.some((u) => u.id === userId)) return []
       const events: RoomEvent[] = []
-      if (state.ai.controllingUser === userId) events.push(emit('AiControlReleased', { userId }))
+      if (aiController(state.ai) === userId) events.push(emit('AiControlReleased', { userId }))
       events.push(emit('UserLeft', command.data))
       events.push(...handOver(state, userId, emit))
       events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
@@ -129,25 +130,25 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'InviteAi': {
       const user = userOf(state, command.data.by)
       if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to invite the AI')
-      if (state.ai.enabled || state.ai.connectionPending) throw new RoomError('conflict', 'The AI is already here or on its way')
+      if (aiPresent(state.ai)) throw new RoomError('conflict', 'The AI is already here or on its way')
       return [emit('AiInvited', command.data)]
     }
     case 'CompleteAi':
-      if (!state.ai.connectionPending) throw new RoomError('conflict', 'The AI was not invited')
+      if (state.ai.status !== 'pending') throw new RoomError('conflict', 'The AI was not invited')
       return [emit('AiJoined', command.data)]
     case 'FailAi':
-      return state.ai.connectionPending || state.ai.enabled ? [emit('AiFailed', command.data)] : []
+      return aiPresent(state.ai) ? [emit('AiFailed', command.data)] : []
     case 'DismissAi':
-      return state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', command.data)] : []
+      return aiPresent(state.ai) ? [emit('AiDismissed', command.data)] : []
     case 'TakeAiControl': {
       userOf(state, command.data.userId)
-      if (!state.ai.enabled) throw new RoomError('conflict', 'The AI is not in the meeting')
+      if (state.ai.status !== 'joined') throw new RoomError('conflict', 'The AI is not in the meeting')
       if (state.ai.controllingUser === command.data.userId) return []
       if (state.ai.controllingUser) throw new RoomError('conflict', 'Someone else is talking to the AI')
       return [emit('AiControlTaken', command.data)]
     }
     case 'ReleaseAiControl':
-      return state.ai.controllingUser === command.data.userId ? [emit('AiControlReleased', command.data)] : []
+      return aiController(state.ai) === command.data.userId ? [emit('AiControlReleased', command.data)] : []
     default: {
       const unknown: never = command
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`)

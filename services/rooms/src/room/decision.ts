@@ -1,4 +1,5 @@
 import type { RoomErrorCode, RoomEvent, RoomEventOf, RoomEventType, RoomState } from '@tangerine/contracts'
+import { aiPresent } from '@tangerine/room-model'
 
 /**
  * What every decision uses, the room's own and the roles': the command's metadata, the refusal,
@@ -44,7 +45,7 @@ export function userOf(state: RoomState, id: string) {
 export function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
   if (!state.meetingId || remainingJoined > 0) return []
   // Nobody is left to talk to the AI: it ends with the meeting (the ai Worker closes its calls).
-  const ai = state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', { by: 'system' })] : []
+  const ai = aiPresent(state.ai) ? [emit('AiDismissed', { by: 'system' })] : []
   return [...ai, emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
 }
 

@@ -6,7 +6,7 @@ import migrations from '../../drizzle/room/migrations.js'
 import { events, quarantine, snapshots } from '../db/schema.ts'
 import { evolve } from '@tangerine/room-model'
 import { loadLog, RAW_EVENT_COLUMNS, readRow, type RawEvent } from './load.ts'
-import { shouldSnapshot } from './snapshot.ts'
+import { shouldSnapshot, SNAPSHOT_VERSION } from './snapshot.ts'
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>
 
@@ -62,7 +62,7 @@ export class EventStore {
         next = evolve(next, entry)
         logged.push(entry)
       }
-      if (shouldSnapshot(seq, at)) this.#db.insert(snapshots).values({ seq: at, state: next }).run()
+      if (shouldSnapshot(seq, at)) this.#db.insert(snapshots).values({ seq: at, state: next, version: SNAPSHOT_VERSION }).run()
       return { state: next, seq: at, logged }
     })
   }

@@ -1,4 +1,5 @@
 import type { RoomEvent, RoomState } from '@tangerine/contracts'
+import { aiController } from '@tangerine/room-model'
 import { endIfEmpty, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 
 /** What people do to one another: only yourself, unless you are the host. */
@@ -56,7 +57,7 @@ export function decideRole(state: RoomState, command: RoleCommand, emit: Emit): 
       const gone = state.users.filter((u) => u.id === target.id || u.id.startsWith(key))
       const events: RoomEvent[] = []
       for (const user of gone) {
-        if (state.ai.controllingUser === user.id) events.push(emit('AiControlReleased', { userId: user.id }))
+        if (aiController(state.ai) === user.id) events.push(emit('AiControlReleased', { userId: user.id }))
         events.push(emit('UserRemoved', { userId: user.id, by, key }))
       }
       return events

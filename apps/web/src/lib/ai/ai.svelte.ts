@@ -1,4 +1,5 @@
 import type { AiControlRequest, AiUserRequest, AiVoice, InviteAiRequest } from '@tangerine/contracts/ai/api'
+import { aiController } from '@tangerine/room-model'
 import { of, type Subscription } from 'rxjs'
 import { postJson, problemOf } from '../api.ts'
 import { parseRef } from '../media/calls.svelte.ts'
@@ -39,7 +40,7 @@ export class AiParticipant {
 
   /** The person talking to the AI, if anyone. */
   get controller() {
-    const id = this.state?.controllingUser
+    const id = this.state && aiController(this.state)
     return id ? this.#meeting.room.state?.users.find((u) => u.id === id) : undefined
   }
 
@@ -103,7 +104,7 @@ export class AiParticipant {
 
   /** The room released us (we left, or the AI went): stop feeding it. */
   sync() {
-    if (this.talking && this.state?.controllingUser !== this.#meeting.room.userId) this.#stopFeed()
+    if (this.talking && (this.state && aiController(this.state)) !== this.#meeting.room.userId) this.#stopFeed()
   }
 
   close() {
