@@ -77,12 +77,12 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       const { meetingId: _id, meetingStartedAt: _at, host: _host, locked: _locked, removed: _removed, ...rest } = state
       return { ...rest, peakUserCount: 0 }
     }
-    case 'UserJoined':
+    case 'UserConnected':
       if (state.users.some((u) => u.id === event.data.userId)) return state
       return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)] }
     case 'UserUpdated':
       return updateUser(state, event.data.userId, (u) => joinedSince(patchUser(u, event.data.patch), event.data.patch, event.seq))
-    case 'UserLeft':
+    case 'UserDisconnected':
       return without(state, (u) => u.id === event.data.userId)
     case 'UserMuted':
       return updateUser(state, event.data.userId, (u) => ({ ...u, tracks: { ...u.tracks, audioEnabled: false } }))

@@ -10,7 +10,7 @@ const fold = (events: RoomEvent[], from = initialState()) =>
   events.reduce<RoomState>((s, e, i) => evolve(s, { ...e, seq: i + 1 } as LoggedEvent), from)
 
 const joined = (userId: string, name = userId): RoomEvent[] => [
-  ev('UserJoined', { userId, name }),
+  ev('UserConnected', { userId, name }),
   ev('UserUpdated', { userId, patch: { joined: true } }),
 ]
 const started = ev('MeetingStarted', { meetingId: 'm1' })
@@ -18,7 +18,7 @@ const host = (userId: string) => ev('HostAssigned', { userId })
 
 describe('evolve', () => {
   it('keeps the peak of joined users through a meeting and resets it after', () => {
-    const state = fold([started, ...joined('a'), ...joined('b'), ev('UserLeft', { userId: 'b', reason: 'left' })])
+    const state = fold([started, ...joined('a'), ...joined('b'), ev('UserDisconnected', { userId: 'b', reason: 'left' })])
     expect(state.peakUserCount).toBe(2)
     expect(state.users.map((u) => u.id)).toEqual(['a'])
     const ended = evolve(state, { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 }, metadata: meta, seq: 99 })
@@ -85,6 +85,6 @@ describe('the AI', () => {
 
   it('lets go of whoever was talking to it when they go', () => {
     const talking = fold([...joined('a'), ev('AiInvited', { by: 'a' }), ev('AiJoined', { sessionId: 's1', trackName: 'voice' }), ev('AiControlTaken', { userId: 'a' })])
-    expect(fold([ev('UserLeft', { userId: 'a', reason: 'left' })], talking).ai).toEqual({ status: 'joined', sessionId: 's1', trackName: 'voice' })
+    expect(fold([ev('UserDisconnected', { userId: 'a', reason: 'left' })], talking).ai).toEqual({ status: 'joined', sessionId: 's1', trackName: 'voice' })
   })
 })

@@ -18,7 +18,7 @@ it(`loads a room with ${EVENTS} events`, { timeout: 600_000 }, async () => {
     const store = new EventStore(state.storage)
     await store.migrate()
     let current = { state: initialState(), seq: 0 }
-    const users: RoomEvent[] = Array.from({ length: 8 }, (_, i) => ({ type: 'UserJoined', data: { userId: `u${i}`, name: `User ${i}` }, metadata: meta }))
+    const users: RoomEvent[] = Array.from({ length: 8 }, (_, i) => ({ type: 'UserConnected', data: { userId: `u${i}`, name: `User ${i}` }, metadata: meta }))
     current = store.append(current.state, current.seq, users)
     while (current.seq < EVENTS) {
       const batch: RoomEvent[] = Array.from({ length: Math.min(BATCH, EVENTS - current.seq) }, (_, i) =>

@@ -69,7 +69,7 @@ describe('ending the AI', () => {
     const { sessionId, callId } = await inviteAndConnect(ada)
 
     ada.ws.send(JSON.stringify({ type: 'userLeft' }))
-    await waitFor('Ada left', async () => bob.events.some((e) => e.type === 'UserLeft'))
+    await waitFor('Ada left', async () => bob.events.some((e) => e.type === 'UserDisconnected'))
     // Someone is still in the meeting: the AI stays.
     expect(await roomAi(room)).toMatchObject({ status: 'joined', sessionId })
     expect((await peerCalls()).find((c) => c.id === callId)!.hungUp).toBe(false)

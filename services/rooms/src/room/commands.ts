@@ -20,7 +20,7 @@ export function commandFor(
     case 'userUpdate':
       return { type: 'UpdateUser', data: { userId, patch: message.user }, metadata }
     case 'userLeft':
-      return { type: 'Leave', data: { userId, reason: 'left' }, metadata }
+      return { type: 'Disconnect', data: { userId, reason: 'left' }, metadata }
     case 'muteUser':
       return { type: 'MuteUser', data: { by: userId, userId: message.id }, metadata }
     case 'askToUnmute':

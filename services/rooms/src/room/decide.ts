@@ -6,9 +6,9 @@ import { decideRole, handOver, type RoleCommand } from './roles.ts'
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
 export type RoomCommand =
   /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
-  | Cmd<'Connect', Required<EventData<'UserJoined'>> & { key?: string }>
+  | Cmd<'Connect', Required<EventData<'UserConnected'>> & { key?: string }>
   | Cmd<'UpdateUser', EventData<'UserUpdated'>>
-  | Cmd<'Leave', EventData<'UserLeft'>>
+  | Cmd<'Disconnect', EventData<'UserDisconnected'>>
   | Cmd<'RaiseHand', EventData<'HandRaised'>>
   | Cmd<'LowerHand', EventData<'HandLowered'>>
   | Cmd<'SendChat', Pick<EventData<'ChatMessageSent'>, 'userId' | 'message'>>
@@ -62,7 +62,7 @@ function connect(state: RoomState, data: CommandData<'Connect'>, limits: RoomLim
   if (state.users.filter((u) => !u.joined).length >= limits.lobby) {
     throw new RoomError('room_full', 'Too many people are waiting in the lobby of this room')
   }
-  return [emit('UserJoined', { userId, name, verified })]
+  return [emit('UserConnected', { userId, name, verified })]
 }
 
 function updateUser(state: RoomState, data: CommandData<'UpdateUser'>, limits: RoomLimits, emit: Emit, meetingId: string) {
@@ -96,12 +96,12 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
       return connect(state, command.data, limits, emit)
     case 'UpdateUser':
       return updateUser(state, command.data, limits, emit, command.metadata.id)
-    case 'Leave': {
+    case 'Disconnect': {
       const { userId } = command.data
       if (!state.users.some((u) => u.id === userId)) return []
       const events: RoomEvent[] = []
       if (aiController(state.ai) === userId) events.push(emit('AiControlReleased', { userId }))
-      events.push(emit('UserLeft', command.data))
+      events.push(emit('UserDisconnected', command.data))
       events.push(...handOver(state, userId, emit))
       events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
       return events

@@ -170,7 +170,7 @@ export class Room extends Server {
       if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
     }
     for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs)) {
-      await this.#run({ type: 'Leave', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
+      await this.#run({ type: 'Disconnect', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
       for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId) c.close(4001, 'timed out')
     }
     if (this.#state.users.length > 0) await this.#scheduleSweep()

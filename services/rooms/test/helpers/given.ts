@@ -38,7 +38,7 @@ export function given(...events: RoomEvent[]) {
 
 export const ev = <T extends RoomEvent['type']>(type: T, data: Extract<RoomEvent, { type: T }>['data']) =>
   ({ type, data, metadata: meta }) as RoomEvent
-export const connected = (userId: string, name = userId) => ev('UserJoined', { userId, name })
+export const connected = (userId: string, name = userId) => ev('UserConnected', { userId, name })
 export const joined = (userId: string, name = userId): RoomEvent[] => [
   connected(userId, name),
   ev('UserUpdated', { userId, patch: { joined: true } }),

@@ -8,7 +8,7 @@ async function pair() {
   const sender = await connect(room, 'Sender')
   const other = await connect(room, 'Other')
   await Promise.all([sender.next(isState), other.next(isState)])
-  await sender.next((m) => m.type === 'event' && m.event.type === 'UserJoined')
+  await sender.next((m) => m.type === 'event' && m.event.type === 'UserConnected')
   return { room, sender, other }
 }
 

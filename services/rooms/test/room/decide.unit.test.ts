@@ -31,7 +31,7 @@ function given(...events: RoomEvent[]) {
 }
 
 const joined = (userId: string, name = userId): RoomEvent[] => [
-  { type: 'UserJoined', data: { userId, name }, metadata: meta },
+  { type: 'UserConnected', data: { userId, name }, metadata: meta },
   { type: 'UserUpdated', data: { userId, patch: { joined: true } }, metadata: meta },
 ]
 const host = (userId: string): RoomEvent => ({ type: 'HostAssigned', data: { userId }, metadata: meta })
@@ -39,7 +39,7 @@ const started: RoomEvent = { type: 'MeetingStarted', data: { meetingId: 'm1' }, 
 
 describe('decide', () => {
   it('starts the meeting when the first person joins', () => {
-    given({ type: 'UserJoined', data: { userId: 'a', name: 'A' }, metadata: meta })
+    given({ type: 'UserConnected', data: { userId: 'a', name: 'A' }, metadata: meta })
       .when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true } } })
       .then([
         { type: 'MeetingStarted', data: { meetingId: 'id-1' } },
@@ -57,10 +57,10 @@ describe('decide', () => {
   })
 
   it('ends the meeting with its peak when the last joined person leaves', () => {
-    given(started, ...joined('a'), ...joined('b'), { type: 'UserLeft', data: { userId: 'b', reason: 'left' }, metadata: meta })
-      .when({ type: 'Leave', data: { userId: 'a', reason: 'timeout' } })
+    given(started, ...joined('a'), ...joined('b'), { type: 'UserDisconnected', data: { userId: 'b', reason: 'left' }, metadata: meta })
+      .when({ type: 'Disconnect', data: { userId: 'a', reason: 'timeout' } })
       .then([
-        { type: 'UserLeft', data: { userId: 'a', reason: 'timeout' } },
+        { type: 'UserDisconnected', data: { userId: 'a', reason: 'timeout' } },
         { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },
       ])
   })
@@ -74,10 +74,10 @@ describe('decide', () => {
       { type: 'AiJoined', data: { sessionId: 's', trackName: 'ai' }, metadata: meta },
       { type: 'AiControlTaken', data: { userId: 'a' }, metadata: meta },
     )
-      .when({ type: 'Leave', data: { userId: 'a', reason: 'left' } })
+      .when({ type: 'Disconnect', data: { userId: 'a', reason: 'left' } })
       .then([
         { type: 'AiControlReleased', data: { userId: 'a' } },
-        { type: 'UserLeft', data: { userId: 'a', reason: 'left' } },
+        { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
       ])
   })
 
@@ -100,7 +100,7 @@ describe('decide', () => {
     given(started, ...joined('a'), { type: 'AiInvited', data: { by: 'a' }, metadata: meta })
       .when({ type: 'InviteAi', data: { by: 'a' } })
       .thenRefused('conflict')
-    given({ type: 'UserJoined', data: { userId: 'a', name: 'A' }, metadata: meta })
+    given({ type: 'UserConnected', data: { userId: 'a', name: 'A' }, metadata: meta })
       .when({ type: 'SendChat', data: { userId: 'a', message: 'hi' } })
       .thenRefused('not_joined')
   })

@@ -191,4 +191,25 @@ describe('a bad row in the log does not brick the room', () => {
     expect(state.ai).toEqual({ status: 'absent' })
     expect(logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('room snapshot skipped'))).toEqual([])
   })
+
+  it('reads an old log, whose events carry the names they had when written', async () => {
+    const room = randomRoom()
+    const { seq } = await roomWithAda(room)
+    // Before "connected" and "joined the meeting" were two words: UserJoined and UserLeft.
+    await writeRows(room, [
+      { seq: seq + 1, type: 'UserJoined', data: JSON.stringify({ userId: 'bob-old-log', name: 'Bob' }) },
+      { seq: seq + 2, type: 'UserJoined', data: JSON.stringify({ userId: 'cy-old-log', name: 'Cy' }) },
+      { seq: seq + 3, type: 'UserLeft', data: JSON.stringify({ userId: 'cy-old-log', reason: 'left' }) },
+    ])
+    await evictDurableObject(env.ROOM.getByName(room))
+
+    const { state, seq: now, health } = await env.ROOM.getByName(room).getState()
+    expect(now).toBe(seq + 3)
+    expect(health).toMatchObject({ quarantined: 0, gaps: 0 })
+    expect(state.users.find((u) => u.id === 'bob-old-log')).toMatchObject({ name: 'Bob', joined: false })
+    expect(state.users.some((u) => u.id === 'cy-old-log')).toBe(false)
+    // Served under the names they have now.
+    const { events } = await env.ROOM.getByName(room).getEvents(undefined, 3)
+    expect(events.map((e) => e.type)).toEqual(['UserDisconnected', 'UserConnected', 'UserConnected'])
+  })
 })
