@@ -46,7 +46,7 @@ async function meeting(what: string, { quiet = false } = {}) {
 
 /** The events of `frames` that say `userId` left. */
 const leftEvents = (frames: ServerMessage[], userId: string) =>
-  frames.flatMap((m) => (m.type === 'event' && m.event.type === 'UserLeft' && m.event.data.userId === userId ? [m.event.data] : []))
+  frames.flatMap((m) => (m.type === 'event' && m.event.type === 'UserDisconnected' && m.event.data.userId === userId ? [m.event.data] : []))
 
 async function say(page: Page, text: string) {
   if (!(await page.getByLabel('Message').isVisible())) await page.getByRole('button', { name: 'Chat', exact: true }).click()

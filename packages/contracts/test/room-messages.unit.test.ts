@@ -9,8 +9,6 @@ describe('ClientMessage', () => {
     { type: 'chatMessage', message: 'hello' },
     { type: 'muteUser', id: 'u1' },
     { type: 'userUpdate', user: { name: 'Ada', tracks: { audioEnabled: true, audio: 'sess/track' } } },
-    { type: 'requestAiControl', track: { sessionId: 's1', trackName: 'mic' } },
-    { type: 'callsApiHistoryEntry', entry: { type: 'request', method: 'POST', endpoint: '/sessions/new', body: {} } },
   ])('accepts $type', (message) => {
     expect(ClientMessage.safeParse(message).success).toBe(true)
   })
@@ -22,6 +20,9 @@ describe('ClientMessage', () => {
     ['a blank chat message', { type: 'chatMessage', message: '   ' }],
     ['an oversized chat message', { type: 'chatMessage', message: 'x'.repeat(MAX_CHAT_LENGTH + 1) }],
     ['an empty display name', { type: 'userUpdate', user: { name: '' } }],
+    // Messages the socket once knew: the ai Worker drives the AI, and nobody sent API history.
+    ['an AI message', { type: 'requestAiControl', track: { sessionId: 's1', trackName: 'mic' } }],
+    ['an API history entry', { type: 'callsApiHistoryEntry', entry: { type: 'request', method: 'POST', endpoint: '/sessions/new', body: {} } }],
   ])('refuses %s', (_label, message) => {
     expect(ClientMessage.safeParse(message).success).toBe(false)
   })
@@ -33,7 +34,7 @@ describe('ServerMessage', () => {
       type: 'roomState',
       seq: 3,
       you: 'u1',
-      state: { users: [], ai: { enabled: false, connectionPending: false }, chat: [], peakUserCount: 0 },
+      state: { users: [], ai: { status: 'absent' }, chat: [], peakUserCount: 0 },
     })
     expect(parsed.type === 'roomState' && parsed.seq).toBe(3)
   })

@@ -23,10 +23,12 @@ const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 export const RoomEvent = z.discriminatedUnion('type', [
   event('MeetingStarted', z.object({ meetingId: MeetingId })),
   event('MeetingEnded', z.object({ meetingId: MeetingId, peakUserCount: z.number().int().nonnegative() })),
+  /** A socket of the user's opened: they are in the room, in its lobby until they join the meeting. */
   // `verified` came later: absent in older events, which were all unverified.
-  event('UserJoined', z.object({ userId: UserId, name: LoggedName, verified: z.boolean().optional() })),
+  event('UserConnected', z.object({ userId: UserId, name: LoggedName, verified: z.boolean().optional() })),
   event('UserUpdated', z.object({ userId: UserId, patch: UserPatch.extend({ name: LoggedName.optional() }) })),
-  event('UserLeft', z.object({ userId: UserId, reason: z.enum(['left', 'disconnected', 'timeout']) })),
+  /** Their last word was goodbye (`left`) or their socket went quiet (`timeout`): out of the room. */
+  event('UserDisconnected', z.object({ userId: UserId, reason: z.enum(['left', 'timeout']) })),
   event('UserMuted', z.object({ userId: UserId, by: UserId })),
   event('HandRaised', z.object({ userId: UserId })),
   event('HandLowered', z.object({ userId: UserId })),
@@ -61,8 +63,27 @@ export type RoomEvent = z.infer<typeof RoomEvent>
 export type RoomEventType = RoomEvent['type']
 export type RoomEventOf<T extends RoomEventType> = Extract<RoomEvent, { type: T }>
 
+/**
+ * Event types the log once wrote under another name, and the name each has now. A stored event
+ * never changes, so an old log keeps its old names: they are read as the new ones.
+ */
+const RENAMED = new Map<string, RoomEventType>([
+  // "Joined" is for the meeting (UserUpdated with `joined`): this is a socket arriving in the room.
+  ['UserJoined', 'UserConnected'],
+  ['UserLeft', 'UserDisconnected'],
+])
+
+function upcast(row: unknown): unknown {
+  if (typeof row !== 'object' || row === null || !('type' in row) || typeof row.type !== 'string') return row
+  const type = RENAMED.get(row.type)
+  return type ? { ...row, type } : row
+}
+
 /** An event as stored and sent: with its position in the room's log. */
-export const LoggedEvent = z.intersection(z.object({ seq: z.number().int().positive() }), RoomEvent)
+export const LoggedEvent = z.preprocess(
+  upcast,
+  z.intersection(z.object({ seq: z.number().int().positive() }), RoomEvent),
+)
 export type LoggedEvent = RoomEvent & { seq: number }
 
 /** Events only some users may see; every other event goes to everyone in the room. */

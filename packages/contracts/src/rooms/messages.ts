@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LoggedEvent } from './events.ts'
-import { RoomState, TrackRef, UserPatch } from './room.ts'
+import { RoomState, UserPatch } from './room.ts'
 
 /** Largest WebSocket frame a room accepts; bigger ones are refused before parsing. */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024
@@ -10,7 +10,7 @@ export const MAX_CHAT_LENGTH = 2000
 export const RATE_LIMIT_BURST = 60
 export const RATE_LIMIT_PER_SECOND = 20
 
-/** An entry of partytracks' API history, relayed for the debug view. */
+/** An entry of partytracks' API history, kept by the page for its debug view and problem reports. */
 export const ApiHistoryEntry = z.union([
   z.object({ type: z.literal('request'), method: z.string().max(10), endpoint: z.string().max(2048), body: z.unknown() }),
   z.object({ type: z.literal('response'), endpoint: z.string().max(2048), body: z.unknown() }),
@@ -37,18 +37,6 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('partyserver-ping') }),
   z.object({ type: z.literal('e2eeMlsMessage'), payload: z.string().max(MAX_CLIENT_MESSAGE_BYTES) }),
-  z.object({
-    type: z.literal('enableAi'),
-    instructions: z.string().max(4000).optional(),
-    voice: z.string().max(32).optional(),
-  }),
-  z.object({ type: z.literal('disableAi') }),
-  z.object({
-    type: z.literal('requestAiControl'),
-    track: z.object({ sessionId: z.string().max(64), trackName: TrackRef }),
-  }),
-  z.object({ type: z.literal('relinquishAiControl') }),
-  z.object({ type: z.literal('callsApiHistoryEntry'), entry: ApiHistoryEntry, sessionId: z.string().max(64).optional() }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 export type ClientMessageType = ClientMessage['type']

@@ -96,15 +96,24 @@ export const UserPatch = z.strictObject({
 })
 export type UserPatch = z.infer<typeof UserPatch>
 
-export const AiState = z.object({
-  enabled: z.boolean(),
-  /** Asked for and not yet connected (or failed). */
-  connectionPending: z.boolean(),
-  controllingUser: z.string().optional(),
-  error: z.string().optional(),
-  sessionId: z.string().optional(),
-  trackName: z.string().optional(),
-})
+/**
+ * The AI participant, one status at a time, each with only what it has. A lobby's view of a
+ * joined AI leaves out its session and track (they would let the lobby pull its voice).
+ */
+export const AiState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('absent') }),
+  /** Invited, not yet connected. */
+  z.object({ status: z.literal('pending') }),
+  z.object({
+    status: z.literal('joined'),
+    sessionId: z.string().optional(),
+    trackName: z.string().optional(),
+    /** Who is talking to it (push-to-talk), if anyone. */
+    controllingUser: z.string().optional(),
+  }),
+  /** It could not join; inviting it again tries anew. */
+  z.object({ status: z.literal('failed'), error: z.string() }),
+])
 export type AiState = z.infer<typeof AiState>
 
 export const ChatMessage = z.object({

@@ -64,8 +64,8 @@ export const ai = new Hono<AppEnv>()
     const room = c.req.valid('param').name
     const who = await caller(c, room, c.req.valid('json').user)
     if ('res' in who) return who.res
-    const { sessionId } = who.state.ai
-    if (sessionId && who.state.ai.enabled) {
+    const sessionId = who.state.ai.status === 'joined' ? who.state.ai.sessionId : undefined
+    if (sessionId) {
       await aiCalls(c.env, room)
         .closeAll(sessionId)
         .catch((err: unknown) =>
@@ -91,7 +91,7 @@ export const ai = new Hono<AppEnv>()
       if ('res' in who) return who.res
       const taken = await decideInRoom(c.env, room, { type: 'TakeAiControl', userId: who.user.id })
       if (!taken.ok) return refused(c, taken)
-      const sessionId = taken.state.ai.sessionId
+      const sessionId = taken.state.ai.status === 'joined' ? taken.state.ai.sessionId : undefined
       try {
         if (!sessionId) throw new CallsStepError('The AI has no Calls session')
         await aiCalls(c.env, room).feed(sessionId, body.track, who.user.id)

@@ -59,7 +59,7 @@ describe('ending the AI', () => {
     // Hung up before the answer came back, with its peer connection closed.
     expect((await peerCalls()).find((c) => c.id === callId)).toMatchObject({ hungUp: true, closed: true })
     await waitFor('the SFU closed the AI session', () => sessionGone(sessionId))
-    expect(await roomAi(room)).toEqual({ enabled: false, connectionPending: false })
+    expect(await roomAi(room)).toEqual({ status: 'absent' })
   })
 
   it('the last person leaving ends the AI: disabled in the room, call hung up, session closed; it can be invited again', async () => {
@@ -69,14 +69,14 @@ describe('ending the AI', () => {
     const { sessionId, callId } = await inviteAndConnect(ada)
 
     ada.ws.send(JSON.stringify({ type: 'userLeft' }))
-    await waitFor('Ada left', async () => bob.events.some((e) => e.type === 'UserLeft'))
+    await waitFor('Ada left', async () => bob.events.some((e) => e.type === 'UserDisconnected'))
     // Someone is still in the meeting: the AI stays.
-    expect(await roomAi(room)).toMatchObject({ enabled: true, sessionId })
+    expect(await roomAi(room)).toMatchObject({ status: 'joined', sessionId })
     expect((await peerCalls()).find((c) => c.id === callId)!.hungUp).toBe(false)
 
     bob.ws.send(JSON.stringify({ type: 'userLeft' }))
-    await waitFor('the room ended the AI', async () => !(await roomAi(room)).enabled)
-    expect(await roomAi(room)).toEqual({ enabled: false, connectionPending: false })
+    await waitFor('the room ended the AI', async () => (await roomAi(room)).status !== 'joined')
+    expect(await roomAi(room)).toEqual({ status: 'absent' })
     await waitFor('the peer saw the hang-up', async () => (await peerCalls()).find((c) => c.id === callId)?.hungUp)
     expect((await peerCalls()).find((c) => c.id === callId)!.closed).toBe(true)
     await waitFor('the SFU closed the AI session', () => sessionGone(sessionId))
@@ -84,6 +84,6 @@ describe('ending the AI', () => {
     // A new meeting in the same room may invite the AI again.
     const cy = await joinMeeting(room, 'Cy')
     const again = await inviteAndConnect(cy)
-    expect(await roomAi(room)).toMatchObject({ enabled: true, sessionId: again.sessionId })
+    expect(await roomAi(room)).toMatchObject({ status: 'joined', sessionId: again.sessionId })
   })
 })

@@ -123,7 +123,7 @@ export class RoomMedia extends DurableObject<MediaEnv> {
       const state = this.ctx.id.name ? await roomState(this.env, this.ctx.id.name) : undefined
       const present = new Set([
         ...(state?.users.map((u) => u.id) ?? []),
-        ...(state?.ai.sessionId ? [state.ai.sessionId] : []),
+        ...(state?.ai.status === 'joined' && state.ai.sessionId ? [state.ai.sessionId] : []),
       ])
       for (const { id, owner } of stale) {
         if (present.has(owner) || present.has(id)) {

@@ -27,7 +27,7 @@ describe('RoomMedia retention', () => {
 
     const left = new Promise<void>((resolve) =>
       bob.ws.addEventListener('message', (e) => {
-        if (String(e.data).includes('"UserLeft"')) resolve()
+        if (String(e.data).includes('"UserDisconnected"')) resolve()
       }),
     )
     ada.ws.send(JSON.stringify({ type: 'userLeft' }))

@@ -15,6 +15,8 @@ export const events = sqliteTable('events', {
 export const snapshots = sqliteTable('snapshots', {
   seq: integer('seq').primaryKey(),
   state: text('state', { mode: 'json' }).notNull(),
+  /** The RoomState shape it holds (SNAPSHOT_VERSION): one of another version is passed over on load. */
+  version: integer('version').notNull().default(1),
 })
 
 /**

@@ -24,7 +24,7 @@ export class AiCallStore {
     const stored = AiCall.safeParse(await this.storage.get(KEY))
     await this.storage.delete(KEY)
     if (stored.success) return stored.data
-    return before.sessionId ? { sessionId: before.sessionId } : undefined
+    return before.status === 'joined' && before.sessionId ? { sessionId: before.sessionId } : undefined
   }
 }
 

@@ -1,4 +1,4 @@
-import { audienceOf, type LoggedEvent, type RoomState, type ServerMessage, type User, type UserPatch } from '@tangerine/contracts'
+import { audienceOf, type AiState, type LoggedEvent, type RoomState, type ServerMessage, type User, type UserPatch } from '@tangerine/contracts'
 
 /**
  * What a socket may see depends on its user: in the meeting, everything; in the lobby, who is
@@ -26,10 +26,15 @@ function lobbyPatch(patch: UserPatch): UserPatch | undefined {
   return Object.keys(out).length > 0 ? out : undefined
 }
 
+function lobbyAi(ai: AiState): AiState {
+  if (ai.status !== 'joined') return ai
+  const { sessionId: _session, trackName: _track, ...rest } = ai
+  return rest
+}
+
 export function stateFor(state: RoomState, view: View): RoomState {
   if (view === 'meeting') return state
-  const { sessionId: _session, trackName: _track, ...ai } = state.ai
-  return { ...state, users: state.users.map(lobbyUser), ai, chat: [] }
+  return { ...state, users: state.users.map(lobbyUser), ai: lobbyAi(state.ai), chat: [] }
 }
 
 /** The event as `userId` in `view` may see it, or undefined when it is withheld from them. */

@@ -1,17 +1,10 @@
 import type { ClientMessage } from '@tangerine/contracts'
 import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
-import type { CommandMetadata, RoomCommand } from './decide.ts'
+import type { RoomCommand } from './decide.ts'
+import type { CommandMetadata } from './decision.ts'
 
-/** The AI's messages are refused on the socket: the ai Worker drives those commands (`aiCommandFor`). */
-export type AiSocketMessage = Extract<
-  ClientMessage,
-  { type: 'enableAi' | 'disableAi' | 'requestAiControl' | 'relinquishAiControl' }
->
-
-type Commanding = Exclude<
-  ClientMessage,
-  { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' | 'callsApiHistoryEntry' } | AiSocketMessage
->
+/** The messages that are not commands: the socket answers them itself. */
+type Commanding = Exclude<ClientMessage, { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' }>
 
 /**
  * What a client message asks the room to do, on behalf of the socket's user. `keyOf` tells what
@@ -27,7 +20,7 @@ export function commandFor(
     case 'userUpdate':
       return { type: 'UpdateUser', data: { userId, patch: message.user }, metadata }
     case 'userLeft':
-      return { type: 'Leave', data: { userId, reason: 'left' }, metadata }
+      return { type: 'Disconnect', data: { userId, reason: 'left' }, metadata }
     case 'muteUser':
       return { type: 'MuteUser', data: { by: userId, userId: message.id }, metadata }
     case 'askToUnmute':

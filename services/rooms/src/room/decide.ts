@@ -1,32 +1,26 @@
-import type { RoomErrorCode, RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import { aiController, aiPresent } from '@tangerine/room-model'
+import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
-/** Time, the actor and a fresh id arrive with the command, so deciding stays pure. */
-export interface CommandMetadata {
-  now: string
-  actor: string
-  /** A new unique id, for the meeting or message the command may create. */
-  id: string
-}
-
-type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
-
+/** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
 export type RoomCommand =
   /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
-  | Cmd<'Connect', { userId: string; name: string; verified: boolean; key?: string }>
-  | Cmd<'UpdateUser', { userId: string; patch: UserPatch }>
-  | Cmd<'Leave', { userId: string; reason: 'left' | 'disconnected' | 'timeout' }>
-  | Cmd<'RaiseHand', { userId: string }>
-  | Cmd<'LowerHand', { userId: string }>
-  | Cmd<'SendChat', { userId: string; message: string }>
-  | Cmd<'SendDirect', { from: string; to: string; message: string }>
-  | Cmd<'InviteAi', { by: string; instructions?: string; voice?: string }>
-  | Cmd<'CompleteAi', { sessionId: string; trackName: string }>
-  | Cmd<'FailAi', { error: string }>
-  | Cmd<'DismissAi', { by: string }>
-  | Cmd<'TakeAiControl', { userId: string }>
-  | Cmd<'ReleaseAiControl', { userId: string }>
+  | Cmd<'Connect', Required<EventData<'UserConnected'>> & { key?: string }>
+  | Cmd<'UpdateUser', EventData<'UserUpdated'>>
+  | Cmd<'Disconnect', EventData<'UserDisconnected'>>
+  | Cmd<'RaiseHand', EventData<'HandRaised'>>
+  | Cmd<'LowerHand', EventData<'HandLowered'>>
+  | Cmd<'SendChat', Pick<EventData<'ChatMessageSent'>, 'userId' | 'message'>>
+  | Cmd<'SendDirect', Omit<EventData<'DirectMessageSent'>, 'messageId'>>
+  | Cmd<'InviteAi', EventData<'AiInvited'>>
+  | Cmd<'CompleteAi', EventData<'AiJoined'>>
+  | Cmd<'FailAi', EventData<'AiFailed'>>
+  | Cmd<'DismissAi', EventData<'AiDismissed'>>
+  | Cmd<'TakeAiControl', EventData<'AiControlTaken'>>
+  | Cmd<'ReleaseAiControl', EventData<'AiControlReleased'>>
   | RoleCommand
+type CommandData<T extends RoomCommand['type']> = Extract<RoomCommand, { type: T }>['data']
 
 /** How many people a room takes; the room object reads them from its config. */
 export interface RoomLimits {
@@ -38,30 +32,6 @@ export interface RoomLimits {
   perIdentity: number
 }
 export const DEFAULT_LIMITS: RoomLimits = { participants: 100, lobby: 100, perIdentity: 5 }
-
-/** A command the room refuses; the code is what the sender is told. */
-export class RoomError extends Error {
-  constructor(
-    readonly code: RoomErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-type Data<T extends RoomEvent['type']> = Extract<RoomEvent, { type: T }>['data']
-export type Emit = <T extends RoomEvent['type']>(type: T, data: Data<T>) => RoomEvent
-
-export const emitter =
-  (metadata: CommandMetadata): Emit =>
-  (type, data) =>
-    ({ type, data, metadata: { at: metadata.now, actor: metadata.actor, schemaVersion: 1 } }) as RoomEvent
-
-export function userOf(state: RoomState, id: string) {
-  const user = state.users.find((u) => u.id === id)
-  if (!user) throw new RoomError('unknown_user', `No user ${id} in this room`)
-  return user
-}
 
 /** Only the fields that would change: a patch that changes nothing makes no event. */
 function effectivePatch(state: RoomState, userId: string, patch: UserPatch): UserPatch | undefined {
@@ -79,19 +49,8 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
   return Object.keys(out).length > 0 ? out : undefined
 }
 
-/** Ends the meeting when the last joined user is gone once `events` apply. */
-export function endIfEmpty(state: RoomState, remainingJoined: number, emit: Emit): RoomEvent[] {
-  if (!state.meetingId || remainingJoined > 0) return []
-  // Nobody is left to talk to the AI: it ends with the meeting (the ai Worker closes its calls).
-  const ai = state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', { by: 'system' })] : []
-  return [...ai, emit('MeetingEnded', { meetingId: state.meetingId, peakUserCount: state.peakUserCount })]
-}
-
-export const joinedExcept = (state: RoomState, userId: string) =>
-  state.users.filter((u) => u.joined && u.id !== userId).length
-
 /** A new user, unless the room is full, the caller has too many tabs here, or the host removed them. */
-function connect(state: RoomState, data: { userId: string; name: string; verified: boolean; key?: string }, limits: RoomLimits, emit: Emit) {
+function connect(state: RoomState, data: CommandData<'Connect'>, limits: RoomLimits, emit: Emit) {
   const { userId, name, verified, key } = data
   if (state.users.some((u) => u.id === userId)) return []
   if (state.removed?.some((barred) => userId.startsWith(barred))) {
@@ -103,10 +62,10 @@ function connect(state: RoomState, data: { userId: string; name: string; verifie
   if (state.users.filter((u) => !u.joined).length >= limits.lobby) {
     throw new RoomError('room_full', 'Too many people are waiting in the lobby of this room')
   }
-  return [emit('UserJoined', { userId, name, verified })]
+  return [emit('UserConnected', { userId, name, verified })]
 }
 
-function updateUser(state: RoomState, data: { userId: string; patch: UserPatch }, limits: RoomLimits, emit: Emit, meetingId: string) {
+function updateUser(state: RoomState, data: CommandData<'UpdateUser'>, limits: RoomLimits, emit: Emit, meetingId: string) {
   const { userId } = data
   const patch = effectivePatch(state, userId, data.patch)
   if (!patch) return []
@@ -137,12 +96,12 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
       return connect(state, command.data, limits, emit)
     case 'UpdateUser':
       return updateUser(state, command.data, limits, emit, command.metadata.id)
-    case 'Leave': {
+    case 'Disconnect': {
       const { userId } = command.data
       if (!state.users.some((u) => u.id === userId)) return []
       const events: RoomEvent[] = []
-      if (state.ai.controllingUser === userId) events.push(emit('AiControlReleased', { userId }))
-      events.push(emit('UserLeft', command.data))
+      if (aiController(state.ai) === userId) events.push(emit('AiControlReleased', { userId }))
+      events.push(emit('UserDisconnected', command.data))
       events.push(...handOver(state, userId, emit))
       events.push(...endIfEmpty(state, joinedExcept(state, userId), emit))
       return events
@@ -171,25 +130,25 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'InviteAi': {
       const user = userOf(state, command.data.by)
       if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to invite the AI')
-      if (state.ai.enabled || state.ai.connectionPending) throw new RoomError('conflict', 'The AI is already here or on its way')
+      if (aiPresent(state.ai)) throw new RoomError('conflict', 'The AI is already here or on its way')
       return [emit('AiInvited', command.data)]
     }
     case 'CompleteAi':
-      if (!state.ai.connectionPending) throw new RoomError('conflict', 'The AI was not invited')
+      if (state.ai.status !== 'pending') throw new RoomError('conflict', 'The AI was not invited')
       return [emit('AiJoined', command.data)]
     case 'FailAi':
-      return state.ai.connectionPending || state.ai.enabled ? [emit('AiFailed', command.data)] : []
+      return aiPresent(state.ai) ? [emit('AiFailed', command.data)] : []
     case 'DismissAi':
-      return state.ai.enabled || state.ai.connectionPending ? [emit('AiDismissed', command.data)] : []
+      return aiPresent(state.ai) ? [emit('AiDismissed', command.data)] : []
     case 'TakeAiControl': {
       userOf(state, command.data.userId)
-      if (!state.ai.enabled) throw new RoomError('conflict', 'The AI is not in the meeting')
+      if (state.ai.status !== 'joined') throw new RoomError('conflict', 'The AI is not in the meeting')
       if (state.ai.controllingUser === command.data.userId) return []
       if (state.ai.controllingUser) throw new RoomError('conflict', 'Someone else is talking to the AI')
       return [emit('AiControlTaken', command.data)]
     }
     case 'ReleaseAiControl':
-      return state.ai.controllingUser === command.data.userId ? [emit('AiControlReleased', command.data)] : []
+      return aiController(state.ai) === command.data.userId ? [emit('AiControlReleased', command.data)] : []
     default: {
       const unknown: never = command
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`)

@@ -4,9 +4,9 @@ import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlit
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../drizzle/room/migrations.js'
 import { events, quarantine, snapshots } from '../db/schema.ts'
-import { evolve } from './evolve.ts'
+import { evolve } from '@tangerine/room-model'
 import { loadLog, RAW_EVENT_COLUMNS, readRow, type RawEvent } from './load.ts'
-import { shouldSnapshot } from './snapshot.ts'
+import { shouldSnapshot, SNAPSHOT_VERSION } from './snapshot.ts'
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>
 
@@ -62,7 +62,7 @@ export class EventStore {
         next = evolve(next, entry)
         logged.push(entry)
       }
-      if (shouldSnapshot(seq, at)) this.#db.insert(snapshots).values({ seq: at, state: next }).run()
+      if (shouldSnapshot(seq, at)) this.#db.insert(snapshots).values({ seq: at, state: next, version: SNAPSHOT_VERSION }).run()
       return { state: next, seq: at, logged }
     })
   }
@@ -90,9 +90,5 @@ export class EventStore {
   quarantined(before: number | undefined, limit: number): QuarantineEntry[] {
     const query = this.#db.select().from(quarantine)
     return (before === undefined ? query : query.where(lt(quarantine.id, before))).orderBy(desc(quarantine.id)).limit(limit).all()
-  }
-
-  dropSnapshots(): void {
-    this.#db.delete(snapshots).run()
   }
 }

@@ -1,7 +1,8 @@
 import { LoggedEvent, RoomState } from '@tangerine/contracts'
 import type { DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { quarantine } from '../db/schema.ts'
-import { evolve, initialState } from './evolve.ts'
+import { evolve, initialState } from '@tangerine/room-model'
+import { SNAPSHOT_VERSION } from './snapshot.ts'
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>
 
@@ -49,10 +50,11 @@ function missingRuns(from: number, to: number, known: readonly number[]): Array<
 }
 
 /**
- * Loads a room from its SQLite: the newest snapshot that is a valid RoomState (others are skipped
- * and logged), then every later row that is a valid event, folded in order. A row that is not
- * (bad JSON, unknown type, wrong shape, or one `evolve` throws on) is moved to `quarantine` with
- * its error and content, so one bad row cannot keep the room from loading. A hole in `seq` that
+ * Loads a room from its SQLite: the newest snapshot of this SNAPSHOT_VERSION that is a valid
+ * RoomState (invalid ones are skipped and logged; other versions are passed over), then every later
+ * row that is a valid event, folded in order. A row that is not (bad JSON, unknown type, wrong
+ * shape, or one `evolve` throws on) is moved to `quarantine` with its error and content, so one bad
+ * row cannot keep the room from loading. A hole in `seq` that
  * no quarantined row explains is recorded there too: an event that was written is gone.
  * Both are logged as one structured line each.
  */
@@ -64,8 +66,9 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
   for (let below = Number.MAX_SAFE_INTEGER; ;) {
     const snapshot = sql
       .exec<{ seq: number; state: SqlStorageValue }>(
-        'SELECT seq, state FROM snapshots WHERE seq < ? ORDER BY seq DESC LIMIT 1',
+        'SELECT seq, state FROM snapshots WHERE seq < ? AND version = ? ORDER BY seq DESC LIMIT 1',
         below,
+        SNAPSHOT_VERSION,
       )
       .toArray()[0]
     if (!snapshot) break

@@ -1,17 +1,16 @@
 import type { RoomEvent, RoomState } from '@tangerine/contracts'
-import { endIfEmpty, RoomError, userOf, type CommandMetadata, type Emit } from './decide.ts'
-
-type Cmd<T extends string, D> = { type: T; data: D; metadata: CommandMetadata }
+import { aiController } from '@tangerine/room-model'
+import { endIfEmpty, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
 
 /** What people do to one another: only yourself, unless you are the host. */
 export type RoleCommand =
-  | Cmd<'MuteUser', { by: string; userId: string }>
-  | Cmd<'AskToUnmute', { by: string; userId: string }>
+  | Cmd<'MuteUser', EventData<'UserMuted'>>
+  | Cmd<'AskToUnmute', EventData<'UnmuteRequested'>>
   /** `key` is what to bar until the meeting ends: the target's user key, or their user id. */
-  | Cmd<'RemoveUser', { by: string; userId: string; key: string }>
-  | Cmd<'TransferHost', { by: string; userId: string }>
-  | Cmd<'SetLock', { by: string; locked: boolean }>
-  | Cmd<'EndMeeting', { by: string }>
+  | Cmd<'RemoveUser', EventData<'UserRemoved'>>
+  | Cmd<'TransferHost', Required<EventData<'HostAssigned'>>>
+  | Cmd<'SetLock', EventData<'RoomLocked'> & { locked: boolean }>
+  | Cmd<'EndMeeting', Pick<EventData<'MeetingEndedForAll'>, 'by'>>
 
 /** The sender, who must be in the meeting and its host. */
 function host(state: RoomState, by: string, what: string) {
@@ -58,7 +57,7 @@ export function decideRole(state: RoomState, command: RoleCommand, emit: Emit): 
       const gone = state.users.filter((u) => u.id === target.id || u.id.startsWith(key))
       const events: RoomEvent[] = []
       for (const user of gone) {
-        if (state.ai.controllingUser === user.id) events.push(emit('AiControlReleased', { userId: user.id }))
+        if (aiController(state.ai) === user.id) events.push(emit('AiControlReleased', { userId: user.id }))
         events.push(emit('UserRemoved', { userId: user.id, by, key }))
       }
       return events

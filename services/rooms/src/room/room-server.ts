@@ -19,7 +19,8 @@ import type { ConnectionState } from './connection-state.ts'
 import { departures, refusalCloseCode } from './departures.ts'
 import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
-import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from './decide.ts'
+import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from './decide.ts'
+import { RoomError } from './decision.ts'
 import { EventStore } from './event-store.ts'
 import { frameBytes } from './frame-size.ts'
 import { staleUsers } from './presence.ts'
@@ -147,15 +148,6 @@ export class Room extends Server {
         }
         return
       }
-      case 'enableAi':
-      case 'disableAi':
-      case 'requestAiControl':
-      case 'relinquishAiControl':
-        // Each needs a Calls or OpenAI step beside the room's decision, which the ai Worker takes.
-        return this.#fail(connection, 'invalid_message', `${message.type}: the AI is driven through /api/rooms/${this.name}/ai`)
-      case 'callsApiHistoryEntry':
-        console.log(JSON.stringify({ level: 'debug', msg: 'calls api', room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint }))
-        return
     }
     try {
       await this.#run(commandFor(message, state.userId, this.#metadata(state.userId), (id) => this.#keyOf(id)))
@@ -178,7 +170,7 @@ export class Room extends Server {
       if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
     }
     for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs)) {
-      await this.#run({ type: 'Leave', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
+      await this.#run({ type: 'Disconnect', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
       for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId) c.close(4001, 'timed out')
     }
     if (this.#state.users.length > 0) await this.#scheduleSweep()

@@ -1,7 +1,8 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { expect } from 'vitest'
-import { decide, DEFAULT_LIMITS, RoomError, type RoomCommand, type RoomLimits } from '../../src/room/decide.ts'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from '../../src/room/decide.ts'
+import { RoomError } from '../../src/room/decision.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 export const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'user:test', id: 'id-1' }
 export const meta = { at: metadata.now, actor: metadata.actor, schemaVersion: 1 as const }
@@ -37,7 +38,7 @@ export function given(...events: RoomEvent[]) {
 
 export const ev = <T extends RoomEvent['type']>(type: T, data: Extract<RoomEvent, { type: T }>['data']) =>
   ({ type, data, metadata: meta }) as RoomEvent
-export const connected = (userId: string, name = userId) => ev('UserJoined', { userId, name })
+export const connected = (userId: string, name = userId) => ev('UserConnected', { userId, name })
 export const joined = (userId: string, name = userId): RoomEvent[] => [
   connected(userId, name),
   ev('UserUpdated', { userId, patch: { joined: true } }),

@@ -1,6 +1,6 @@
 import type { RoomState, ServerMessage } from '@tangerine/contracts'
 import { env } from 'cloudflare:workers'
-import { evolve } from '../../src/room/evolve.ts'
+import { evolve } from '@tangerine/room-model'
 
 /**
  * What a browser holds: the latest whole state it was sent, with every later event folded in, in

@@ -24,7 +24,7 @@ describe("the ai Worker's commands", () => {
 
     expect((await command(room, { type: 'InviteAi', by: ada.id, voice: 'alloy' })).status).toBe(200)
     const joined = await command(room, { type: 'CompleteAi', sessionId: 's1', trackName: 'ai-generated-voice' })
-    expect(await joined.json()).toMatchObject({ ok: true, state: { ai: { enabled: true, sessionId: 's1' } } })
+    expect(await joined.json()).toMatchObject({ ok: true, state: { ai: { status: 'joined', sessionId: 's1' } } })
 
     expect((await command(room, { type: 'TakeAiControl', userId: ada.id })).status).toBe(200)
     const refused = await command(room, { type: 'TakeAiControl', userId: bob.id })

@@ -1,7 +1,7 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
 import { decide, type RoomCommand } from '../../src/room/decide.ts'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'system', id: 'id-1' }
 const meta = { at: metadata.now, actor: metadata.actor, schemaVersion: 1 as const }
@@ -12,7 +12,7 @@ const when = (state: RoomState, command: Omit<RoomCommand, 'metadata'>) =>
   decide(state, { ...command, metadata } as RoomCommand).map(({ type, data }) => ({ type, data }))
 
 const joined = (userId: string): RoomEvent[] => [
-  { type: 'UserJoined', data: { userId, name: userId }, metadata: meta },
+  { type: 'UserConnected', data: { userId, name: userId }, metadata: meta },
   { type: 'UserUpdated', data: { userId, patch: { joined: true } }, metadata: meta },
 ]
 const meeting: RoomEvent[] = [
@@ -22,13 +22,13 @@ const meeting: RoomEvent[] = [
 ]
 const aiInvited: RoomEvent = { type: 'AiInvited', data: { by: 'a' }, metadata: meta }
 const aiJoined: RoomEvent = { type: 'AiJoined', data: { sessionId: 's', trackName: 'ai' }, metadata: meta }
-const bLeft: RoomEvent = { type: 'UserLeft', data: { userId: 'b', reason: 'left' }, metadata: meta }
+const bLeft: RoomEvent = { type: 'UserDisconnected', data: { userId: 'b', reason: 'left' }, metadata: meta }
 
 describe('the AI ends with the meeting', () => {
   it('is dismissed by the system when the last joined person leaves or times out', () => {
     const state = fold([...meeting, aiInvited, aiJoined, bLeft])
-    expect(when(state, { type: 'Leave', data: { userId: 'a', reason: 'timeout' } })).toEqual([
-      { type: 'UserLeft', data: { userId: 'a', reason: 'timeout' } },
+    expect(when(state, { type: 'Disconnect', data: { userId: 'a', reason: 'timeout' } })).toEqual([
+      { type: 'UserDisconnected', data: { userId: 'a', reason: 'timeout' } },
       { type: 'AiDismissed', data: { by: 'system' } },
       { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },
     ])
@@ -44,11 +44,11 @@ describe('the AI ends with the meeting', () => {
   })
 
   it('stays while someone is still in the meeting, and is not dismissed twice', () => {
-    expect(when(fold([...meeting, aiInvited, aiJoined]), { type: 'Leave', data: { userId: 'a', reason: 'left' } })).toEqual([
-      { type: 'UserLeft', data: { userId: 'a', reason: 'left' } },
+    expect(when(fold([...meeting, aiInvited, aiJoined]), { type: 'Disconnect', data: { userId: 'a', reason: 'left' } })).toEqual([
+      { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
     ])
-    expect(when(fold([...meeting, bLeft]), { type: 'Leave', data: { userId: 'a', reason: 'left' } })).toEqual([
-      { type: 'UserLeft', data: { userId: 'a', reason: 'left' } },
+    expect(when(fold([...meeting, bLeft]), { type: 'Disconnect', data: { userId: 'a', reason: 'left' } })).toEqual([
+      { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
       { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },
     ])
   })

@@ -8,7 +8,7 @@ async function pair() {
   const sender = await connect(room, 'Sender')
   const other = await connect(room, 'Other')
   await Promise.all([sender.next(isState), other.next(isState)])
-  await sender.next((m) => m.type === 'event' && m.event.type === 'UserJoined')
+  await sender.next((m) => m.type === 'event' && m.event.type === 'UserConnected')
   return { room, sender, other }
 }
 
@@ -48,6 +48,19 @@ describe('bad input: the sender is told, the room and everyone else are untouche
     // The socket stays usable after a bad message.
     await settle(sender)
   })
+
+  // The socket once had these (refused, or logged and dropped); now they are unknown types like any other.
+  it.each(['enableAi', 'disableAi', 'requestAiControl', 'relinquishAiControl', 'callsApiHistoryEntry'])(
+    '%s is refused as an unknown type',
+    async (type) => {
+      const { sender } = await pair()
+      const from = sender.messages.length
+      sender.send(JSON.stringify({ type }))
+      const error = await sender.next(isError, from)
+      expect(error.code).toBe('invalid_message')
+      expect(error.error).toMatch(/^type: Invalid discriminator value/)
+    },
+  )
 
   it('rate-limits a flood from one socket without touching the room', async () => {
     const { room, sender, other } = await pair()

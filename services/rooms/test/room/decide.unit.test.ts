@@ -1,7 +1,8 @@
 import type { LoggedEvent, RoomEvent, RoomState } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
-import { decide, RoomError, type RoomCommand } from '../../src/room/decide.ts'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { decide, type RoomCommand } from '../../src/room/decide.ts'
+import { RoomError } from '../../src/room/decision.ts'
+import { evolve, initialState } from '@tangerine/room-model'
 
 const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'user:test', id: 'id-1' }
 const meta = { at: metadata.now, actor: metadata.actor, schemaVersion: 1 as const }
@@ -30,7 +31,7 @@ function given(...events: RoomEvent[]) {
 }
 
 const joined = (userId: string, name = userId): RoomEvent[] => [
-  { type: 'UserJoined', data: { userId, name }, metadata: meta },
+  { type: 'UserConnected', data: { userId, name }, metadata: meta },
   { type: 'UserUpdated', data: { userId, patch: { joined: true } }, metadata: meta },
 ]
 const host = (userId: string): RoomEvent => ({ type: 'HostAssigned', data: { userId }, metadata: meta })
@@ -38,7 +39,7 @@ const started: RoomEvent = { type: 'MeetingStarted', data: { meetingId: 'm1' }, 
 
 describe('decide', () => {
   it('starts the meeting when the first person joins', () => {
-    given({ type: 'UserJoined', data: { userId: 'a', name: 'A' }, metadata: meta })
+    given({ type: 'UserConnected', data: { userId: 'a', name: 'A' }, metadata: meta })
       .when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true } } })
       .then([
         { type: 'MeetingStarted', data: { meetingId: 'id-1' } },
@@ -56,10 +57,10 @@ describe('decide', () => {
   })
 
   it('ends the meeting with its peak when the last joined person leaves', () => {
-    given(started, ...joined('a'), ...joined('b'), { type: 'UserLeft', data: { userId: 'b', reason: 'left' }, metadata: meta })
-      .when({ type: 'Leave', data: { userId: 'a', reason: 'timeout' } })
+    given(started, ...joined('a'), ...joined('b'), { type: 'UserDisconnected', data: { userId: 'b', reason: 'left' }, metadata: meta })
+      .when({ type: 'Disconnect', data: { userId: 'a', reason: 'timeout' } })
       .then([
-        { type: 'UserLeft', data: { userId: 'a', reason: 'timeout' } },
+        { type: 'UserDisconnected', data: { userId: 'a', reason: 'timeout' } },
         { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },
       ])
   })
@@ -73,10 +74,10 @@ describe('decide', () => {
       { type: 'AiJoined', data: { sessionId: 's', trackName: 'ai' }, metadata: meta },
       { type: 'AiControlTaken', data: { userId: 'a' }, metadata: meta },
     )
-      .when({ type: 'Leave', data: { userId: 'a', reason: 'left' } })
+      .when({ type: 'Disconnect', data: { userId: 'a', reason: 'left' } })
       .then([
         { type: 'AiControlReleased', data: { userId: 'a' } },
-        { type: 'UserLeft', data: { userId: 'a', reason: 'left' } },
+        { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
       ])
   })
 
@@ -99,7 +100,7 @@ describe('decide', () => {
     given(started, ...joined('a'), { type: 'AiInvited', data: { by: 'a' }, metadata: meta })
       .when({ type: 'InviteAi', data: { by: 'a' } })
       .thenRefused('conflict')
-    given({ type: 'UserJoined', data: { userId: 'a', name: 'A' }, metadata: meta })
+    given({ type: 'UserConnected', data: { userId: 'a', name: 'A' }, metadata: meta })
       .when({ type: 'SendChat', data: { userId: 'a', message: 'hi' } })
       .thenRefused('not_joined')
   })
@@ -109,39 +110,5 @@ describe('decide', () => {
     g.when({ type: 'RaiseHand', data: { userId: 'a' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'b' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'ghost' } }).thenRefused('unknown_user')
-  })
-})
-
-describe('evolve', () => {
-  it('keeps the peak of joined users through a meeting and resets it after', () => {
-    const g = given(started, ...joined('a'), ...joined('b'), { type: 'UserLeft', data: { userId: 'b', reason: 'left' }, metadata: meta })
-    expect(g.state.peakUserCount).toBe(2)
-    expect(g.state.users.map((u) => u.id)).toEqual(['a'])
-    const ended = evolve(g.state, { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 }, metadata: meta, seq: 99 })
-    expect(ended.meetingId).toBeUndefined()
-    expect(ended.peakUserCount).toBe(0)
-  })
-
-  it('keeps only the latest chat messages in state', () => {
-    const chats: RoomEvent[] = Array.from({ length: 120 }, (_, i) => ({
-      type: 'ChatMessageSent',
-      data: { messageId: `m${i}`, userId: 'a', name: 'A', message: `#${i}` },
-      metadata: meta,
-    }))
-    const { state } = given(...joined('a'), ...chats)
-    expect(state.chat).toHaveLength(100)
-    expect(state.chat.at(-1)?.message).toBe('#119')
-    expect(state.chat[0]?.message).toBe('#20')
-  })
-})
-
-describe('a track patch', () => {
-  it('leaves the tracks it does not name as they were', () => {
-    const g = given(started, ...joined('a'), {
-      type: 'UserUpdated',
-      data: { userId: 'a', patch: { tracks: { audioEnabled: true, videoEnabled: true } } },
-      metadata: meta,
-    }, { type: 'UserUpdated', data: { userId: 'a', patch: { tracks: { video: 's/cam' } } }, metadata: meta })
-    expect(g.state.users[0]?.tracks).toMatchObject({ audioEnabled: true, videoEnabled: true, video: 's/cam' })
   })
 })

@@ -35,7 +35,7 @@ describe('a lobby socket', () => {
       ['Host', true, true],
       ['Looker', false, false],
     ])
-    expect(welcome.state.ai).toMatchObject({ enabled: true })
+    expect(welcome.state.ai).toMatchObject({ status: 'joined' })
 
     // While it waits, the meeting goes on: new tracks, more chat, a raised hand.
     const from = lobby.messages.length

@@ -12,8 +12,8 @@ describe('display names in the room', () => {
     const byId = new Map(seen.state.users.map((u) => [u.id, u]))
     expect(byId.get(ada.id)).toMatchObject({ name: 'Ada Lovelace', verified: true })
     expect(byId.get(mallory.id)).toMatchObject({ name: 'Ada Lovelace', verified: false })
-    // The UserJoined event everyone else folds says the same.
-    const joined = await ada.next(isEvent('UserJoined', (d) => d.userId === mallory.id))
+    // The UserConnected event everyone else folds says the same.
+    const joined = await ada.next(isEvent('UserConnected', (d) => d.userId === mallory.id))
     expect(joined.event.data).toMatchObject({ verified: false })
   })
 

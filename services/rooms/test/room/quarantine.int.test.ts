@@ -2,7 +2,8 @@ import type { QuarantineEntry, RoomState } from '@tangerine/contracts'
 import { env, exports } from 'cloudflare:workers'
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { initialState } from '../../src/room/evolve.ts'
+import { initialState } from '@tangerine/room-model'
+import { SNAPSHOT_VERSION } from '../../src/room/snapshot.ts'
 import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 
 const meta = (actor: string) => JSON.stringify({ at: '2026-01-01T00:00:00.000Z', actor, schemaVersion: 1 })
@@ -24,9 +25,9 @@ async function writeRows(room: string, rows: Array<{ seq: number; type: string; 
   })
 }
 
-async function writeSnapshot(room: string, seq: number, state: string) {
+async function writeSnapshot(room: string, seq: number, state: string, version = SNAPSHOT_VERSION) {
   await runInDurableObject(env.ROOM.getByName(room), (_instance, s) => {
-    s.storage.sql.exec('INSERT INTO snapshots (seq, state) VALUES (?, ?)', seq, state)
+    s.storage.sql.exec('INSERT INTO snapshots (seq, state, version) VALUES (?, ?, ?)', seq, state, version)
   })
 }
 
@@ -49,6 +50,23 @@ const chatRow = (seq: number, userId: string, message: string) => ({
 })
 
 afterEach(() => vi.restoreAllMocks())
+
+/** A valid state at seq 1 that says something the log does not: proof of where loading started. */
+const markedState = (userId: string): RoomState => ({
+  ...initialState(),
+  users: [
+    {
+      id: userId,
+      name: 'Ada',
+      verified: false,
+      raisedHand: false,
+      speaking: false,
+      joined: false,
+      tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false },
+    },
+  ],
+  chat: [{ id: 'x', seq: 1, userId, name: 'Ada', message: 'from the snapshot', at: '2026-01-01T00:00:00.000Z' }],
+})
 
 describe('a bad row in the log does not brick the room', () => {
   it('quarantines rows that are not events, reports the gap, and serves state and sockets from the good ones', async () => {
@@ -140,23 +158,7 @@ describe('a bad row in the log does not brick the room', () => {
     const room = randomRoom()
     const { ada, seq } = await roomWithAda(room)
     // A valid snapshot at seq 1 that says something the log does not: proof of where loading started.
-    const marked: RoomState = {
-      ...initialState(),
-      users: [
-        {
-          id: ada.id,
-          name: 'Ada',
-          verified: false,
-          raisedHand: false,
-          speaking: false,
-          joined: false,
-          tracks: { audioEnabled: false, audioUnavailable: false, videoEnabled: false, screenShareEnabled: false },
-        },
-      ],
-      chat: [
-        { id: 'x', seq: 1, userId: ada.id, name: 'Ada', message: 'from the snapshot', at: '2026-01-01T00:00:00.000Z' },
-      ],
-    }
+    const marked = markedState(ada.id)
     await writeSnapshot(room, 1, JSON.stringify(marked))
     await writeSnapshot(room, seq, JSON.stringify({ users: 'not a list' }))
     await writeSnapshot(room, seq + 1, '{not json')
@@ -170,5 +172,44 @@ describe('a bad row in the log does not brick the room', () => {
       .map((c) => JSON.parse(String(c[0])) as { msg: string; seq: number })
       .filter((l) => l.msg === 'room snapshot skipped')
     expect(skipped.map((l) => l.seq)).toEqual([seq + 1, seq])
+  })
+
+  it('passes over snapshots of an older version and folds the whole log', async () => {
+    const room = randomRoom()
+    const { ada, seq } = await roomWithAda(room)
+    // As the room wrote them before the AI's status union (version 1): one in the old shape, and
+    // one that would parse today but is not trusted under an older version.
+    const { ai: _ai, ...rest } = markedState(ada.id)
+    await writeSnapshot(room, seq, JSON.stringify({ ...rest, ai: { enabled: false, connectionPending: false } }), 1)
+    await writeSnapshot(room, 1, JSON.stringify(markedState(ada.id)), 1)
+    const logged = vi.spyOn(console, 'error')
+    await evictDurableObject(env.ROOM.getByName(room))
+
+    const { state, seq: now } = await env.ROOM.getByName(room).getState()
+    expect(now).toBe(seq)
+    expect(state.chat.map((c) => c.message)).toEqual(['before'])
+    expect(state.ai).toEqual({ status: 'absent' })
+    expect(logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('room snapshot skipped'))).toEqual([])
+  })
+
+  it('reads an old log, whose events carry the names they had when written', async () => {
+    const room = randomRoom()
+    const { seq } = await roomWithAda(room)
+    // Before "connected" and "joined the meeting" were two words: UserJoined and UserLeft.
+    await writeRows(room, [
+      { seq: seq + 1, type: 'UserJoined', data: JSON.stringify({ userId: 'bob-old-log', name: 'Bob' }) },
+      { seq: seq + 2, type: 'UserJoined', data: JSON.stringify({ userId: 'cy-old-log', name: 'Cy' }) },
+      { seq: seq + 3, type: 'UserLeft', data: JSON.stringify({ userId: 'cy-old-log', reason: 'left' }) },
+    ])
+    await evictDurableObject(env.ROOM.getByName(room))
+
+    const { state, seq: now, health } = await env.ROOM.getByName(room).getState()
+    expect(now).toBe(seq + 3)
+    expect(health).toMatchObject({ quarantined: 0, gaps: 0 })
+    expect(state.users.find((u) => u.id === 'bob-old-log')).toMatchObject({ name: 'Bob', joined: false })
+    expect(state.users.some((u) => u.id === 'cy-old-log')).toBe(false)
+    // Served under the names they have now.
+    const { events } = await env.ROOM.getByName(room).getEvents(undefined, 3)
+    expect(events.map((e) => e.type)).toEqual(['UserDisconnected', 'UserConnected', 'UserConnected'])
   })
 })

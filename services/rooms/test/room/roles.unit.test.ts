@@ -1,6 +1,6 @@
 import type { RoomEvent } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
-import { evolve, initialState } from '../../src/room/evolve.ts'
+import { evolve } from '@tangerine/room-model'
 import { connected, ev, fold, given, joined } from '../helpers/given.ts'
 
 const started = ev('MeetingStarted', { meetingId: 'm1' })
@@ -26,8 +26,8 @@ describe('the host', () => {
   it('passes, when the host leaves, to whoever has been in the meeting longest', () => {
     // `c` came into the room first but joined the meeting after `b`.
     const g = given(connected('c'), started, ...joined('h'), host('h'), ...joined('b'), ev('UserUpdated', { userId: 'c', patch: { joined: true } }))
-    g.when({ type: 'Leave', data: { userId: 'h', reason: 'left' } }).then([
-      { type: 'UserLeft', data: { userId: 'h', reason: 'left' } },
+    g.when({ type: 'Disconnect', data: { userId: 'h', reason: 'left' } }).then([
+      { type: 'UserDisconnected', data: { userId: 'h', reason: 'left' } },
       { type: 'HostAssigned', data: { userId: 'b' } },
     ])
     g.when({ type: 'UpdateUser', data: { userId: 'h', patch: { joined: false } } }).then([
@@ -35,7 +35,7 @@ describe('the host', () => {
       { type: 'HostAssigned', data: { userId: 'b' } },
     ])
     // Someone else leaving changes nothing about the host.
-    g.when({ type: 'Leave', data: { userId: 'b', reason: 'timeout' } }).then([{ type: 'UserLeft', data: { userId: 'b', reason: 'timeout' } }])
+    g.when({ type: 'Disconnect', data: { userId: 'b', reason: 'timeout' } }).then([{ type: 'UserDisconnected', data: { userId: 'b', reason: 'timeout' } }])
   })
 
   it('hands the role over on request; nobody else can', () => {
@@ -87,7 +87,7 @@ describe('removing someone', () => {
     // A new meeting forgets it.
     given(...meeting(), ev('UserRemoved', { userId: 'b', by: 'h', key: 'b' }), ev('MeetingEnded', { meetingId: 'm1', peakUserCount: 2 }))
       .when({ type: 'Connect', data: { userId: 'b-new-tab', name: 'B', key: 'b' } })
-      .then([{ type: 'UserJoined', data: { userId: 'b-new-tab', name: 'B' } }])
+      .then([{ type: 'UserConnected', data: { userId: 'b-new-tab', name: 'B' } }])
   })
 
   it('is for the host only, and not of themself', () => {
@@ -103,7 +103,7 @@ describe('locking and ending', () => {
     const g = given(...meeting(), ev('RoomLocked', { by: 'h' }))
     expect(g.state.locked).toBe(true)
     g.when({ type: 'UpdateUser', data: { userId: 'l', patch: { joined: true } } }).thenRefused('room_locked')
-    g.when({ type: 'Connect', data: { userId: 'n', name: 'N', key: 'n' } }).then([{ type: 'UserJoined', data: { userId: 'n', name: 'N' } }])
+    g.when({ type: 'Connect', data: { userId: 'n', name: 'N', key: 'n' } }).then([{ type: 'UserConnected', data: { userId: 'n', name: 'N' } }])
     g.when({ type: 'SetLock', data: { by: 'h', locked: false } }).then([{ type: 'RoomUnlocked', data: { by: 'h' } }])
     g.when({ type: 'SetLock', data: { by: 'h', locked: true } }).then([])
     given(...meeting()).when({ type: 'SetLock', data: { by: 'b', locked: true } }).thenRefused('forbidden')
@@ -147,14 +147,5 @@ describe('caps', () => {
     given(connected('k1'), connected('k2'))
       .when({ type: 'Connect', data: { userId: 'k2', name: 'K', key: 'k' } }, limits)
       .then([])
-  })
-})
-
-describe('a state from before roles', () => {
-  it('folds the new events onto it', () => {
-    // As an old snapshot holds it: no host, lock or removed fields at all.
-    const old = fold([started, ...joined('a')], initialState())
-    expect(old).not.toHaveProperty('host')
-    expect(fold([host('a'), ev('RoomLocked', { by: 'a' })], old)).toMatchObject({ host: 'a', locked: true })
   })
 })

@@ -12,7 +12,7 @@ describe('room sockets', () => {
     const ada = await connect(room, 'Ada')
     await ada.next(isState)
     const bob = await connect(room, 'Bob')
-    await ada.next(isEvent('UserJoined', (d) => d.name === 'Bob'))
+    await ada.next(isEvent('UserConnected', (d) => d.name === 'Bob'))
 
     ada.send({ type: 'userUpdate', user: { joined: true, tracks: { audioEnabled: true, audio: 's1/mic' } } })
     await bob.next(isEvent('UserUpdated', (d) => d.userId === ada.id))
@@ -21,7 +21,7 @@ describe('room sockets', () => {
 
     const cy = await connect(room, 'Cy')
     const welcome = await cy.next(isState)
-    await Promise.all([ada, bob].map((s) => s.next(isEvent('UserJoined', (d) => d.name === 'Cy'))))
+    await Promise.all([ada, bob].map((s) => s.next(isEvent('UserConnected', (d) => d.name === 'Cy'))))
 
     // Everyone's fold of what they received equals what the newcomer was given.
     const server = await serverState(room)
@@ -39,7 +39,7 @@ describe('room sockets', () => {
 
     bob.send({ type: 'userLeft' })
     await bob.closed
-    await Promise.all([ada, cy].map((s) => s.next(isEvent('UserLeft', (d) => d.userId === bob.id && d.reason === 'left'))))
+    await Promise.all([ada, cy].map((s) => s.next(isEvent('UserDisconnected', (d) => d.userId === bob.id && d.reason === 'left'))))
     expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
     const after = await serverState(room)
     expect(mirror(cy.messages)).toEqual({ seq: after.seq, state: stateFor(after.state, 'lobby') })
@@ -57,7 +57,7 @@ describe('room sockets', () => {
     expect((await serverState(room)).state.peakUserCount).toBe(3)
 
     c.send({ type: 'userLeft' })
-    await a.next(isEvent('UserLeft', (d) => d.userId === c.id))
+    await a.next(isEvent('UserDisconnected', (d) => d.userId === c.id))
     const d = await connect(room, 'D')
     await d.next(isState)
     d.send({ type: 'userUpdate', user: { joined: true } })
@@ -91,7 +91,7 @@ describe('room sockets', () => {
       alive.send({ type: 'heartbeat' })
     }
     await runDurableObjectAlarm(env.ROOM.getByName(room))
-    await alive.next(isEvent('UserLeft', (d) => d.userId === silent.id && d.reason === 'timeout'))
+    await alive.next(isEvent('UserDisconnected', (d) => d.userId === silent.id && d.reason === 'timeout'))
     expect((await silent.closed).code).toBe(4001)
     expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
   })
@@ -100,7 +100,7 @@ describe('room sockets', () => {
     const room = randomRoom()
     const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
     await Promise.all([a!, b!, c!].map((s) => s.next(isState)))
-    await a!.next(isEvent('UserJoined', (d) => d.userId === c!.id))
+    await a!.next(isEvent('UserConnected', (d) => d.userId === c!.id))
     a!.send({ type: 'userUpdate', user: { joined: true } })
     await a!.next(isEvent('HostAssigned', (d) => d.userId === a!.id))
     b!.send({ type: 'userUpdate', user: { joined: true, tracks: { audioEnabled: true } } })

@@ -1,4 +1,5 @@
 import type { AiVoice } from '@tangerine/contracts/ai/api'
+import { aiController } from '@tangerine/room-model'
 import { of, type Subscription } from 'rxjs'
 import { callApi, type ApiResult } from '../api.ts'
 import { parseRef } from '../media/calls.svelte.ts'
@@ -31,7 +32,7 @@ export class AiParticipant {
 
   /** The person talking to the AI, if anyone. */
   get controller() {
-    const id = this.state?.controllingUser
+    const id = this.state && aiController(this.state)
     return id ? this.#meeting.room.state?.users.find((u) => u.id === id) : undefined
   }
 
@@ -98,7 +99,7 @@ export class AiParticipant {
 
   /** The room released us (we left, or the AI went): stop feeding it. */
   sync() {
-    if (this.talking && this.state?.controllingUser !== this.#meeting.room.userId) this.#stopFeed()
+    if (this.talking && (this.state && aiController(this.state)) !== this.#meeting.room.userId) this.#stopFeed()
   }
 
   close() {

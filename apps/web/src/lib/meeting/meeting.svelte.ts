@@ -260,7 +260,7 @@ export class Meeting {
           chime('join')
         }
         return
-      case 'UserLeft':
+      case 'UserDisconnected':
         if (event.data.userId !== me) {
           this.#toast(`${this.#nameOf(event.data.userId, before)} left`)
           chime('leave')

@@ -7,7 +7,7 @@ import {
   type RoomState,
   type UserPatch,
 } from '@tangerine/contracts'
-import { evolve } from '@tangerine/rooms/evolve'
+import { evolve } from '@tangerine/room-model'
 import { publicPaths, routePath } from '@tangerine/contracts/public-api'
 import PartySocket from 'partysocket'
 

@@ -5,6 +5,7 @@ import {
   type User,
   type UserPatch,
 } from '@tangerine/contracts'
+import { aiController, released } from './ai.ts'
 
 /**
  * The room's state is a pure fold of its log: `log.reduce(evolve, initialState())`.
@@ -14,7 +15,7 @@ export function initialState(): RoomState {
   return {
     peakUserCount: 0,
     users: [],
-    ai: { enabled: false, connectionPending: false },
+    ai: { status: 'absent' },
     chat: [],
   }
 }
@@ -57,7 +58,8 @@ function joinedSince(user: User, patch: UserPatch, seq: number): User {
 function without(state: RoomState, gone: (u: User) => boolean): RoomState {
   const users = state.users.filter((u) => !gone(u))
   const stays = (id?: string) => id !== undefined && users.some((u) => u.id === id)
-  const ai = state.ai.controllingUser && !stays(state.ai.controllingUser) ? { ...state.ai, controllingUser: undefined } : state.ai
+  const controller = aiController(state.ai)
+  const ai = controller && !stays(controller) ? released(state.ai) : state.ai
   return { ...state, users, ai, host: stays(state.host) ? state.host : undefined }
 }
 
@@ -75,12 +77,12 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       const { meetingId: _id, meetingStartedAt: _at, host: _host, locked: _locked, removed: _removed, ...rest } = state
       return { ...rest, peakUserCount: 0 }
     }
-    case 'UserJoined':
+    case 'UserConnected':
       if (state.users.some((u) => u.id === event.data.userId)) return state
       return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)] }
     case 'UserUpdated':
       return updateUser(state, event.data.userId, (u) => joinedSince(patchUser(u, event.data.patch), event.data.patch, event.seq))
-    case 'UserLeft':
+    case 'UserDisconnected':
       return without(state, (u) => u.id === event.data.userId)
     case 'UserMuted':
       return updateUser(state, event.data.userId, (u) => ({ ...u, tracks: { ...u.tracks, audioEnabled: false } }))
@@ -102,20 +104,18 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
     case 'DirectMessageSent':
       return state
     case 'AiInvited':
-      return { ...state, ai: { enabled: false, connectionPending: true } }
+      return { ...state, ai: { status: 'pending' } }
     case 'AiJoined':
-      return {
-        ...state,
-        ai: { enabled: true, connectionPending: false, sessionId: event.data.sessionId, trackName: event.data.trackName },
-      }
+      return { ...state, ai: { status: 'joined', sessionId: event.data.sessionId, trackName: event.data.trackName } }
     case 'AiFailed':
-      return { ...state, ai: { enabled: false, connectionPending: false, error: event.data.error } }
+      return { ...state, ai: { status: 'failed', error: event.data.error } }
     case 'AiDismissed':
-      return { ...state, ai: { enabled: false, connectionPending: false } }
+      return { ...state, ai: { status: 'absent' } }
     case 'AiControlTaken':
-      return { ...state, ai: { ...state.ai, controllingUser: event.data.userId } }
+      // Only a joined AI is handed to someone (decide refuses it otherwise).
+      return state.ai.status === 'joined' ? { ...state, ai: { ...state.ai, controllingUser: event.data.userId } } : state
     case 'AiControlReleased':
-      return { ...state, ai: { ...state.ai, controllingUser: undefined } }
+      return { ...state, ai: released(state.ai) }
     case 'HostAssigned':
       return { ...state, host: event.data.userId }
     case 'UnmuteRequested':
