@@ -17,7 +17,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
           bindings: {
             TANGERINE_ENV: 'development',
             SESSION_SECRET: 'test-session-secret',
-            USER_DIRECTORY_TOKEN: '',
+            USER_DIRECTORY_TOKEN: servers.directoryToken,
             ACCESS_TEAM_DOMAIN,
             ACCESS_AUD,
             ACCESS_JWKS_URL: servers.jwksUrl,
