@@ -84,7 +84,9 @@ describe('user directory', () => {
     for (let i = 0; i < 3; i++)
       expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
     const { directoryUrl, directoryToken } = inject('identityServers')
-    const answer = await fetch(`${directoryUrl}/users/lookups`, { headers: { authorization: `Bearer ${directoryToken}` } })
+    const answer = await fetch(`${directoryUrl}/users/lookups`, {
+      headers: { authorization: `Bearer ${directoryToken}` },
+    })
     const counts = (await answer.json()) as Record<string, number>
     expect(counts['grace@example.com']).toBe(1)
   })
