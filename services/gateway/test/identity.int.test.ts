@@ -58,6 +58,29 @@ describe('Cloudflare Access', () => {
     expect(status).toBe(200)
     expect(body.identity).toBeNull()
   })
+
+  it('trusts the email header where TRUST_ACCESS_EMAIL_HEADER=true, with the directory’s name', async () => {
+    const trusting = { ...env, TRUST_ACCESS_EMAIL_HEADER: 'true' } as GatewayEnv
+    const ask = async (headers: Record<string, string>) => {
+      const req = new Request(`${base}/api/session`, { headers })
+      const res = await worker.fetch(req, trusting, createExecutionContext())
+      return (await res.json()) as { identity: Identity | null }
+    }
+    const { identity } = await ask({ 'cf-access-authenticated-user-email': 'grace@example.com' })
+    expect(identity).toEqual({
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      source: 'access',
+      key: (await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'grace@example.com' }) })).body.identity
+        ?.key,
+    })
+    // A token, where one is sent, still decides: the header does not override it.
+    const both = await ask({
+      'cf-access-jwt-assertion': await token(),
+      'cf-access-authenticated-user-email': 'grace@example.com',
+    })
+    expect(both.identity).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' })
+  })
 })
 
 describe('user directory', () => {
