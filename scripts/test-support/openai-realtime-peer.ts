@@ -11,11 +11,15 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
  * counts the audio it receives. `POST …/realtime/calls/{call_id}/hangup` (the GA hang-up, same
  * token) ends a call and closes its peer connection. Test control:
  *   GET  /test/calls            every call with what it was asked and what it heard
- *   POST /test/mode {mode}      `ok` | `500` | `bad-sdp` for the requests that follow
- * and path prefixes `/status/500/…` and `/bad-sdp/…` fail one request without changing the mode.
+ *   POST /test/mode {mode}      `ok` | `500` | `403` | `bad-sdp` | `hang` | `unusable-sdp` for the requests that follow
+ * and path prefixes `/status/500/…`, `/status/403/…`, `/bad-sdp/…`, `/hang/…` and `/unusable-sdp/…`
+ * fail one request without changing the mode. `403` is OpenAI's answer to a key without access
+ * to the model or region (error code `model_not_found`/`unsupported_country_region_territory`);
+ * `hang` takes the offer and never answers; `unusable-sdp` makes the call (it exists until hung
+ * up) but answers with an SDP without its DTLS fingerprint, which the SFU must refuse.
  */
 
-export type PeerMode = 'ok' | '500' | 'bad-sdp'
+export type PeerMode = 'ok' | '500' | '403' | 'bad-sdp' | 'hang' | 'unusable-sdp'
 
 export interface RealtimeCall {
   id: string
@@ -123,6 +127,15 @@ export async function startOpenAiRealtimePeer(
     const body = await readBody(req)
     if (failure === '500')
       return openAiError(res, 500, 'server_error', 'The server had an error while processing your request.')
+    if (failure === '403')
+      return openAiError(
+        res,
+        403,
+        'unsupported_country_region_territory',
+        'Country, region, or territory not supported',
+      )
+    // No answer at all: the caller's own timeout must end the wait (close() drops the socket).
+    if (failure === 'hang') return
     const offer = await parseOffer(req, url, body)
     if ('error' in offer) return openAiError(res, 400, 'invalid_request', offer.error ?? 'bad request')
     if (failure === 'bad-sdp')
@@ -197,9 +210,10 @@ export async function startOpenAiRealtimePeer(
     await pc.setLocalDescription(await pc.createAnswer())
     calls.push(call)
     byCallId.set(id, entry)
-    res
-      .writeHead(201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${id}` })
-      .end(pc.localDescription!.sdp)
+    const sdp = pc.localDescription!.sdp
+    // RFC 8842 §5: a DTLS-SRTP answer carries `a=fingerprint`; without it no DTLS can be set up.
+    const sent = failure === 'unusable-sdp' ? sdp.replace(/^a=fingerprint:.*\r?\n/gm, '') : sdp
+    res.writeHead(201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${id}` }).end(sent)
   }
 
   async function hangUp(req: IncomingMessage, res: ServerResponse, id: string) {
@@ -228,7 +242,10 @@ export async function startOpenAiRealtimePeer(
       let failure = mode
       for (const [prefix, m] of [
         ['/status/500', '500'],
+        ['/status/403', '403'],
         ['/bad-sdp', 'bad-sdp'],
+        ['/hang', 'hang'],
+        ['/unusable-sdp', 'unusable-sdp'],
       ] as const) {
         if (path.startsWith(`${prefix}/`)) {
           path = path.slice(prefix.length)
@@ -262,6 +279,7 @@ export async function startOpenAiRealtimePeer(
         clearInterval(entry.timer)
         await entry.pc.close().catch(() => undefined)
       }
+      server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }

@@ -13,6 +13,8 @@ declare module 'vitest' {
      */
     sfu: { apiUrl: string; appId: string; appSecret: string; accountApiUrl: string; turnPort: number }
     /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
-    identityServers: { jwksUrl: string; directoryUrl: string; privateJwk: string; kid: string }
+    /** services/gateway/test/support/stalled-server.ts: an upstream that never answers. */
+    stalledUrl: string
+    identityServers: { jwksUrl: string; directoryUrl: string; directoryToken: string; privateJwk: string; kid: string }
   }
 }

@@ -14,7 +14,9 @@ export default async function setup(project: TestProject) {
   const port = Number(process.env.E2E_PORT ?? 8790)
   // The feedback consumer delivers to a receiver that apps/web/e2e/feedback.e2e.test.ts runs on
   // this fixed port; no other test sends reports, so elsewhere nothing listens and nothing is sent.
-  const feedbackReceiverUrl = `http://127.0.0.1:${Number(process.env.E2E_FEEDBACK_PORT ?? port + 9)}/hook`
+  // The query carries a webhook's key and token, as a Google Chat webhook URL does; the receiver demands them.
+  const receiverPort = Number(process.env.E2E_FEEDBACK_PORT ?? port + 9)
+  const feedbackReceiverUrl = `http://127.0.0.1:${receiverPort}/hook?key=e2e-webhook-key&token=e2e-webhook-token`
   const stack = await startStack({ port, persistTo, stdio: 'pipe', feedbackUrl: feedbackReceiverUrl })
   project.provide('stackUrl', stack.url)
   project.provide('feedbackReceiverUrl', feedbackReceiverUrl)

@@ -11,13 +11,28 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
     cloudflareTest(({ inject }) => {
       const servers = inject('identityServers')
       const sfu = inject('sfu')
+      const media = {
+        CALLS_API_URL: sfu.apiUrl,
+        CALLS_APP_ID: sfu.appId,
+        CALLS_APP_SECRET: sfu.appSecret,
+        CLOUDFLARE_API_URL: sfu.accountApiUrl,
+        CLOUDFLARE_ACCOUNT_ID: sfu.appId,
+        CLOUDFLARE_API_TOKEN: sfu.appSecret,
+        TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
+        ADMIN_TOKEN: 'gateway-test-media-admin',
+      }
+      // The media Worker once more, under another name, whose Calls API never answers: health.int.test.ts
+      // binds it as MEDIA to see a slow service through the gateway's real health route.
+      const [stalledMedia] = siblingWorkers(['services/media'], undefined, {
+        'services/media': { ...media, CALLS_API_URL: `${inject('stalledUrl')}/v1` },
+      })
       return {
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
           bindings: {
             TANGERINE_ENV: 'development',
             SESSION_SECRET: 'test-session-secret',
-            USER_DIRECTORY_TOKEN: '',
+            USER_DIRECTORY_TOKEN: servers.directoryToken,
             ACCESS_TEAM_DOMAIN,
             ACCESS_AUD,
             ACCESS_JWKS_URL: servers.jwksUrl,
@@ -28,24 +43,16 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             TEST_PRIVATE_JWK: servers.privateJwk,
             ...vars,
           },
+          serviceBindings: { STALLED_MEDIA: 'tangerine-media-stalled' },
           workers: siblingWorkers(
             ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],
             { name: 'tangerine-gateway', project: name },
             {
-              'services/media': {
-                CALLS_API_URL: sfu.apiUrl,
-                CALLS_APP_ID: sfu.appId,
-                CALLS_APP_SECRET: sfu.appSecret,
-                CLOUDFLARE_API_URL: sfu.accountApiUrl,
-                CLOUDFLARE_ACCOUNT_ID: sfu.appId,
-                CLOUDFLARE_API_TOKEN: sfu.appSecret,
-                TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
-                ADMIN_TOKEN: 'gateway-test-media-admin',
-              },
+              'services/media': media,
               // No receiver: reports are logged by the consumer.
               'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
             },
-          ),
+          ).concat({ ...stalledMedia!, name: 'tangerine-media-stalled' }),
         },
       }
     }),
@@ -55,7 +62,11 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
 
 export default defineConfig({
   test: {
-    globalSetup: ['./test/support/identity-servers.ts', '../../scripts/test-support/sfu-setup.ts'],
+    globalSetup: [
+      './test/support/identity-servers.ts',
+      './test/support/stalled-server.ts',
+      '../../scripts/test-support/sfu-setup.ts',
+    ],
     projects: [
       project('gateway', ['test/*.int.test.ts'], {}),
       project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),

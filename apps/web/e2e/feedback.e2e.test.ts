@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { join } from 'node:path'
-import { ChatCardMessage, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
+import { type ChatCardMessage, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { checkWebhookRequest } from '../../../scripts/test-support/google-chat-webhook.ts'
 import { artifacts, people, stackUrl as url } from './people.ts'
 
 /*
@@ -12,6 +13,8 @@ import { artifacts, people, stackUrl as url } from './people.ts'
  */
 
 const receiverUrl = new URL(inject('feedbackReceiverUrl'))
+// The webhook's secrets, in the URL the stack's consumer was given, as Google Chat hands them out.
+const secrets = { key: receiverUrl.searchParams.get('key') ?? '', token: receiverUrl.searchParams.get('token') ?? '' }
 
 type Delivery = { key: string; attempt: string; card: ChatCardMessage }
 const deliveries: Delivery[] = []
@@ -29,11 +32,20 @@ const readBody = (req: IncomingMessage) =>
 beforeAll(async () => {
   receiver = createServer(async (req, res) => {
     const body = await readBody(req)
-    if (req.method === 'POST' && req.url === receiverUrl.pathname) {
+    if (new URL(req.url ?? '/', receiverUrl).pathname === receiverUrl.pathname) {
+      // As strict as Google Chat's webhook: its key and token, JSON, Google's card rules.
+      const checked = checkWebhookRequest(
+        { url: req.url ?? '/', method: req.method, contentType: req.headers['content-type'], body },
+        secrets,
+      )
+      if (!checked.ok) {
+        const { status, body: refusal } = checked.refusal
+        return void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(refusal))
+      }
       deliveries.push({
         key: String(req.headers['idempotency-key']),
         attempt: String(req.headers['x-tangerine-attempt']),
-        card: ChatCardMessage.parse(JSON.parse(body)),
+        card: checked.message as ChatCardMessage,
       })
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     }

@@ -1,6 +1,7 @@
 import type { RoomState } from '@tangerine/contracts'
 import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
 
+import { CallsApiError } from '@tangerine/contracts/calls/client'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
 import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
@@ -32,11 +33,18 @@ const post = (as: Person, path: string, body: Record<string, unknown>) =>
 const roomAi = async (room: string) =>
   ((await (await env.ROOMS.fetch(`http://rooms.internal/rooms/${room}`)).json()) as { state: RoomState }).state.ai
 
-/** No track of the session is still open at the SFU. */
+/**
+ * No track of the session is still open at the SFU: the session is closed (Calls answers 410
+ * `session_error` for a closed session) or all its tracks are inactive. Any other error (a
+ * session the SFU never made, a refused secret) fails the test rather than passing for "closed".
+ */
 async function allClosed(sessionId: string) {
   const state = await sfu()
     .getSession(sessionId)
-    .catch(() => ({ tracks: [] }))
+    .catch((err: unknown) => {
+      if (err instanceof CallsApiError && err.status === 410 && err.errorCode === 'session_error') return { tracks: [] }
+      throw err
+    })
   return state.tracks.every((t) => t.status === 'inactive')
 }
 
@@ -165,19 +173,54 @@ describe('a failed invitation shows a clear error and leaves nothing open', () =
     ],
     ['the token is refused (401)', { OPENAI_API_TOKEN: 'wrong-token' }, /refused the API token \(401\)/],
     ['the endpoint fails (500)', { OPENAI_MODEL_ENDPOINT: `${peer()}/status/500/v1/realtime/calls` }, /answered 500/],
+    [
+      'the endpoint forbids the call (403)',
+      { OPENAI_MODEL_ENDPOINT: `${peer()}/status/403/v1/realtime/calls` },
+      /refused the API token \(403\)/,
+    ],
+    [
+      'the endpoint does not answer in time',
+      { OPENAI_MODEL_ENDPOINT: `${peer()}/hang/v1/realtime/calls`, OPENAI_TIMEOUT_MS: '500' },
+      /no answer in 500 ms/,
+    ],
     ['the answer is not SDP', { OPENAI_MODEL_ENDPOINT: `${peer()}/bad-sdp/v1/realtime/calls` }, /not an SDP answer/],
     ['there is no token', { OPENAI_API_TOKEN: '' }, /not configured/],
-  ])('%s', async (_label, override, message) => {
+  ])('%s', async (label, override, message) => {
     const room = randomRoom()
     const ada = await joinMeeting(room, 'Ada')
     const outcome = await inviteAi({ ...env, ...override }, room, { user: ada.id })
     expect(outcome).toMatchObject({ ok: false, failed: expect.stringMatching(message) })
     const failed = await waitFor('AiFailed', async () => ada.events.find((e) => e.type === 'AiFailed'))
     expect(String(failed.data!.error)).toMatch(message)
-    expect(String(failed.data!.error)).not.toContain(env.OPENAI_API_TOKEN)
+    // Neither the configured token nor the one this case sent shows up in what the room is told.
+    for (const token of [env.OPENAI_API_TOKEN, 'OPENAI_API_TOKEN' in override ? override.OPENAI_API_TOKEN : ''])
+      if (token) expect(String(failed.data!.error)).not.toContain(token)
     expect(await roomAi(room)).toMatchObject({ status: 'failed', error: expect.stringMatching(message) })
-    // Whatever session was made has no open track left at the SFU.
-    if ('sessionId' in outcome && outcome.sessionId) expect(await allClosed(outcome.sessionId)).toBe(true)
+    // Without a token nothing is made; otherwise the Calls session was made first, and has no open
+    // track left at the SFU.
+    const sessionId = 'sessionId' in outcome ? outcome.sessionId : undefined
+    if (label === 'there is no token') expect(sessionId).toBeUndefined()
+    else {
+      expect(sessionId).toEqual(expect.any(String))
+      expect(await allClosed(sessionId!)).toBe(true)
+    }
+  })
+
+  it('hangs up the OpenAI call and closes the Calls session when Calls refuses the AI’s answer', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada')
+    const before = (await peerCalls()).length
+    const unusable = { ...env, OPENAI_MODEL_ENDPOINT: `${peer()}/unusable-sdp/v1/realtime/calls` }
+    const outcome = await inviteAi(unusable, room, { user: ada.id })
+    expect(outcome).toMatchObject({ ok: false, failed: expect.any(String), sessionId: expect.any(String) })
+    const failed = await waitFor('AiFailed', async () => ada.events.find((e) => e.type === 'AiFailed'))
+    expect(String(failed.data!.error)).toMatch(/Calls refused to take the AI answer/)
+    expect(await roomAi(room)).toMatchObject({ status: 'failed' })
+    // OpenAI answered, so there is a call to hang up; the Calls session is closed.
+    const made = (await peerCalls()).slice(before)
+    expect(made).toHaveLength(1)
+    expect(made[0]).toMatchObject({ hungUp: true, closed: true })
+    expect(await allClosed((outcome as { sessionId: string }).sessionId)).toBe(true)
   })
 
   it('answers the browser with a 502 problem naming the cause', async () => {

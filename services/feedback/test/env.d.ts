@@ -6,3 +6,12 @@ declare module 'vitest' {
     feedbackReceiver: { controlUrl: string; hookUrl: string }
   }
 }
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** vitest.config.ts: the consumer's max_retries in this project (the deployed one, from wrangler.jsonc, or 2). */
+      TEST_MAX_RETRIES: string
+    }
+  }
+}

@@ -1,7 +1,9 @@
 import { SystemHealth } from '@tangerine/contracts/health'
 import { ProblemDetails } from '@tangerine/contracts/errors'
-import { exports } from 'cloudflare:workers'
+import { createExecutionContext } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
 
 const get = (path: string) => exports.default.fetch(new Request(`http://localhost${path}`))
 
@@ -19,6 +21,18 @@ describe('GET /api/health', () => {
     }
     const rooms = health.services.find((s) => s.service === 'rooms')
     expect(rooms?.report?.checks).toMatchObject({ durableObject: { status: 'ok' }, d1: { status: 'ok' } })
+  })
+
+  it('calls a service that does not answer within HEALTH_TIMEOUT_MS down, and the system degraded', async () => {
+    // The real media Worker, whose Calls API holds every request open: its health check hangs.
+    const slow = { ...env, MEDIA: env.STALLED_MEDIA, HEALTH_TIMEOUT_MS: '300' } as GatewayEnv
+    const res = await worker.fetch(new Request('http://localhost/api/health'), slow, createExecutionContext())
+    expect(res.status).toBe(503)
+    const health = SystemHealth.parse(await res.json())
+    expect(health.status).toBe('degraded')
+    const media = health.services.find((s) => s.service === 'media')
+    expect(media).toMatchObject({ status: 'down', error: 'no answer within 300 ms' })
+    for (const other of health.services.filter((s) => s.service !== 'media')) expect(other.status).toBe('ok')
   })
 
   it('narrows the report to one service', async () => {

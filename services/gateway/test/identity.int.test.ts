@@ -1,6 +1,8 @@
 import type { Identity } from '@tangerine/contracts'
+import { createExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import worker from '../src/index.ts'
 import { accessToken } from './support/access.ts'
 
 const base = 'http://localhost'
@@ -56,6 +58,29 @@ describe('Cloudflare Access', () => {
     expect(status).toBe(200)
     expect(body.identity).toBeNull()
   })
+
+  it('trusts the email header where TRUST_ACCESS_EMAIL_HEADER=true, with the directory’s name', async () => {
+    const trusting = { ...env, TRUST_ACCESS_EMAIL_HEADER: 'true' } as GatewayEnv
+    const ask = async (headers: Record<string, string>) => {
+      const req = new Request(`${base}/api/session`, { headers })
+      const res = await worker.fetch(req, trusting, createExecutionContext())
+      return (await res.json()) as { identity: Identity | null }
+    }
+    const { identity } = await ask({ 'cf-access-authenticated-user-email': 'grace@example.com' })
+    expect(identity).toEqual({
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      source: 'access',
+      key: (await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'grace@example.com' }) })).body.identity
+        ?.key,
+    })
+    // A token, where one is sent, still decides: the header does not override it.
+    const both = await ask({
+      'cf-access-jwt-assertion': await token(),
+      'cf-access-authenticated-user-email': 'grace@example.com',
+    })
+    expect(both.identity).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' })
+  })
 })
 
 describe('user directory', () => {
@@ -81,11 +106,38 @@ describe('user directory', () => {
     const jwt = await token({ email: 'grace@example.com' })
     for (let i = 0; i < 3; i++)
       expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
-    const counts = (await (await fetch(`${inject('identityServers').directoryUrl}/users/lookups`)).json()) as Record<
-      string,
-      number
-    >
+    const { directoryUrl, directoryToken } = inject('identityServers')
+    const answer = await fetch(`${directoryUrl}/users/lookups`, {
+      headers: { authorization: `Bearer ${directoryToken}` },
+    })
+    const counts = (await answer.json()) as Record<string, number>
     expect(counts['grace@example.com']).toBe(1)
+  })
+
+  it('sends its token to the directory; a directory refusing the token (401) is a failed lookup, logged', async () => {
+    // The same gateway with another directory token (or none): the directory refuses it, and the
+    // person still gets in, with the token's name. A 401 is not cached, so the configured token
+    // then gets the directory's name for the same person.
+    const withToken = async (token: string) => {
+      const warn = vi.spyOn(console, 'warn')
+      const jwt = await accessToken(env.TEST_PRIVATE_JWK, { email: 'alan@example.com', name: 'A. M. Turing' })
+      const res = await worker.fetch(
+        new Request(`${base}/api/session`, { headers: { 'cf-access-jwt-assertion': jwt } }),
+        { ...env, USER_DIRECTORY_TOKEN: token },
+        createExecutionContext(),
+      )
+      const { identity } = (await res.json()) as { identity: Identity | null }
+      const logged = warn.mock.calls.flat().join(' ')
+      warn.mockRestore()
+      return { name: identity?.name, logged }
+    }
+    for (const wrong of ['', `${inject('identityServers').directoryToken}x`]) {
+      const refused = await withToken(wrong)
+      expect(refused.name, `token ${JSON.stringify(wrong)}`).toBe('A. M. Turing')
+      expect(refused.logged).toContain('answered 401')
+    }
+    const accepted = await withToken(env.USER_DIRECTORY_TOKEN)
+    expect(accepted).toEqual({ name: 'Alan Turing', logged: '' })
   })
 })
 

@@ -1,6 +1,9 @@
-import { exports } from 'cloudflare:workers'
+import { createExecutionContext } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import worker from '../src/index.ts'
 import { MAX_API_BODY_BYTES } from '../src/middleware/security.ts'
+import { signIn } from './support/session.ts'
 
 const base = 'http://localhost'
 const fetchGateway = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${base}${path}`, init))
@@ -33,6 +36,48 @@ describe('security basics', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     })
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('gives the origins in ALLOWED_ORIGINS a CORS grant, writes and sockets, and no one else', async () => {
+    const allowing = { ...env, ALLOWED_ORIGINS: ' https://app.example , https://other.example' } as GatewayEnv
+    const ask = (path: string, init: RequestInit) =>
+      worker.fetch(new Request(`${base}${path}`, init), allowing, createExecutionContext())
+    for (const origin of ['https://app.example', 'https://other.example']) {
+      const preflight = await ask('/api/session', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      })
+      expect(preflight.headers.get('access-control-allow-origin'), origin).toBe(origin)
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
+      const write = await ask('/api/session', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Ada' }),
+        headers: { origin, 'content-type': 'application/json' },
+      })
+      expect(write.status, origin).toBe(200)
+      expect(write.headers.get('access-control-allow-origin')).toBe(origin)
+    }
+    const { cookie, id } = await signIn('Ada')
+    const socket = await ask(`/api/rooms/allowed-origin-room/ws?_pk=${id}`, {
+      headers: { upgrade: 'websocket', origin: 'https://app.example', cookie },
+    })
+    expect(socket.status).toBe(101)
+    socket.webSocket!.accept()
+    socket.webSocket!.close()
+    // A look-alike of a listed origin is still foreign.
+    for (const origin of ['https://app.example.evil', 'http://app.example', 'https://evil.example']) {
+      const preflight = await ask('/api/session', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      })
+      expect(preflight.headers.get('access-control-allow-origin'), origin).toBeNull()
+      const write = await ask('/api/session', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Eve' }),
+        headers: { origin, 'content-type': 'application/json' },
+      })
+      expect(write.status, origin).toBe(403)
+    }
   })
 
   it('refuses an oversized body with a 413 problem', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import worker from '../../src/index.ts'
 import { FEEDBACK_QUEUE_NAME } from '../../src/queue/names.ts'
 import { feedbackMessage } from '../support/messages.ts'
-import { plan, records, setListener } from '../support/receiver-client.ts'
+import { hookUrl, plan, records, setListener } from '../support/receiver-client.ts'
 
 /*
  * The consumer's own code, driven the way Queues drives it: batches of up to 10 (the configured
@@ -110,6 +110,25 @@ describe('feedback consumer', () => {
     const record = (await records())[message.idempotencyKey]!
     expect(record.card).toEqual(message.card)
     expect(record.headers).toEqual({ 'content-type': 'application/json; charset=UTF-8', 'x-tangerine-attempt': '3' })
+  })
+
+  it.each([
+    ['without the webhook token', (url: string) => url.replace(/&token=[^&]*/, ''), 'invalid authentication'],
+    ['with a wrong webhook key', (url: string) => url.replace(/key=[^&]*/, 'key=guessed'), 'API key not valid'],
+  ])('retries a card Google Chat refuses %s, and never logs the URL', async (_, url, refusal) => {
+    const lines: string[] = []
+    for (const level of ['log', 'warn', 'error'] as const)
+      vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(line))
+    const message = feedbackMessage('refused-by-chat')
+    const result = await runBatch([{ id: 'm1', timestamp: Date.now(), attempts: 1, body: message }], {
+      ...env,
+      FEEDBACK_URL: url(hookUrl),
+    })
+    expect(result.retryMessages).toEqual([{ msgId: 'm1', delaySeconds: 0 }])
+    const record = (await records())[message.idempotencyKey]!
+    expect(record).toMatchObject({ attempts: 1, delivered: 0, refused: [expect.stringContaining(refusal)] })
+    expect(lines.join('\n')).toMatch(/HTTP 40[01]/)
+    expect(lines.join('\n')).not.toMatch(/secret-(key|token)|guessed|\/hook/)
   })
 
   it('logs and acknowledges each card when FEEDBACK_URL is not set, without secrets', async () => {

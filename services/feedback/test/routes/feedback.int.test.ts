@@ -1,6 +1,6 @@
 import { ProblemDetails } from '@tangerine/contracts/errors'
 import {
-  ChatCardMessage,
+  type ChatCardMessage,
   FEEDBACK_DESCRIPTION_MAX,
   FeedbackAccepted,
   StoredDebugInfo,
@@ -26,10 +26,11 @@ const debugInfo: FeedbackDebugInfo = {
 /** The delivered card whose text holds `marker`, once the real queue has brought it. */
 async function deliveredCard(marker: string) {
   const state = await eventually(records, (s) =>
-    Object.values(s).some((r) => r.delivered === 1 && JSON.stringify(r.card).includes(marker)),
+    Object.values(s).some((r) => r.delivered === 1 && JSON.stringify(r.card ?? null).includes(marker)),
   )
-  const [key, record] = Object.entries(state).find(([, r]) => JSON.stringify(r.card).includes(marker))!
-  return { key, record, card: ChatCardMessage.parse(record.card) }
+  const [key, record] = Object.entries(state).find(([, r]) => JSON.stringify(r.card ?? null).includes(marker))!
+  // Delivered means the receiver took it by Google Chat's own rules (test/support/receiver.ts), not by our schema.
+  return { key, record, card: record.card as ChatCardMessage }
 }
 
 describe('POST /feedback', () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { TestProject } from 'vitest/node'
+import { checkWebhookRequest, type WebhookSecrets } from '../../../../scripts/test-support/google-chat-webhook.ts'
 
 /**
  * vitest globalSetup: a real HTTP receiver standing in for a Google Chat webhook, on loopback.
@@ -11,7 +12,15 @@ import type { TestProject } from 'vitest/node'
  * answer: the consumer's timeout fires), `reset` (the socket is destroyed). Messages are matched
  * by their idempotency key, or by a marker in the body. Like a real receiver that honours
  * idempotency keys, a key taken before is answered 200 and counted as a duplicate.
+ *
+ * Before any of that it is as strict as Google Chat's incoming webhook: a request without the
+ * webhook's `key` and `token`, not sent as JSON, or whose message breaks Google's documented
+ * card rules is refused the way Google refuses it (scripts/test-support/google-chat-webhook.ts),
+ * and recorded under `refused`.
  */
+
+// A webhook's two secrets, as Google Chat puts them in the URL it hands out.
+const SECRETS: WebhookSecrets = { key: 'secret-key', token: 'secret-token' }
 
 type Mode = '500' | 'hang' | 'reset'
 type Plan = { failures: number; mode: Mode | Mode[] }
@@ -20,6 +29,7 @@ interface Record {
   delivered: number
   duplicates: number
   failures: string[]
+  refused: string[]
   card?: unknown
   headers?: { [name: string]: string | undefined }
 }
@@ -46,10 +56,18 @@ export default async function setup(project: TestProject) {
   const hook = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req)
     const key = String(req.headers['idempotency-key'] ?? '')
-    const record = records.get(key) ?? { attempts: 0, delivered: 0, duplicates: 0, failures: [] }
+    const record = records.get(key) ?? { attempts: 0, delivered: 0, duplicates: 0, failures: [], refused: [] }
     records.set(key, record)
     record.attempts++
-    record.card ??= JSON.parse(body)
+    const checked = checkWebhookRequest(
+      { url: req.url ?? '/', method: req.method, contentType: req.headers['content-type'], body },
+      SECRETS,
+    )
+    if (!checked.ok) {
+      record.refused.push(checked.refusal.body.error.message)
+      return json(res, checked.refusal.status, checked.refusal.body)
+    }
+    record.card ??= checked.message
     const plan = byKey.get(key) ?? [...byMarker].find(([marker]) => body.includes(marker))?.[1]
     if (plan && record.attempts <= plan.failures) {
       const modes = Array.isArray(plan.mode) ? plan.mode : [plan.mode]
@@ -109,7 +127,7 @@ export default async function setup(project: TestProject) {
   project.provide('feedbackReceiver', {
     controlUrl,
     // The query stands in for a webhook's key and token: tests check it never reaches a log.
-    hookUrl: `http://127.0.0.1:${flakyPort}/hook?key=secret-key&token=secret-token`,
+    hookUrl: `http://127.0.0.1:${flakyPort}/hook?key=${SECRETS.key}&token=${SECRETS.token}`,
   })
   return async () => {
     for (const socket of hanging) socket.destroy()

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { TestProject } from 'vitest/node'
@@ -11,8 +12,25 @@ const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: st
     profileUrl: 'https://example.com/ada',
   },
   'grace@example.com': { name: 'Grace Hopper' },
+  // Only identity.int.test.ts's directory-token test looks Alan up: nothing else may cache him first.
+  'alan@example.com': { name: 'Alan Turing' },
   // A directory entry with hidden characters in it: the gateway must not pass them on.
   'mallory@example.com': { name: '\u202EAda\u200B\nLovelace\uFEFF' },
+}
+
+/**
+ * The directory takes a Bearer token (RFC 6750 §2.1: `Authorization: Bearer <token>`, the scheme
+ * name case-insensitive per RFC 9110 §11.1) and answers anything else with 401 and a
+ * `WWW-Authenticate: Bearer` challenge (RFC 6750 §3), with `error="invalid_token"` only when a
+ * token was sent (§3.1: a request without credentials gets no error code). True when it answered.
+ */
+function refuseWithoutToken(req: IncomingMessage, res: ServerResponse, token: string): boolean {
+  const given = /^bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+  if (given === token) return false
+  const challenge = given === undefined ? 'Bearer realm="directory"' : 'Bearer realm="directory", error="invalid_token"'
+  res.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' })
+  res.end(JSON.stringify({ error: 'unauthorized' }))
+  return true
 }
 
 /**
@@ -25,6 +43,8 @@ export default async function setup(project: TestProject) {
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
   const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'RS256' })
   const lookups = new Map<string, number>()
+  // A fresh token each run, as strong as a deployed secret must be (packages/contracts/src/secrets.ts).
+  const directoryToken = randomBytes(32).toString('hex')
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -34,6 +54,7 @@ export default async function setup(project: TestProject) {
     }
     const match = /^\/users\/([^/]+)$/.exec(url.pathname)
     if (!match) return void res.writeHead(404).end()
+    if (refuseWithoutToken(req, res, directoryToken)) return
     const email = decodeURIComponent(match[1]!)
     lookups.set(email, (lookups.get(email) ?? 0) + 1)
     if (url.pathname.startsWith('/users/') && email === 'lookups') {
@@ -52,6 +73,7 @@ export default async function setup(project: TestProject) {
   project.provide('identityServers', {
     jwksUrl: `http://127.0.0.1:${port}/certs`,
     directoryUrl: `http://127.0.0.1:${port}`,
+    directoryToken,
     privateJwk,
     kid,
   })
