@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from '@tangerine/contracts'
 import { AI_SERVICE, type RoomAiCommand, type RoomAiResult } from '@tangerine/contracts/ai/api'
+import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
@@ -154,7 +155,7 @@ export class Room extends Server {
         // Each needs a Calls or OpenAI step beside the room's decision, which the ai Worker takes.
         return this.#fail(connection, 'invalid_message', `${message.type}: the AI is driven through /api/rooms/${this.name}/ai`)
       case 'callsApiHistoryEntry':
-        console.log(JSON.stringify({ level: 'debug', msg: 'calls api', room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint }))
+        log('debug', 'calls api', { room: this.name, user: state.userId, sessionId: message.sessionId, entry: message.entry.type, endpoint: message.entry.endpoint })
         return
     }
     try {
@@ -167,7 +168,7 @@ export class Room extends Server {
   }
 
   override onError(connection: Conn, error: unknown) {
-    console.error(JSON.stringify({ level: 'error', msg: 'room socket error', room: this.name, connection: connection.id, error: String(error) }))
+    log('error', 'room socket error', { room: this.name, connection: connection.id, error: String(error) })
   }
 
   /** Times out users whose sockets went quiet, then sleeps until the next sweep if anyone is left. */
@@ -235,7 +236,7 @@ export class Room extends Server {
     // Only the ai Worker can close the AI's calls; the queue retries until it has.
     if (dismissal && call) {
       await this.env.AI_ENDED.send(aiEndedMessage(this.name, dismissal, call)).catch((err: unknown) => {
-        console.error(JSON.stringify({ level: 'error', msg: 'ai end not queued', room: this.name, sessionId: call.sessionId, error: String(err) }))
+        log('error', 'ai end not queued', { room: this.name, sessionId: call.sessionId, error: String(err) })
       })
     }
     return logged
