@@ -27,7 +27,7 @@ const notInRoom = (c: C, room: string) =>
 const refused = (c: C, result: Extract<RoomAiResult, { ok: false }>) =>
   c.json(
     problem(409, 'Refused by the room', {
-      type: `https://tangerine.dev/problems/room/${result.code}`,
+      type: problemTypes.room[result.code],
       detail: result.error,
     }),
     409,

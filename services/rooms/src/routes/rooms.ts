@@ -50,7 +50,7 @@ export const rooms = new Hono<AppEnv>()
     const status = result.code === 'not_joined' ? 403 : result.code === 'unknown_user' ? 404 : 409
     return c.json(
       problem(status, 'Refused by the room', {
-        type: `https://tangerine.dev/problems/room/${result.code}`,
+        type: problemTypes.room[result.code],
         detail: result.error,
       }),
       status,
