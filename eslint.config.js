@@ -26,6 +26,20 @@ export default tseslint.config(
     },
   },
   {
+    // Workers and contracts log through the one log() (@tangerine/contracts/log): one JSON line shape.
+    files: ['services/*/src/**/*.ts', 'packages/contracts/src/**/*.ts'],
+    ignores: ['packages/contracts/src/log.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='console']",
+          message: 'Log with log() from @tangerine/contracts/log.',
+        },
+      ],
+    },
+  },
+  {
     // Ambient declarations can only name modules through import() types.
     files: ['**/*.d.ts', '**/*.d.mts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RoomErrorCode } from './rooms/messages.ts'
 
 /**
  * RFC 9457 Problem Details: the one error shape every Tangerine service answers with.
@@ -16,7 +17,17 @@ export const ProblemDetails = z.object({
 })
 export type ProblemDetails = z.infer<typeof ProblemDetails>
 
+const PROBLEMS = 'https://tangerine.dev/problems'
+
+/** One problem type per room refusal code: a room's `{type:"error",code}` as Problem Details. */
+const roomProblemTypes = Object.fromEntries(
+  RoomErrorCode.options.map((code) => [code, `${PROBLEMS}/room/${code}`]),
+) as {
+  readonly [Code in RoomErrorCode]: `${typeof PROBLEMS}/room/${Code}`
+}
+
 export const problemTypes = {
+  room: roomProblemTypes,
   validation: 'https://tangerine.dev/problems/validation',
   notFound: 'https://tangerine.dev/problems/not-found',
   unavailable: 'https://tangerine.dev/problems/unavailable',
@@ -49,3 +60,15 @@ export function validationProblem(error: z.core.$ZodError, detail = 'The request
     errors: issuesOf(error),
   })
 }
+
+const roomCodeByType = new Map<string, RoomErrorCode>(
+  Object.entries(roomProblemTypes).map(([code, type]) => [type, code as RoomErrorCode]),
+)
+
+/**
+ * A room's refusal as it comes back over HTTP: Problem Details whose type is one of
+ * `problemTypes.room`, with the `code` the room refused with beside it.
+ */
+export const RoomRefusalProblem = ProblemDetails.extend({
+  type: z.string().refine((type) => roomCodeByType.has(type), 'not a room problem type'),
+}).transform((p) => ({ ...p, code: roomCodeByType.get(p.type)! }))

@@ -3,6 +3,7 @@ import type { Context, ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import { HTTPException } from 'hono/http-exception'
 import { problem, problemTypes, validationProblem } from './errors.ts'
+import { log } from './log.ts'
 
 /**
  * The shared hook for every `zValidator`: a failed parse becomes a 400 Problem Details
@@ -33,7 +34,7 @@ export function onError(err: Error, c: Context) {
     }
     return c.json(problem(err.status, err.message || 'Request failed'), err.status)
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, error: err.message }))
+  log('error', 'unhandled', { path: c.req.path, error: err.message })
   return c.json(problem(500, 'Internal error', { type: problemTypes.internal }), 500)
 }
 

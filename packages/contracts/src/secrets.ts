@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { problem, problemTypes } from './errors.ts'
+import { log } from './log.ts'
 
 /*
  * Secrets outside local development. The committed examples (each `.dev.vars.example`) and the
@@ -76,7 +77,7 @@ export function refuseWeakSecrets(service: string, rules: readonly SecretRule[])
     const detail = describeWeakSecrets(weak)
     if (!logged.has(env)) {
       logged.add(env)
-      console.error(JSON.stringify({ level: 'error', msg: 'refusing requests: weak secrets', service, detail }))
+      log('error', 'refusing requests: weak secrets', { service, detail })
     }
     // The caller learns only that it is refused; which secret and why is for the operator's log.
     return c.json(

@@ -1,29 +1,23 @@
 import type { ItemErrorCode, TopLevelErrorCode } from '@tangerine/contracts/calls/api'
 
-/** A top-level API failure; the HTTP layer turns it into `{errorCode, errorDescription}`. */
-export class CallsError extends Error {
+/** A failure the HTTP layer answers with `status`, in the shape of the API that `code` belongs to. */
+class ApiError<Code> extends Error {
   readonly status: number
-  readonly code: TopLevelErrorCode
-
-  constructor(status: number, code: TopLevelErrorCode, description: string) {
-    super(description)
-    this.status = status
-    this.code = code
-  }
-}
-
-/** A TURN key API failure, in Cloudflare's account API envelope rather than the Calls shape. */
-export class EnvelopeError extends Error {
-  readonly status: number
-  readonly code: number
+  readonly code: Code
 
   // Plain fields, not parameter properties: the SFU runs on Node's type stripping.
-  constructor(status: number, code: number, message: string) {
+  constructor(status: number, code: Code, message: string) {
     super(message)
     this.status = status
     this.code = code
   }
 }
+
+/** A top-level API failure; the HTTP layer turns it into `{errorCode, errorDescription}`. */
+export class CallsError extends ApiError<TopLevelErrorCode> {}
+
+/** A TURN key API failure, in Cloudflare's account API envelope rather than the Calls shape. */
+export class EnvelopeError extends ApiError<number> {}
 
 export const envelopeBody = (result: unknown, errors: Array<{ code: number; message: string }> = []) => ({
   success: errors.length === 0,

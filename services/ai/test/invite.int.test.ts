@@ -1,4 +1,4 @@
-import type { RoomState } from '@tangerine/contracts'
+import { problemTypes, type RoomState } from '@tangerine/contracts'
 import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
 
 import { CallsApiError } from '@tangerine/contracts/calls/client'
@@ -87,6 +87,11 @@ describe('inviting the AI', () => {
     // A second invitation is refused by the room, and makes nothing.
     const again = await post(bob, '', {})
     expect(again.status).toBe(409)
+    // The room's refusal code, carried back from the rooms Worker by its problem type.
+    expect(await again.json()).toMatchObject({
+      type: problemTypes.room.conflict,
+      detail: 'The AI is already here or on its way',
+    })
     expect((await peerCalls()).length).toBe(before + 1)
 
     // Dismiss: the SFU closes the AI's tracks and the log says who sent it away.

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RoomErrorCode } from '../rooms/messages.ts'
-import { RoomState } from '../rooms/room.ts'
+import { RoomName, RoomState, RoomUserId } from '../rooms/room.ts'
 
 /**
  * The AI participant: what the browser asks of the ai Worker (through the gateway), what the ai
@@ -22,9 +22,6 @@ export const AiVoice = z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage'
 export type AiVoice = z.infer<typeof AiVoice>
 
 export const MAX_AI_INSTRUCTIONS = 4000
-
-/** The caller's id in the room (the room socket's `you`); checked against the room and the identity. */
-const RoomUserId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 
 export const InviteAiRequest = z.strictObject({
   user: RoomUserId,
@@ -121,14 +118,8 @@ export const SdpAnswerText = z
 
 /** services/media's third-party session routes, used by the ai Worker only (never the browser). */
 export const ThirdPartyQuery = z.object({
-  room: z
-    .string()
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
-    .max(64),
+  room: RoomName,
   /** On `tracks/new`: every remote track must come from a session this room user created. */
-  owner: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/)
-    .optional(),
+  owner: RoomUserId.optional(),
 })
 export type ThirdPartyQuery = z.infer<typeof ThirdPartyQuery>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RoomName, RoomUserId } from '../rooms/room.ts'
 
 /**
  * Wire schemas for the Calls (Realtime SFU) API v1, section A of calls-api.md.
@@ -292,11 +293,8 @@ export type CloseDataChannelsRequest = z.infer<typeof CloseDataChannelsRequest>
  * its user id there. The media service checks both against the room before forwarding.
  */
 export const ProxyQuery = z.looseObject({
-  room: z
-    .string()
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
-    .max(64),
-  user: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  room: RoomName,
+  user: RoomUserId,
 })
 export type ProxyQuery = z.infer<typeof ProxyQuery>
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LoggedEvent } from './events.ts'
-import { RoomState, UserPatch } from './room.ts'
+import { RoomState, RoomUserId, UserPatch } from './room.ts'
 
 /** Largest WebSocket frame a room accepts; bigger ones are refused before parsing. */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024
@@ -84,7 +84,7 @@ export const FINAL_ROOM_CLOSE_CODES: readonly number[] = [
 export const RoomSocketQuery = z.object({
   since: z.coerce.number().int().nonnegative().optional(),
   /** partysocket's connection id: the user's id for this tab, kept across reconnects. */
-  _pk: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  _pk: RoomUserId.optional(),
 })
 export type RoomSocketQuery = z.infer<typeof RoomSocketQuery>
 

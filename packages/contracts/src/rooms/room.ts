@@ -8,6 +8,16 @@ export const RoomName = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes')
 export type RoomName = z.infer<typeof RoomName>
 
+/** A route's `:name` segment, the room it acts on. */
+export const RoomParam = z.object({ name: RoomName })
+
+/**
+ * A browser tab's id in a room (partysocket's `_pk`, the room socket's `you`): the caller's user
+ * key then a tab part, so the rooms, media and ai Workers can tell whose it is (`ownsUserId`).
+ */
+export const RoomUserId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
+export type RoomUserId = z.infer<typeof RoomUserId>
+
 /**
  * Characters that let one name pass for another or hide what it says: controls, format characters
  * (bidi overrides and isolates, zero-width characters, the BOM), lone surrogates, and line and

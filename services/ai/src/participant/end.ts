@@ -1,5 +1,5 @@
 import type { AiCall } from '@tangerine/contracts/ai/api'
-import { log } from '../log.ts'
+import { log } from '@tangerine/contracts/log'
 import { openAiConfig } from '../openai/config.ts'
 import { hangUp } from '../openai/realtime.ts'
 import { aiCalls } from './calls.ts'

@@ -4,9 +4,9 @@ import {
   type InviteAiRequest,
   type RoomAiResult,
 } from '@tangerine/contracts/ai/api'
+import { log } from '@tangerine/contracts/log'
 import { openAiConfig } from '../openai/config.ts'
 import { AiEndpointError, answerFromOpenAi } from '../openai/realtime.ts'
-import { log } from '../log.ts'
 import { aiCalls, CallsStepError } from './calls.ts'
 import { endAiCall } from './end.ts'
 import { decideInRoom } from './room.ts'

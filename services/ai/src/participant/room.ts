@@ -1,4 +1,4 @@
-import type { RoomState } from '@tangerine/contracts'
+import { ProblemDetails, RoomRefusalProblem, type RoomState } from '@tangerine/contracts'
 import { RoomAiResult, type RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { rooms } from '../clients/rooms.ts'
 
@@ -13,11 +13,8 @@ export async function roomState(env: AiEnv, room: string): Promise<RoomState> {
 export async function decideInRoom(env: AiEnv, room: string, command: RoomAiCommand): Promise<RoomAiResult> {
   const res = await rooms(env).rooms[':name'].ai.$post({ param: { name: room }, json: command })
   if (res.ok) return RoomAiResult.parse(await res.json())
-  const body = (await res.json().catch(() => ({}))) as { detail?: string; type?: string }
-  const code = body.type?.split('/').pop()
-  return RoomAiResult.parse({
-    ok: false,
-    code: code && code !== 'about:blank' ? code : 'internal',
-    error: body.detail ?? `The room answered ${res.status}`,
-  })
+  // A refusal names its room error code by its problem type; any other answer is the room failing.
+  const body: unknown = await res.json().catch(() => undefined)
+  const code = RoomRefusalProblem.safeParse(body).data?.code ?? 'internal'
+  return { ok: false, code, error: ProblemDetails.safeParse(body).data?.detail ?? `The room answered ${res.status}` }
 }

@@ -1,5 +1,5 @@
 import { AiEndedMessage } from '@tangerine/contracts/ai/api'
-import { log } from '../log.ts'
+import { log } from '@tangerine/contracts/log'
 import { endAiCall } from '../participant/end.ts'
 
 /**

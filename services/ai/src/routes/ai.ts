@@ -1,12 +1,11 @@
-import { memberOf, problem, problemTypes, RoomName } from '@tangerine/contracts'
+import { memberOf, problem, problemTypes, RoomParam } from '@tangerine/contracts'
 import { AiControlRequest, AiUserRequest, InviteAiRequest, type RoomAiResult } from '@tangerine/contracts/ai/api'
 import { validate } from '@tangerine/contracts/http'
 import { forwardedIdentity, type WithIdentity } from '@tangerine/contracts/identity-middleware'
+import { log } from '@tangerine/contracts/log'
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { aiCalls, CallsStepError } from '../participant/calls.ts'
-import { log } from '../log.ts'
 import { endAiCall } from '../participant/end.ts'
 import { inviteAi } from '../participant/invite.ts'
 import { decideInRoom, roomState } from '../participant/room.ts'
@@ -18,7 +17,6 @@ import { decideInRoom, roomState } from '../participant/room.ts'
  */
 
 type C = Context<AppEnv & WithIdentity>
-const RoomParam = z.object({ name: RoomName })
 
 const identified = forwardedIdentity({ required: true, detail: 'Calls come through the gateway' })
 const notInRoom = (c: C, room: string) =>
@@ -29,7 +27,7 @@ const notInRoom = (c: C, room: string) =>
 const refused = (c: C, result: Extract<RoomAiResult, { ok: false }>) =>
   c.json(
     problem(409, 'Refused by the room', {
-      type: `https://tangerine.dev/problems/room/${result.code}`,
+      type: problemTypes.room[result.code],
       detail: result.error,
     }),
     409,

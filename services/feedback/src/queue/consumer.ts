@@ -1,6 +1,6 @@
 import { FeedbackMessage } from '@tangerine/contracts/feedback'
 import { issuesOf } from '@tangerine/contracts'
-import { log } from '../log.ts'
+import { log } from '@tangerine/contracts/log'
 import { deliveryTimeoutMs, retryDelaySeconds, retryPolicy } from './backoff.ts'
 import { deliver, safeTarget } from './deliver.ts'
 import { clearFailure, noteFailure, storeDeadLetter } from './failures.ts'

@@ -5,7 +5,7 @@ import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { deleteDeadLetter, getDeadLetter, listDeadLetters } from '../queue/failures.ts'
-import { log } from '../log.ts'
+import { log } from '@tangerine/contracts/log'
 
 /** Ops: messages the consumer gave up on, and putting one back on the queue. */
 export const deadLetters = new Hono<AppEnv>()

@@ -1,4 +1,5 @@
 import { DirectoryUser } from '@tangerine/contracts'
+import { log } from '@tangerine/contracts/log'
 
 const CACHE_SECONDS = 60
 
@@ -27,7 +28,7 @@ export async function lookUpUser(email: string, env: GatewayEnv): Promise<Direct
     return user
   } catch (err) {
     const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err)
-    console.warn(JSON.stringify({ level: 'warn', msg: 'user directory lookup failed', reason }))
+    log('warn', 'user directory lookup failed', { reason })
     return undefined
   }
 }

@@ -1,4 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import { log } from '@tangerine/contracts/log'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 import { accessRequired, verifyAccessJwt } from '../identity/access-jwt.ts'
@@ -20,6 +21,6 @@ export const accessGate = () =>
         )
       : 'Sign in through Cloudflare Access: this request has no Access token'
     if (!refused) return next()
-    console.warn(JSON.stringify({ level: 'warn', msg: 'access required', path: c.req.path, reason: refused }))
+    log('warn', 'access required', { path: c.req.path, reason: refused })
     return c.json(problem(401, 'Access required', { type: problemTypes.unauthorized, detail: refused }), 401)
   })

@@ -1,4 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import { log } from '@tangerine/contracts/log'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 import { BadCredential, resolveIdentity } from '../identity/resolve.ts'
@@ -14,7 +15,7 @@ export const identity = () =>
       c.set('identity', await resolveIdentity(c))
     } catch (err) {
       if (!(err instanceof BadCredential)) throw err
-      console.warn(JSON.stringify({ level: 'warn', msg: 'credential refused', path: c.req.path, reason: err.message }))
+      log('warn', 'credential refused', { path: c.req.path, reason: err.message })
       return c.json(problem(401, 'Not signed in', { type: problemTypes.unauthorized, detail: err.message }), 401)
     }
     await next()

@@ -1,5 +1,6 @@
 import { problem, problemTypes } from '@tangerine/contracts'
 import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
+import { log } from '@tangerine/contracts/log'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { iceServers } from '../turn/ice-servers.ts'
@@ -14,9 +15,7 @@ export async function answerIceServers(c: Context<AppEnv>) {
     return c.json(await iceServers(c.env), 200, { 'cache-control': 'no-store' })
   } catch (err) {
     if (!(err instanceof TurnApiError)) throw err
-    console.error(
-      JSON.stringify({ level: 'error', msg: 'TURN credentials unavailable', status: err.status, error: err.message }),
-    )
+    log('error', 'TURN credentials unavailable', { status: err.status, error: err.message })
     return c.json(
       problem(503, 'TURN unavailable', {
         type: problemTypes.unavailable,

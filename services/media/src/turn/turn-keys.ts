@@ -1,4 +1,5 @@
 import type { ManagedTurnKey } from '@tangerine/contracts/calls/turn'
+import { log } from '@tangerine/contracts/log'
 import { DurableObject } from 'cloudflare:workers'
 import { and, eq } from 'drizzle-orm'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
@@ -123,14 +124,7 @@ export class TurnKeys extends DurableObject<MediaEnv> {
       } catch (err) {
         // Already gone at the TURN API is what we wanted; anything else is retried by the next alarm.
         if (!(err instanceof TurnApiError && err.status === 404)) {
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'TURN key deletion failed',
-              uid: row.uid,
-              error: (err as Error).message,
-            }),
-          )
+          log('error', 'TURN key deletion failed', { uid: row.uid, error: (err as Error).message })
           continue
         }
       }

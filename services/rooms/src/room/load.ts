@@ -1,4 +1,5 @@
 import { LoggedEvent, RoomState } from '@tangerine/contracts'
+import { log } from '@tangerine/contracts/log'
 import type { DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { quarantine } from '../db/schema.ts'
 import { evolve, initialState } from '@tangerine/room-model'
@@ -88,7 +89,7 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
     } catch (err) {
       error = `not JSON: ${reason(err)}`
     }
-    console.error(JSON.stringify({ level: 'error', msg: 'room snapshot skipped', room, seq, error }))
+    log('error', 'room snapshot skipped', { room, seq, error })
   }
 
   const known = sql
@@ -110,8 +111,7 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
         .returning({ id: quarantine.id })
         .all()
       // Logged when found, not again on every later load.
-      if (added.length > 0)
-        console.error(JSON.stringify({ level: 'error', msg: 'room log gap', room, seq: first, error }))
+      if (added.length > 0) log('error', 'room log gap', { room, seq: first, error })
     }
     expected = row.seq + 1
     seq = row.seq
@@ -134,7 +134,7 @@ export function loadLog(storage: DurableObjectStorage, db: Db, room: string): { 
         .run()
       sql.exec('DELETE FROM events WHERE seq = ?', row.seq)
     })
-    console.error(JSON.stringify({ level: 'error', msg: 'room event quarantined', room, seq: row.seq, error }))
+    log('error', 'room event quarantined', { room, seq: row.seq, error })
   }
   // A quarantined row's seq stays used: the next event must not take the place of one that was written.
   const lastQuarantined =

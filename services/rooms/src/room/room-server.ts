@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from '@tangerine/contracts'
 import { AI_SERVICE, type RoomAiCommand, type RoomAiResult } from '@tangerine/contracts/ai/api'
+import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
@@ -159,7 +160,7 @@ export class Room extends Server {
   }
 
   override onError(connection: Conn, error: unknown) {
-    console.error(JSON.stringify({ level: 'error', msg: 'room socket error', room: this.name, connection: connection.id, error: String(error) }))
+    log('error', 'room socket error', { room: this.name, connection: connection.id, error: String(error) })
   }
 
   /** Times out users whose sockets went quiet, then sleeps until the next sweep if anyone is left. */
@@ -227,7 +228,7 @@ export class Room extends Server {
     // Only the ai Worker can close the AI's calls; the queue retries until it has.
     if (dismissal && call) {
       await this.env.AI_ENDED.send(aiEndedMessage(this.name, dismissal, call)).catch((err: unknown) => {
-        console.error(JSON.stringify({ level: 'error', msg: 'ai end not queued', room: this.name, sessionId: call.sessionId, error: String(err) }))
+        log('error', 'ai end not queued', { room: this.name, sessionId: call.sessionId, error: String(err) })
       })
     }
     return logged

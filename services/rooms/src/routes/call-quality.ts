@@ -1,15 +1,13 @@
 import type { CallQualitySummary } from '@tangerine/contracts'
-import { CallQualityAnswer, ownsUserId, problem, problemTypes, RoomName } from '@tangerine/contracts'
+import { CallQualityAnswer, ownsUserId, problem, problemTypes, RoomParam } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
 import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { callQuality, meetingParticipants, meetings } from '../db/meetings-schema.ts'
 
-const RoomParam = z.object({ name: RoomName })
 
 /**
  * The after-call question: answers kept in D1 beside the meeting they are about. Only from the

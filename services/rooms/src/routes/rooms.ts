@@ -1,4 +1,4 @@
-import { ownsUserId, problem, problemTypes, RoomName, RoomSocketQuery } from '@tangerine/contracts'
+import { ownsUserId, problem, problemTypes, RoomParam, RoomSocketQuery } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
 import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono } from 'hono'
@@ -7,7 +7,6 @@ import { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 
-const RoomParam = z.object({ name: RoomName })
 const EventsQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -51,7 +50,7 @@ export const rooms = new Hono<AppEnv>()
     const status = result.code === 'not_joined' ? 403 : result.code === 'unknown_user' ? 404 : 409
     return c.json(
       problem(status, 'Refused by the room', {
-        type: `https://tangerine.dev/problems/room/${result.code}`,
+        type: problemTypes.room[result.code],
         detail: result.error,
       }),
       status,

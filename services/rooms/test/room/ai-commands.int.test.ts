@@ -1,3 +1,4 @@
+import { problemTypes } from '@tangerine/contracts'
 import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
@@ -29,7 +30,10 @@ describe("the ai Worker's commands", () => {
     expect((await command(room, { type: 'TakeAiControl', userId: ada.id })).status).toBe(200)
     const refused = await command(room, { type: 'TakeAiControl', userId: bob.id })
     expect(refused.status).toBe(409)
-    expect(await refused.json()).toMatchObject({ detail: 'Someone else is talking to the AI' })
+    expect(await refused.json()).toMatchObject({
+      type: problemTypes.room.conflict,
+      detail: 'Someone else is talking to the AI',
+    })
 
     const taken = await bob.next((m) => m.type === 'event' && m.event.type === 'AiControlTaken')
     expect(taken).toMatchObject({ event: { data: { userId: ada.id }, metadata: { actor: 'service:ai' } } })
@@ -42,7 +46,9 @@ describe("the ai Worker's commands", () => {
     const room = randomRoom()
     const ada = await connect(room, 'Ada')
     await ada.next(isState)
-    expect((await command(room, { type: 'InviteAi', by: ada.id })).status).toBe(403)
+    const lobby = await command(room, { type: 'InviteAi', by: ada.id })
+    expect(lobby.status).toBe(403)
+    expect(await lobby.json()).toMatchObject({ type: problemTypes.room.not_joined })
     expect((await command(room, { type: 'CompleteAi', sessionId: 's', trackName: 't' })).status).toBe(409)
     expect((await command(room, { type: 'DropTables' })).status).toBe(400)
   })

@@ -1,4 +1,5 @@
 import type { LoggedEvent, RoomState } from '@tangerine/contracts'
+import { log } from '@tangerine/contracts/log'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { meetingParticipants, meetings } from '../../db/meetings-schema.ts'
@@ -37,6 +38,6 @@ export async function projectMeetings(d1: D1Database, room: string, logged: Logg
       }
     }
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'meeting projection failed', room, error: String(err) }))
+    log('error', 'meeting projection failed', { room, error: String(err) })
   }
 }
