@@ -44,3 +44,12 @@ export function notFound(c: Context) {
     404,
   )
 }
+
+/**
+ * The single 429: Problem Details plus Retry-After. The Workers rate-limiting bindings count per
+ * 60-second period, so a minute is always long enough.
+ */
+export function tooManyRequests(c: Context, title: string, detail: string) {
+  c.header('retry-after', '60')
+  return c.json(problem(429, title, { type: problemTypes.rateLimited, detail }), 429)
+}

@@ -1,4 +1,4 @@
-import { problem, problemTypes } from '@tangerine/contracts'
+import { tooManyRequests } from '@tangerine/contracts/http'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 
@@ -19,15 +19,7 @@ export const reportRateLimit = () =>
     const byCaller = await c.env.FEEDBACK_RATE_LIMITER.limit({
       key: who?.key ? `key:${who.key}` : `address:${address}`,
     })
-    if (!byAddress.success || !byCaller.success) {
-      c.header('retry-after', '60')
-      return c.json(
-        problem(429, 'Too many reports', {
-          type: problemTypes.rateLimited,
-          detail: 'Thanks! Please wait a minute before sending another report',
-        }),
-        429,
-      )
-    }
+    if (!byAddress.success || !byCaller.success)
+      return tooManyRequests(c, 'Too many reports', 'Thanks! Please wait a minute before sending another report')
     await next()
   })

@@ -1,4 +1,5 @@
 import { problem, problemTypes } from '@tangerine/contracts'
+import { tooManyRequests } from '@tangerine/contracts/http'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -77,15 +78,6 @@ export const rateLimit = (by: 'address' | 'caller') =>
     const limiter = by === 'address' ? c.env.ADDRESS_RATE_LIMITER : c.env.API_RATE_LIMITER
     const key = by === 'address' ? address(c) : (c.get('identity')?.key ?? address(c))
     const { success } = await limiter.limit({ key })
-    if (!success) {
-      c.header('retry-after', '60')
-      return c.json(
-        problem(429, 'Too many requests', {
-          type: problemTypes.rateLimited,
-          detail: 'Slow down and retry in a minute',
-        }),
-        429,
-      )
-    }
+    if (!success) return tooManyRequests(c, 'Too many requests', 'Slow down and retry in a minute')
     await next()
   })
