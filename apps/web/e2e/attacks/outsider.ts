@@ -1,7 +1,7 @@
 import { request } from 'node:http'
-import { ServerMessage, type ClientMessage } from '@tangerine/contracts'
 import { inject } from 'vitest'
 import WebSocket from 'ws'
+import { roomSocketOver, type RoomSocket } from '../../../../scripts/test-support/room-socket.ts'
 
 /*
  * What an outsider has: raw HTTP and raw WebSockets through the gateway, and identities minted
@@ -82,20 +82,7 @@ export async function outsider(name: string, from?: string): Promise<Outsider> {
   return { name, key: (res.body as { identity: { key: string } }).identity.key, cookie: res.cookie }
 }
 
-export interface RawSocket {
-  /** The user id the socket connected as (`_pk`). */
-  id: string
-  ws: WebSocket
-  /** Every frame as received, unparsed: what could leak is in here. */
-  frames: string[]
-  messages: ServerMessage[]
-  closed: Promise<{ code: number; reason: string }>
-  /** A protocol message, or a string sent as the frame it is (malformed or oversized on purpose). */
-  send(message: ClientMessage | string): void
-  /** The first message from index `from` on that `match` accepts, waiting for it if need be. */
-  next(match: (m: ServerMessage) => boolean, from?: number, timeoutMs?: number): Promise<ServerMessage>
-  close(): void
-}
+export type RawSocket = RoomSocket<WebSocket>
 
 /**
  * An open room socket through the gateway with `who`'s cookie, as any program can open one (the
@@ -106,17 +93,14 @@ export async function roomSocket(room: string, who: Outsider, id = `${who.key}${
     headers: { cookie: who.cookie, origin },
     maxPayload: 64 * 1024 * 1024,
   })
-  const frames: string[] = []
-  const messages: ServerMessage[] = []
-  const waiters = new Set<() => void>()
-  ws.on('message', (data) => {
-    frames.push(String(data))
-    messages.push(ServerMessage.parse(JSON.parse(String(data))))
-    for (const wake of waiters) wake()
+  const socket = roomSocketOver({
+    id,
+    ws,
+    label: `${id} in room ${room}`,
+    timeoutMs: 5000,
+    onFrame: (receive) => ws.on('message', (data) => receive(String(data))),
+    onClose: (end) => ws.on('close', (code, reason) => end({ code, reason: reason.toString() })),
   })
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  )
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
     ws.once('unexpected-response', (_req, res) =>
@@ -126,40 +110,7 @@ export async function roomSocket(room: string, who: Outsider, id = `${who.key}${
   })
   // A socket error after opening ends in a close, which `closed` reports.
   ws.on('error', () => {})
-
-  const next = (match: (m: ServerMessage) => boolean, from = 0, timeoutMs = 5000) =>
-    new Promise<ServerMessage>((resolve, reject) => {
-      const look = () => {
-        const found = messages.slice(from).find(match)
-        if (!found) return false
-        waiters.delete(look)
-        clearTimeout(timer)
-        resolve(found)
-        return true
-      }
-      const timer = setTimeout(() => {
-        waiters.delete(look)
-        const got = JSON.stringify(messages.slice(from)).slice(0, 2000)
-        reject(new Error(`No matching message on ${id} in room ${room} within ${timeoutMs} ms; got ${got}`))
-      }, timeoutMs)
-      if (!look()) waiters.add(look)
-    })
-
-  return {
-    id,
-    ws,
-    frames,
-    messages,
-    closed,
-    send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
-    next,
-    close: () => ws.close(1000, 'done'),
-  }
+  return socket
 }
 
-export const isState = (m: ServerMessage) => m.type === 'roomState'
-export const isError = (code: string) => (m: ServerMessage) => m.type === 'error' && m.code === code
-export const isEvent =
-  (type: string, where: (data: Record<string, unknown>) => boolean = () => true) =>
-  (m: ServerMessage) =>
-    m.type === 'event' && m.event.type === type && where(m.event.data as Record<string, unknown>)
+export { isErrorCode, isEvent, isState } from '../../../../scripts/test-support/room-socket.ts'

@@ -1,7 +1,7 @@
 import { RoomCloseCode } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
 import {
-  isError,
+  isErrorCode,
   isEvent,
   isState,
   outsider,
@@ -46,7 +46,7 @@ describe('room sockets, as an outsider', () => {
     const lurker = await roomSocket(room, await outsider('Lurker'))
     await lurker.next(isState)
     for (let i = 0; i < 5; i++) lurker.send({ type: 'muteUser', id: host.id })
-    await lurker.next(() => lurker.messages.filter(isError('not_joined')).length === 5)
+    await lurker.next(() => lurker.messages.filter(isErrorCode('not_joined')).length === 5)
     await nothingHappened(host, ['UserMuted'])
   })
 
@@ -63,7 +63,7 @@ describe('room sockets, as an outsider', () => {
     ] as const) {
       const from = guest.messages.length
       guest.send(message)
-      await guest.next(isError('forbidden'), from)
+      await guest.next(isErrorCode('forbidden'), from)
     }
     await nothingHappened(host, ['UserMuted', 'UserRemoved', 'HostAssigned', 'RoomLocked', 'MeetingEndedForAll'])
   })
@@ -118,7 +118,7 @@ describe('room sockets, as an outsider', () => {
     const welcome = await newcomer.next(isState)
     expect(welcome.type === 'roomState' && welcome.state.locked).toBe(true)
     newcomer.send({ type: 'userUpdate', user: { joined: true } })
-    await newcomer.next(isError('room_locked'))
+    await newcomer.next(isErrorCode('room_locked'))
     await nothingHappened(host, ['UserUpdated'])
 
     host.send({ type: 'removeUser', id: guest.id })
@@ -126,6 +126,6 @@ describe('room sockets, as an outsider', () => {
     expect((await guest.closed).code).toBe(RoomCloseCode.removed)
     // Another tab of theirs, or a reload: refused while this meeting lasts.
     const back = await roomSocket(room, guestWho)
-    await back.next(isError('removed'))
+    await back.next(isErrorCode('removed'))
   })
 })

@@ -2,6 +2,7 @@ import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { env } from 'cloudflare:workers'
 import { inject } from 'vitest'
 import { identityHeaders, keyOf, newUserId } from '../../../../scripts/test-support/people.ts'
+import { openRoomSocket } from '../../../../scripts/test-support/workerd-room-socket.ts'
 
 /** The local SFU standing in for Calls, asked directly. */
 export const sfu = () => {
@@ -22,20 +23,25 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 /** Someone in the meeting, through a real room socket, as the gateway would connect them. */
 export async function joinMeeting(room: string, name: string) {
   const id = newUserId()
-  const res = await env.ROOMS.fetch(
+  const socket = await openRoomSocket(
+    env.ROOMS,
     new Request(`http://rooms.internal/rooms/${room}/ws?_pk=${id}`, {
       headers: { Upgrade: 'websocket', ...identityHeaders({ name, key: keyOf(id) }) },
     }),
   )
-  const ws = res.webSocket!
-  ws.accept()
-  const events: Array<{ type: string; data?: Record<string, unknown> }> = []
-  ws.addEventListener('message', (m) => {
-    const msg = JSON.parse(String(m.data)) as { type: string; event?: { type: string; data: Record<string, unknown> } }
-    if (msg.type === 'event' && msg.event) events.push(msg.event)
-  })
-  ws.send(JSON.stringify({ type: 'userUpdate', user: { joined: true } }))
-  await waitFor('joined', async () => events.some((e) => e.type === 'UserUpdated'))
-  return { id, key: keyOf(id), name, room, ws, events }
+  const person = {
+    id,
+    key: keyOf(id),
+    name,
+    room,
+    ws: socket.ws,
+    /** The room's events so far, as this person received them. */
+    get events(): Array<{ type: string; data?: Record<string, unknown> }> {
+      return socket.messages.flatMap((m) => (m.type === 'event' ? [m.event] : []))
+    },
+  }
+  socket.send({ type: 'userUpdate', user: { joined: true } })
+  await waitFor('joined', async () => person.events.some((e) => e.type === 'UserUpdated'))
+  return person
 }
 export type Person = Awaited<ReturnType<typeof joinMeeting>>
