@@ -13,7 +13,9 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 const packageDirs = spawnSync('bash', ['-c', `ls -d ${workspaces.join(' ')}`], { cwd: root, encoding: 'utf8' })
   .stdout.split('\n')
   .filter(Boolean)
-const resultFiles = packageDirs.flatMap((dir) => ['test-results.json', 'e2e-results.json'].map((f) => join(root, dir, f)))
+const resultFiles = packageDirs.flatMap((dir) =>
+  ['test-results.json', 'e2e-results.json'].map((f) => join(root, dir, f)),
+)
 for (const file of resultFiles) rmSync(file, { force: true })
 
 function step(command, args) {
@@ -27,6 +29,7 @@ const turbo = (...tasks) =>
 const steps = [
   ['generated types up to date', () => step('npm', ['run', 'types:check'])],
   ['typecheck and lint', () => turbo('typecheck', 'lint')],
+  ['formatting (prettier --check)', () => step('npm', ['run', 'format:check'])],
   ['package tests', () => turbo('test', '--continue')],
   ['end-to-end tests', () => turbo('test:e2e')],
 ]
@@ -56,7 +59,12 @@ for (const file of resultFiles.filter(existsSync)) {
       failures.push(`${relative(root, suite.name)} › ${test.fullName}\n    ${message}`)
     }
     if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((t) => t.status === 'failed')) {
-      failures.push(`${relative(root, suite.name)}: ${String(suite.message ?? 'failed').split('\n').slice(0, 8).join('\n    ')}`)
+      failures.push(
+        `${relative(root, suite.name)}: ${String(suite.message ?? 'failed')
+          .split('\n')
+          .slice(0, 8)
+          .join('\n    ')}`,
+      )
     }
   }
 }

@@ -18,4 +18,7 @@ export declare function startStack(options?: {
 }): Promise<Stack>
 export declare const SFU_PORT: number
 export declare const TURN_PORT: number
-export declare function startSfu(options?: { stdio?: 'inherit' | 'pipe'; persistTo?: string }): Promise<{ stop(): Promise<void>; output: string[] }>
+export declare function startSfu(options?: {
+  stdio?: 'inherit' | 'pipe'
+  persistTo?: string
+}): Promise<{ stop(): Promise<void>; output: string[] }>

@@ -18,7 +18,9 @@ export const workerConfigs = [
 function run(command, args, options = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options })
-    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    )
   })
 }
 
@@ -47,16 +49,32 @@ export function ensureDevVars() {
     const missing = readFileSync(example, 'utf8')
       .split('\n')
       .filter((line) => nameOf(line) && !have.has(nameOf(line)))
-    if (missing.length > 0) appendFileSync(vars, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`)
+    if (missing.length > 0)
+      appendFileSync(vars, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`)
   }
 }
 
 /** D1 schema for the meeting records, applied to the local database the stack will use. */
 export async function applyD1Migrations(persistTo) {
-  await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'tangerine-meetings', '--local', '--persist-to', persistTo, '-c', 'services/rooms/wrangler.jsonc'], {
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  await run(
+    'npx',
+    [
+      'wrangler',
+      'd1',
+      'migrations',
+      'apply',
+      'tangerine-meetings',
+      '--local',
+      '--persist-to',
+      persistTo,
+      '-c',
+      'services/rooms/wrangler.jsonc',
+    ],
+    {
+      env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
 }
 
 async function waitForHealth(url, child, timeoutMs) {
@@ -158,7 +176,10 @@ function feedbackConfigFor(feedbackUrl, persistTo) {
   const config = readFileSync(join(root, FEEDBACK_CONFIG), 'utf8')
   const main = '"main": "src/index.ts"'
   if (!config.includes(main)) throw new Error(`${FEEDBACK_CONFIG} no longer has ${main}: update feedbackConfigFor`)
-  writeFileSync(join(dir, 'wrangler.jsonc'), config.replace(main, `"main": ${JSON.stringify(join(source, 'src/index.ts'))}`))
+  writeFileSync(
+    join(dir, 'wrangler.jsonc'),
+    config.replace(main, `"main": ${JSON.stringify(join(source, 'src/index.ts'))}`),
+  )
   const devVars = existsSync(join(source, '.dev.vars')) ? readFileSync(join(source, '.dev.vars'), 'utf8') : ''
   const kept = devVars.split('\n').filter((line) => line.trim() && !/^\s*FEEDBACK_URL\s*=/.test(line))
   writeFileSync(join(dir, '.dev.vars'), [...kept, `FEEDBACK_URL=${feedbackUrl}`, ''].join('\n'))
@@ -171,13 +192,32 @@ function feedbackConfigFor(feedbackUrl, persistTo) {
  * `persistTo` keeps local D1, KV, Queue and Durable Object state between runs.
  * `feedbackUrl` points the feedback consumer at a receiver (the end-to-end tests run one).
  */
-export async function startStack({ port = 8787, persistTo = join(root, '.wrangler/state'), stdio = 'inherit', timeoutMs = 90_000, feedbackUrl } = {}) {
+export async function startStack({
+  port = 8787,
+  persistTo = join(root, '.wrangler/state'),
+  stdio = 'inherit',
+  timeoutMs = 90_000,
+  feedbackUrl,
+} = {}) {
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
   ensureDevVars()
   await applyD1Migrations(persistTo)
   const sfu = await startSfu({ stdio, persistTo })
-  const configs = feedbackUrl ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo) : c)) : workerConfigs
-  const args = ['wrangler', 'dev', ...configs.flatMap((c) => ['-c', c]), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--show-interactive-dev-session=false']
+  const configs = feedbackUrl
+    ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo) : c))
+    : workerConfigs
+  const args = [
+    'wrangler',
+    'dev',
+    ...configs.flatMap((c) => ['-c', c]),
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    persistTo,
+    '--show-interactive-dev-session=false',
+  ]
   const child = spawn('npx', args, {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],

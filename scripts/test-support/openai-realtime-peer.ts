@@ -76,7 +76,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 async function parseOffer(req: IncomingMessage, url: URL, body: Buffer) {
   const type = req.headers['content-type'] ?? ''
   if (type.startsWith('multipart/form-data')) {
-    const form = await new Request(url, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData()
+    const form = await new Request(url, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: new Uint8Array(body),
+    }).formData()
     const sdp = form.get('sdp')
     const session = JSON.parse(String(form.get('session') ?? '{}')) as {
       model?: string

@@ -13,7 +13,8 @@ const rooms = resolve(dirname(fileURLToPath(import.meta.url)), '../../services/r
  */
 export async function roomsDatabase() {
   const [database] = unstable_readConfig({ config: join(rooms, 'wrangler.jsonc') }).d1_databases
-  if (!database?.database_id || !database.migrations_dir) throw new Error('services/rooms has no D1 database with migrations')
+  if (!database?.database_id || !database.migrations_dir)
+    throw new Error('services/rooms has no D1 database with migrations')
   return {
     d1Databases: { ROOMS_DB: database.database_id },
     bindings: { ROOMS_MIGRATIONS: await readD1Migrations(join(rooms, database.migrations_dir)) },

@@ -10,7 +10,10 @@ function bundleModules(dist: string, entry: string) {
   const extra = readdirSync(dist)
     .map((file) => join(dist, file))
     .filter((path) => path !== entry && !path.endsWith('.map') && !path.endsWith('README.md'))
-    .map((path) => ({ type: path.endsWith('.js') || path.endsWith('.mjs') ? ('ESModule' as const) : ('Text' as const), path }))
+    .map((path) => ({
+      type: path.endsWith('.js') || path.endsWith('.mjs') ? ('ESModule' as const) : ('Text' as const),
+      path,
+    }))
   return [{ type: 'ESModule' as const, path: entry }, ...extra]
 }
 

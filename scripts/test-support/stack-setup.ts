@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startStack } from '../lib/stack.mjs'
 
-
 /**
  * vitest globalSetup for end-to-end tests: the whole system as `npm run dev` runs it, on its own
  * port with fresh local state, torn down afterwards.

@@ -162,10 +162,12 @@ describe('the AI participant in a meeting of two', () => {
     await ada.mouse.down()
     await expect.poll(() => talk.getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true')
     // Held: a second, live copy of the mic goes out, and the AI hears it.
-    await expect.poll(() => micsSent(ada)).toEqual([
-      { live: true, enabled: true },
-      { live: true, enabled: true },
-    ])
+    await expect
+      .poll(() => micsSent(ada))
+      .toEqual([
+        { live: true, enabled: true },
+        { live: true, enabled: true },
+      ])
     await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
     await expect.poll(() => heardOver(1000), { timeout: 20_000 }).toBeGreaterThan(10)
 
@@ -173,9 +175,7 @@ describe('the AI participant in a meeting of two', () => {
     await expect.poll(() => talk.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false')
     await expect.poll(() => aiTile(bob).getAttribute('data-controller'), { timeout: 10_000 }).toBe('')
     // Let go: the copy is stopped (the room's mic goes on), and the AI hears nothing more.
-    await expect
-      .poll(async () => (await micsSent(ada)).filter((m) => m.live))
-      .toEqual([{ live: true, enabled: true }])
+    await expect.poll(async () => (await micsSent(ada)).filter((m) => m.live)).toEqual([{ live: true, enabled: true }])
     await expect.poll(() => heardOver(1000), { timeout: 10_000 }).toBe(0)
   })
 })

@@ -58,7 +58,9 @@ export const tracksSent = (page: Page, kind: 'audio' | 'video') =>
       (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
         .filter((pc) => pc.connectionState !== 'closed')
         .flatMap((pc) => pc.getSenders())
-        .flatMap(({ track: t }) => (t?.kind === kind ? [{ label: t.label, live: t.readyState === 'live', enabled: t.enabled }] : [])),
+        .flatMap(({ track: t }) =>
+          t?.kind === kind ? [{ label: t.label, live: t.readyState === 'live', enabled: t.enabled }] : [],
+        ),
     kind,
   )
 

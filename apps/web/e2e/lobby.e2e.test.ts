@@ -62,8 +62,12 @@ describe('the lobby', () => {
     await expect.poll(() => bob.getByRole('button', { name: 'Unmute', exact: true }).count()).toBe(1)
     await expect.poll(() => bob.getByRole('button', { name: 'Start video' }).count()).toBe(1)
     // Published all the same, but off: the tracks themselves, and the room's word for the others.
-    await expect.poll(() => tracksSent(bob, 'audio'), { timeout: 15_000 }).toMatchObject([{ live: true, enabled: false }])
-    await expect.poll(() => tracksSent(bob, 'video'), { timeout: 15_000 }).toMatchObject([{ live: true, enabled: false }])
+    await expect
+      .poll(() => tracksSent(bob, 'audio'), { timeout: 15_000 })
+      .toMatchObject([{ live: true, enabled: false }])
+    await expect
+      .poll(() => tracksSent(bob, 'video'), { timeout: 15_000 })
+      .toMatchObject([{ live: true, enabled: false }])
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-muted'), { timeout: 10_000 }).toBe('true')
     expect(await tileOf(ada, 'Bob').getAttribute('data-video')).toBe('false')
     expect(await levelOf(ada, 'Bob')).toBeLessThan(SILENT)
@@ -93,7 +97,11 @@ describe('the lobby', () => {
     // Into the meeting: what others hear is the chosen mic.
     const bob = await joinAs('Bob', room, {
       initScript: keepPeerConnections,
-      inLobby: (page) => page.getByLabel('Microphone').selectOption({ label: 'Fake Audio Input 1' }).then(() => {}),
+      inLobby: (page) =>
+        page
+          .getByLabel('Microphone')
+          .selectOption({ label: 'Fake Audio Input 1' })
+          .then(() => {}),
     })
     const cy = await joinAs('Cy', room)
     await expect

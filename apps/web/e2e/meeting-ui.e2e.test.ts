@@ -12,10 +12,16 @@ describe('the meeting page', () => {
     const room = roomName('toasts')
     const ada = await joinAs('Ada', room)
     const bob = await joinAs('Bob', room)
-    await ada.getByRole('listitem').filter({ hasText: /^Bob joined$/ }).waitFor({ timeout: 10_000 })
+    await ada
+      .getByRole('listitem')
+      .filter({ hasText: /^Bob joined$/ })
+      .waitFor({ timeout: 10_000 })
     await ada.screenshot({ path: join(artifacts, 'toast-joined.png') })
     await bob.getByRole('button', { name: 'Leave' }).click()
-    await ada.getByRole('listitem').filter({ hasText: /^Bob left$/ }).waitFor({ timeout: 10_000 })
+    await ada
+      .getByRole('listitem')
+      .filter({ hasText: /^Bob left$/ })
+      .waitFor({ timeout: 10_000 })
   })
 
   it('copies the room’s link, which brings someone else to the same meeting', async () => {
@@ -30,6 +36,8 @@ describe('the meeting page', () => {
     await bob.goto(link)
     await bob.getByLabel('Your name').fill('Bob')
     await bob.getByRole('button', { name: 'Continue' }).click()
-    await expect.poll(() => bob.getByTestId('already-here').textContent(), { timeout: 10_000 }).toBe('In the meeting: Ada')
+    await expect
+      .poll(() => bob.getByTestId('already-here').textContent(), { timeout: 10_000 })
+      .toBe('In the meeting: Ada')
   })
 })

@@ -62,7 +62,8 @@ export function people({ perTest = false } = {}) {
     await page.goto(`${stackUrl}/r/${room}`)
     await page.getByLabel('Your name').fill(name)
     await page.getByRole('button', { name: 'Continue' }).click()
-    if (options.waitForCamera ?? true) await expect.poll(() => previewFrames(page), { timeout: 10_000 }).toBeGreaterThan(3)
+    if (options.waitForCamera ?? true)
+      await expect.poll(() => previewFrames(page), { timeout: 10_000 }).toBeGreaterThan(3)
     await options.inLobby?.(page)
     await page.getByRole('button', { name: 'Join', exact: true }).click()
     await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
@@ -71,4 +72,3 @@ export function people({ perTest = false } = {}) {
 
   return { newPage, join }
 }
-

@@ -46,10 +46,13 @@ async function meeting(what: string, { quiet = false } = {}) {
 
 /** The events of `frames` that say `userId` left. */
 const leftEvents = (frames: ServerMessage[], userId: string) =>
-  frames.flatMap((m) => (m.type === 'event' && m.event.type === 'UserDisconnected' && m.event.data.userId === userId ? [m.event.data] : []))
+  frames.flatMap((m) =>
+    m.type === 'event' && m.event.type === 'UserDisconnected' && m.event.data.userId === userId ? [m.event.data] : [],
+  )
 
 async function say(page: Page, text: string) {
-  if (!(await page.getByLabel('Message').isVisible())) await page.getByRole('button', { name: 'Chat', exact: true }).click()
+  if (!(await page.getByLabel('Message').isVisible()))
+    await page.getByRole('button', { name: 'Chat', exact: true }).click()
   await page.getByLabel('Message').fill(text)
   await page.getByRole('button', { name: 'Send' }).click()
 }
@@ -76,7 +79,9 @@ async function expectResumed(sockets: RoomSocket[], dropped: RoomSocket, missed:
   const replay = resumed.fromRoom[0]!
   if (replay.type !== 'replay') throw new Error(`resumed with ${replay.type}, not a replay`)
   expect(seqs(replay.events)).toEqual(range(since + 1, replay.seq))
-  expect(replay.events).toContainEqual(expect.objectContaining({ type: 'ChatMessageSent', data: expect.objectContaining({ message: missed }) }))
+  expect(replay.events).toContainEqual(
+    expect.objectContaining({ type: 'ChatMessageSent', data: expect.objectContaining({ message: missed }) }),
+  )
   expect(resumed.fromRoom.some((m) => m.type === 'roomState')).toBe(false)
   return replay
 }
@@ -124,24 +129,32 @@ describe('the room socket after a network drop', () => {
     await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 20_000 }).toBeGreaterThan(3)
   })
 
-  it('has the room time out someone whose socket went half-open and who does not come back', { timeout: 90_000 }, async () => {
-    const { ada, link, adaFrames, bobId } = await meeting('gone')
-    const dead = link.sockets.at(-1)!
-    link.down = true
-    link.goSilent()
-    // His page notices and keeps trying; none of it reaches the room.
-    await expect.poll(() => dead.closedByPage, { timeout: 20_000 }).toBe(true)
-    await expect.poll(() => link.sockets.length, { timeout: 10_000 }).toBeGreaterThan(2)
-    // The room, which never got a close either, counts him out for silence.
-    await expect.poll(() => leftEvents(adaFrames, bobId), { timeout: 30_000 }).toEqual([{ userId: bobId, reason: 'timeout' }])
-    await expect.poll(() => tileOf(ada, 'Bob').count(), { timeout: 10_000 }).toBe(0)
-  })
+  it(
+    'has the room time out someone whose socket went half-open and who does not come back',
+    { timeout: 90_000 },
+    async () => {
+      const { ada, link, adaFrames, bobId } = await meeting('gone')
+      const dead = link.sockets.at(-1)!
+      link.down = true
+      link.goSilent()
+      // His page notices and keeps trying; none of it reaches the room.
+      await expect.poll(() => dead.closedByPage, { timeout: 20_000 }).toBe(true)
+      await expect.poll(() => link.sockets.length, { timeout: 10_000 }).toBeGreaterThan(2)
+      // The room, which never got a close either, counts him out for silence.
+      await expect
+        .poll(() => leftEvents(adaFrames, bobId), { timeout: 30_000 })
+        .toEqual([{ userId: bobId, reason: 'timeout' }])
+      await expect.poll(() => tileOf(ada, 'Bob').count(), { timeout: 10_000 }).toBe(0)
+    },
+  )
 
   it('comes back, seen and heard, after a drop longer than the presence timeout', { timeout: 90_000 }, async () => {
     const { ada, link, adaFrames, bobId } = await meeting('long')
     link.down = true
     await link.drop()
-    await expect.poll(() => leftEvents(adaFrames, bobId), { timeout: 30_000 }).toEqual([{ userId: bobId, reason: 'timeout' }])
+    await expect
+      .poll(() => leftEvents(adaFrames, bobId), { timeout: 30_000 })
+      .toEqual([{ userId: bobId, reason: 'timeout' }])
     await expect.poll(() => tileOf(ada, 'Bob').count(), { timeout: 10_000 }).toBe(0)
     link.down = false
     await tileOf(ada, 'Bob').waitFor({ timeout: 30_000 })

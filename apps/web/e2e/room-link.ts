@@ -48,7 +48,10 @@ export async function roomLink(page: Page) {
       },
       close: () => {
         live.delete(entry)
-        return Promise.all([ws.close({ code: 1006, reason: 'dropped' }), server.close({ code: 1001, reason: 'dropped' })])
+        return Promise.all([
+          ws.close({ code: 1006, reason: 'dropped' }),
+          server.close({ code: 1001, reason: 'dropped' }),
+        ])
       },
     }
     live.add(entry)

@@ -11,9 +11,7 @@ export const ProblemDetails = z.object({
   status: z.number().int().min(400).max(599),
   detail: z.string().optional(),
   instance: z.string().optional(),
-  errors: z
-    .array(z.object({ path: z.string(), message: z.string() }))
-    .optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 })
 export type ProblemDetails = z.infer<typeof ProblemDetails>
 

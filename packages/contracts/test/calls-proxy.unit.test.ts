@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { onlyPushes, proxyRequestSchemas, pullsIn, sessionIdsIn } from '../src/calls/proxy.ts'
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; catchall?: z.ZodType; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] }
+type Def = {
+  type: string
+  shape?: Record<string, z.ZodType>
+  catchall?: z.ZodType
+  innerType?: z.ZodType
+  element?: z.ZodType
+  options?: z.ZodType[]
+}
 const defOf = (schema: z.ZodType) => (schema as unknown as { def: Def }).def
 
 /** Every object in a schema, with the path to it. */
@@ -18,25 +25,41 @@ function objectsIn(schema: z.ZodType, path: string): Array<{ path: string; def: 
 describe('the Calls proxy’s body schemas', () => {
   // The media Worker checks each session a body names by collecting every `sessionId`: a field that
   // names a session under another name, or a field nobody declared, would pass unchecked.
-  it.each(Object.entries(proxyRequestSchemas))('%s refuses unknown fields and names sessions only as sessionId', (_name, schema) => {
-    for (const { path, def } of objectsIn(schema, 'body')) {
-      expect(defOf(def.catchall!).type, `${path} must be strict`).toBe('never')
-      const named = Object.keys(def.shape!).filter((k) => /session/i.test(k) && k !== 'sessionDescription')
-      expect(named.filter((k) => k !== 'sessionId'), path).toEqual([])
-    }
-  })
+  it.each(Object.entries(proxyRequestSchemas))(
+    '%s refuses unknown fields and names sessions only as sessionId',
+    (_name, schema) => {
+      for (const { path, def } of objectsIn(schema, 'body')) {
+        expect(defOf(def.catchall!).type, `${path} must be strict`).toBe('never')
+        const named = Object.keys(def.shape!).filter((k) => /session/i.test(k) && k !== 'sessionDescription')
+        expect(
+          named.filter((k) => k !== 'sessionId'),
+          path,
+        ).toEqual([])
+      }
+    },
+  )
 
   it('refuses a field it does not know, at any depth', () => {
     const { ProxyTracksRequest, ProxyUpdateTracksRequest } = proxyRequestSchemas
-    expect(ProxyTracksRequest.safeParse({ tracks: [{ location: 'remote', sessionId: 'a', trackName: 't', from: 'b' }] }).success).toBe(false)
-    expect(ProxyUpdateTracksRequest.safeParse({ tracks: [{ mid: '1', simulcast: { sessionId: 'b' } }] }).success).toBe(false)
-    expect(ProxyTracksRequest.safeParse({ tracks: [{ location: 'remote', sessionId: 'a', trackName: 't', mid: '#ai' }] }).success).toBe(true)
+    expect(
+      ProxyTracksRequest.safeParse({ tracks: [{ location: 'remote', sessionId: 'a', trackName: 't', from: 'b' }] })
+        .success,
+    ).toBe(false)
+    expect(ProxyUpdateTracksRequest.safeParse({ tracks: [{ mid: '1', simulcast: { sessionId: 'b' } }] }).success).toBe(
+      false,
+    )
+    expect(
+      ProxyTracksRequest.safeParse({ tracks: [{ location: 'remote', sessionId: 'a', trackName: 't', mid: '#ai' }] })
+        .success,
+    ).toBe(true)
   })
 })
 
 describe('sessionIdsIn', () => {
   it('finds every sessionId, wherever it is', () => {
-    expect(sessionIdsIn({ tracks: [{ sessionId: 'a' }, { location: 'local' }], x: { y: [{ sessionId: 'b' }] } })).toEqual(['a', 'b'])
+    expect(
+      sessionIdsIn({ tracks: [{ sessionId: 'a' }, { location: 'local' }], x: { y: [{ sessionId: 'b' }] } }),
+    ).toEqual(['a', 'b'])
     expect(sessionIdsIn(undefined)).toEqual([])
   })
 })
@@ -54,7 +77,13 @@ describe('pullsIn', () => {
           { location: 'remote', sessionId: 'd' },
         ],
       }),
-    ).toEqual([{ sessionId: 'a', trackName: 't' }, { sessionId: 'b', trackName: 'u' }, { sessionId: 'c', trackName: 'v' }, undefined, undefined])
+    ).toEqual([
+      { sessionId: 'a', trackName: 't' },
+      { sessionId: 'b', trackName: 'u' },
+      { sessionId: 'c', trackName: 'v' },
+      undefined,
+      undefined,
+    ])
   })
 
   it('leaves a push or a layer change of a pulled mid alone', () => {

@@ -22,7 +22,10 @@ describe('ClientMessage', () => {
     ['an empty display name', { type: 'userUpdate', user: { name: '' } }],
     // Messages the socket once knew: the ai Worker drives the AI, and nobody sent API history.
     ['an AI message', { type: 'requestAiControl', track: { sessionId: 's1', trackName: 'mic' } }],
-    ['an API history entry', { type: 'callsApiHistoryEntry', entry: { type: 'request', method: 'POST', endpoint: '/sessions/new', body: {} } }],
+    [
+      'an API history entry',
+      { type: 'callsApiHistoryEntry', entry: { type: 'request', method: 'POST', endpoint: '/sessions/new', body: {} } },
+    ],
   ])('refuses %s', (_label, message) => {
     expect(ClientMessage.safeParse(message).success).toBe(false)
   })
@@ -44,9 +47,12 @@ describe('RoomName', () => {
   it.each(['standup', 'swift-otter-482', 'a1'])('accepts %s', (name) => {
     expect(RoomName.safeParse(name).success).toBe(true)
   })
-  it.each(['', 'Upper', 'two words', 'double--dash', '-edge', 'edge-', '_health', 'x'.repeat(65)])('refuses %j', (name) => {
-    expect(RoomName.safeParse(name).success).toBe(false)
-  })
+  it.each(['', 'Upper', 'two words', 'double--dash', '-edge', 'edge-', '_health', 'x'.repeat(65)])(
+    'refuses %j',
+    (name) => {
+      expect(RoomName.safeParse(name).success).toBe(false)
+    },
+  )
 })
 
 describe('userUpdate patches', () => {

@@ -4,7 +4,8 @@ import type { AiState } from '@tangerine/contracts'
 export const aiPresent = (ai: AiState): boolean => ai.status === 'pending' || ai.status === 'joined'
 
 /** Who is talking to the AI, if anyone: only a joined AI hears someone. */
-export const aiController = (ai: AiState): string | undefined => (ai.status === 'joined' ? ai.controllingUser : undefined)
+export const aiController = (ai: AiState): string | undefined =>
+  ai.status === 'joined' ? ai.controllingUser : undefined
 
 /** The AI as it was, with nobody talking to it. */
 export function released(ai: AiState): AiState {

@@ -79,9 +79,14 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
     }
     case 'UserConnected':
       if (state.users.some((u) => u.id === event.data.userId)) return state
-      return { ...state, users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)] }
+      return {
+        ...state,
+        users: [...state.users, newUser(event.data.userId, event.data.name, event.data.verified ?? false)],
+      }
     case 'UserUpdated':
-      return updateUser(state, event.data.userId, (u) => joinedSince(patchUser(u, event.data.patch), event.data.patch, event.seq))
+      return updateUser(state, event.data.userId, (u) =>
+        joinedSince(patchUser(u, event.data.patch), event.data.patch, event.seq),
+      )
     case 'UserDisconnected':
       return without(state, (u) => u.id === event.data.userId)
     case 'UserMuted':
@@ -113,7 +118,9 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, ai: { status: 'absent' } }
     case 'AiControlTaken':
       // Only a joined AI is handed to someone (decide refuses it otherwise).
-      return state.ai.status === 'joined' ? { ...state, ai: { ...state.ai, controllingUser: event.data.userId } } : state
+      return state.ai.status === 'joined'
+        ? { ...state, ai: { ...state.ai, controllingUser: event.data.userId } }
+        : state
     case 'AiControlReleased':
       return { ...state, ai: released(state.ai) }
     case 'HostAssigned':

@@ -18,10 +18,20 @@ const host = (userId: string) => ev('HostAssigned', { userId })
 
 describe('evolve', () => {
   it('keeps the peak of joined users through a meeting and resets it after', () => {
-    const state = fold([started, ...joined('a'), ...joined('b'), ev('UserDisconnected', { userId: 'b', reason: 'left' })])
+    const state = fold([
+      started,
+      ...joined('a'),
+      ...joined('b'),
+      ev('UserDisconnected', { userId: 'b', reason: 'left' }),
+    ])
     expect(state.peakUserCount).toBe(2)
     expect(state.users.map((u) => u.id)).toEqual(['a'])
-    const ended = evolve(state, { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 }, metadata: meta, seq: 99 })
+    const ended = evolve(state, {
+      type: 'MeetingEnded',
+      data: { meetingId: 'm1', peakUserCount: 2 },
+      metadata: meta,
+      seq: 99,
+    })
     expect(ended.meetingId).toBeUndefined()
     expect(ended.peakUserCount).toBe(0)
   })
@@ -84,7 +94,16 @@ describe('the AI', () => {
   })
 
   it('lets go of whoever was talking to it when they go', () => {
-    const talking = fold([...joined('a'), ev('AiInvited', { by: 'a' }), ev('AiJoined', { sessionId: 's1', trackName: 'voice' }), ev('AiControlTaken', { userId: 'a' })])
-    expect(fold([ev('UserDisconnected', { userId: 'a', reason: 'left' })], talking).ai).toEqual({ status: 'joined', sessionId: 's1', trackName: 'voice' })
+    const talking = fold([
+      ...joined('a'),
+      ev('AiInvited', { by: 'a' }),
+      ev('AiJoined', { sessionId: 's1', trackName: 'voice' }),
+      ev('AiControlTaken', { userId: 'a' }),
+    ])
+    expect(fold([ev('UserDisconnected', { userId: 'a', reason: 'left' })], talking).ai).toEqual({
+      status: 'joined',
+      sessionId: 's1',
+      trackName: 'voice',
+    })
   })
 })

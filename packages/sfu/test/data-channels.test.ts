@@ -99,17 +99,25 @@ describe('data channels', () => {
   it('lets one subscriber reply to the publisher (canReply), switched by datachannels/update', async () => {
     const api = clientFor(sfu)
     const [a, b, c] = [await establish(), await establish(), await establish()]
-    const [pub] = (await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'votes' }] })).dataChannels!
-    const [bSub] = (await api.newDataChannels(b.sessionId, {
-      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-    })).dataChannels!
-    const [cRefused] = (await api.newDataChannels(c.sessionId, {
-      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-    })).dataChannels!
+    const [pub] = (
+      await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'votes' }] })
+    ).dataChannels!
+    const [bSub] = (
+      await api.newDataChannels(b.sessionId, {
+        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
+      })
+    ).dataChannels!
+    const [cRefused] = (
+      await api.newDataChannels(c.sessionId, {
+        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
+      })
+    ).dataChannels!
     expect(cRefused).toMatchObject({ errorCode: 'update_track_error' })
-    const [cSub] = (await api.newDataChannels(c.sessionId, {
-      dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId }],
-    })).dataChannels!
+    const [cSub] = (
+      await api.newDataChannels(c.sessionId, {
+        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId }],
+      })
+    ).dataChannels!
 
     const atA = a.pc.createDataChannel('votes', { negotiated: true, id: pub!.id! })
     const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub!.id! })
@@ -126,19 +134,25 @@ describe('data channels', () => {
     atB.send('from B again')
     await untilHeard(atC, 'from C, allowed', heardByA)
     expect(heardByA.filter((m) => m === 'from C' || m === 'from B again')).toEqual([])
-    expect((await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: 99, canReply: true }] })).dataChannels).toEqual([
-      { id: 99, errorCode: 'update_track_error', errorDescription: expect.any(String) },
-    ])
+    expect(
+      (await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: 99, canReply: true }] })).dataChannels,
+    ).toEqual([{ id: 99, errorCode: 'update_track_error', errorDescription: expect.any(String) }])
     for (const p of [a, b, c]) await p.pc.close()
   })
 
   it('relays to a waitForAck subscriber only after its first message, which it keeps to itself', async () => {
     const api = clientFor(sfu)
     const [a, b] = [await establish(), await establish()]
-    const [pub] = (await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'feed' }] })).dataChannels!
-    const [sub] = (await api.newDataChannels(b.sessionId, {
-      dataChannels: [{ location: 'remote', dataChannelName: 'feed', sessionId: a.sessionId, waitForAck: true, canReply: true }],
-    })).dataChannels!
+    const [pub] = (
+      await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'feed' }] })
+    ).dataChannels!
+    const [sub] = (
+      await api.newDataChannels(b.sessionId, {
+        dataChannels: [
+          { location: 'remote', dataChannelName: 'feed', sessionId: a.sessionId, waitForAck: true, canReply: true },
+        ],
+      })
+    ).dataChannels!
     const atA = a.pc.createDataChannel('feed', { negotiated: true, id: pub!.id! })
     const atB = b.pc.createDataChannel('feed', { negotiated: true, id: sub!.id! })
     const heardByA = collect(atA)
@@ -163,7 +177,9 @@ describe('data channels', () => {
   it('refuses a data channel on a transport that never connects, after waiting 5 s (425)', async () => {
     const api = clientFor(sfu)
     const { sessionId } = await api.newSession()
-    const est = await api.establishDataChannel(sessionId, { dataChannel: { location: 'remote', dataChannelName: 'server-events' } })
+    const est = await api.establishDataChannel(sessionId, {
+      dataChannel: { location: 'remote', dataChannelName: 'server-events' },
+    })
     const pc = clientPeer()
     await pc.setRemoteDescription(est.sessionDescription as { type: 'offer'; sdp: string })
     await pc.setLocalDescription(await pc.createAnswer())
@@ -174,7 +190,10 @@ describe('data channels', () => {
     const started = Date.now()
     const refused = await api
       .newDataChannels(sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'chat' }] })
-      .then(() => undefined, (err: unknown) => err)
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      )
     expect(refused).toBeInstanceOf(CallsApiError)
     expect(refused).toMatchObject({ status: 425, errorCode: 'session_error' })
     expect(Date.now() - started).toBeGreaterThanOrEqual(4900)

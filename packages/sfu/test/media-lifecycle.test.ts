@@ -20,7 +20,11 @@ describe('track lifecycle on live sessions', () => {
 
     await api.closeTracks(a.sessionId, { tracks: [{ mid: a.transceivers.get('cam-video')!.mid! }], force: true })
     // A keeps sending; B must not see it beyond what was already in flight.
-    await expectStopped(() => video().seqs.length, () => a.sources.get('cam-video')!.sent, "A's closed video")
+    await expectStopped(
+      () => video().seqs.length,
+      () => a.sources.get('cam-video')!.sent,
+      "A's closed video",
+    )
     const state = await api.getSession(b.sessionId)
     expect(state.tracks).toEqual([expect.objectContaining({ trackName: 'cam-video', status: 'inactive' })])
     // A pull of the closed track is now an item error.
@@ -65,7 +69,11 @@ describe('track lifecycle on live sessions', () => {
     await b.pc.setRemoteDescription(closed.sessionDescription!)
 
     const videoAt = video().seqs.length
-    await expectStopped(() => audio().seqs.length, () => a.sources.get('mic')!.sent, 'the closed audio pull')
+    await expectStopped(
+      () => audio().seqs.length,
+      () => a.sources.get('mic')!.sent,
+      'the closed audio pull',
+    )
     await waitFor(() => video().seqs.length >= videoAt + 15, 'video still flowing after the audio close')
     const state = await api.getSession(b.sessionId)
     expect(state.tracks.map((t) => [t.trackName, t.status])).toEqual([
@@ -156,7 +164,11 @@ describe('SFU-side renegotiation', () => {
       await api.renegotiate(b.sessionId, { sessionDescription: { type: 'answer', sdp: b.pc.localDescription!.sdp } }),
     ).toEqual({})
     await waitFor(() => a.sources.get('mic')!.sent > 0 && b.pc.signalingState === 'stable', 'stable')
-    await expectStopped(() => b.received.get(mid)!.seqs.length, () => a.sources.get('mic')!.sent, 'the pull closed by the SFU')
+    await expectStopped(
+      () => b.received.get(mid)!.seqs.length,
+      () => a.sources.get('mic')!.sent,
+      'the pull closed by the SFU',
+    )
 
     // The client may also re-offer: renegotiate answers it (an ICE restart: the next test).
     await b.pc.setLocalDescription(await b.pc.createOffer())
@@ -177,7 +189,10 @@ describe('SFU-side renegotiation', () => {
     const heard = () => b.received.get(b.mids.get('mic')!)!.seqs.length
     await waitFor(() => heard() >= 5, 'B receiving audio')
 
-    const ice = (sdp: string) => ({ ufrag: /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1], pwd: /^a=ice-pwd:(\S+)/m.exec(sdp)?.[1] })
+    const ice = (sdp: string) => ({
+      ufrag: /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1],
+      pwd: /^a=ice-pwd:(\S+)/m.exec(sdp)?.[1],
+    })
     const clientBefore = ice(b.pc.localDescription!.sdp)
     const sfuBefore = ice(b.pc.remoteDescription!.sdp)
     expect(sfuBefore.ufrag).toBeDefined()

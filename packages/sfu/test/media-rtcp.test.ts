@@ -48,7 +48,9 @@ describe('RTCP', () => {
     // The SFU knows A's stream (its SSRC) once packets have arrived.
     await waitFor(() => a.sources.get('cam-video')!.sent >= 20, 'A sending')
     const { sessionId } = await api.newSession()
-    const pending = await api.newTracks(sessionId, { tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'cam-video' }] })
+    const pending = await api.newTracks(sessionId, {
+      tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'cam-video' }],
+    })
     expect(pending.requiresImmediateRenegotiation).toBe(true)
     // A keyframe now would reach nobody, and the publisher's encoder could then pass over the next request.
     const sent = a.sources.get('cam-video')!.sent
@@ -64,7 +66,9 @@ describe('RTCP', () => {
     const c = await publish(api, [{ name: 'screen', kind: 'video', tag: 3 }])
     const screenPlis = plisTo(c, 'screen')
     await waitFor(() => c.sources.get('screen')!.sent >= 20, 'C sending')
-    const offered = await api.newTracks(b.sessionId, { tracks: [{ location: 'remote', sessionId: c.sessionId, trackName: 'screen' }] })
+    const offered = await api.newTracks(b.sessionId, {
+      tracks: [{ location: 'remote', sessionId: c.sessionId, trackName: 'screen' }],
+    })
     expect(offered.requiresImmediateRenegotiation).toBe(true)
     const screenSent = c.sources.get('screen')!.sent
     await waitFor(() => c.sources.get('screen')!.sent >= screenSent + 30, 'C sending 30 more packets')

@@ -8,7 +8,8 @@ import { deadLetters } from './routes/dead-letters.ts'
 import { feedback } from './routes/feedback.ts'
 import { health } from './routes/health.ts'
 
-const app = new Hono<AppEnv>().use(strongSecrets())
+const app = new Hono<AppEnv>()
+  .use(strongSecrets())
   .route('/health', health)
   .route('/feedback/dead-letters', deadLetters)
   .route('/feedback', feedback)

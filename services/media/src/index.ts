@@ -11,7 +11,8 @@ import { thirdparty } from './routes/thirdparty.ts'
 export { RoomMedia } from './room-media/room-media.ts'
 export { TurnKeys } from './turn/turn-keys.ts'
 
-const app = new Hono<AppEnv>().use(strongSecrets())
+const app = new Hono<AppEnv>()
+  .use(strongSecrets())
   .route('/health', health)
   .route('/partytracks', partytracks)
   .route('/ice-servers', iceServersRoute)

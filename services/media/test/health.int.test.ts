@@ -25,6 +25,9 @@ describe('media health with a wrong Calls secret', () => {
     const app = new Hono<{ Bindings: MediaEnv }>().route('/health', health)
     const res = await app.fetch(new Request('http://media.internal/health'), { ...env, CALLS_APP_SECRET: 'wrong' })
     expect(res.status).toBe(503)
-    expect(await res.json()).toMatchObject({ status: 'down', checks: { calls: { status: 'down', detail: 'the Calls API refused the app secret' } } })
+    expect(await res.json()).toMatchObject({
+      status: 'down',
+      checks: { calls: { status: 'down', detail: 'the Calls API refused the app secret' } },
+    })
   })
 })

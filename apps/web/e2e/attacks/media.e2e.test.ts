@@ -35,7 +35,10 @@ async function enter(who: Person, room: string, { lobby = false } = {}) {
   if (!lobby) {
     const from = socket.messages.length
     socket.send({ type: 'userUpdate', user: { joined: true } })
-    await socket.next(isEvent('UserUpdated', (d) => d.userId === who.id), from)
+    await socket.next(
+      isEvent('UserUpdated', (d) => d.userId === who.id),
+      from,
+    )
   }
   return socket
 }
@@ -59,9 +62,15 @@ async function adaPublishing() {
   const made = await calls(ada, 'POST', '/sessions/new', { room })
   expect(made.status).toBe(201)
   const { sessionId } = JSON.parse(made.text) as { sessionId: string }
-  const pushed = await calls(ada, 'POST', `/sessions/${sessionId}/tracks/new`, { room }, {
-    tracks: [{ location: 'local', trackName: 'mic', kind: 'audio', bidirectionalMediaStream: true }],
-  })
+  const pushed = await calls(
+    ada,
+    'POST',
+    `/sessions/${sessionId}/tracks/new`,
+    { room },
+    {
+      tracks: [{ location: 'local', trackName: 'mic', kind: 'audio', bidirectionalMediaStream: true }],
+    },
+  )
   expect(pushed.status).toBe(200)
   return { room, ada, socket, sessionId, trackName: 'mic' }
 }
@@ -87,12 +96,21 @@ describe('an outsider and the Calls proxy', () => {
     ] as const) {
       const res = await calls(o.eve, method, `/sessions/${o.sessionId}/${op}`, { room: o.room }, { tracks: [track] })
       expect(res.status, `${op} ${JSON.stringify(track)}`).toBe(403)
-      expect(JSON.parse(res.text)).toMatchObject({ errorCode: 'unauthorized', detail: `Sessions ${r.sessionId} are not in room ${o.room}` })
+      expect(JSON.parse(res.text)).toMatchObject({
+        errorCode: 'unauthorized',
+        detail: `Sessions ${r.sessionId} are not in room ${o.room}`,
+      })
     }
     // Nor through a field the proxy does not know.
-    const smuggled = await calls(o.eve, 'POST', `/sessions/${o.sessionId}/tracks/new`, { room: o.room }, {
-      tracks: [{ location: 'remote', sessionId: o.sessionId, trackName: 'x', publisher: r.sessionId }],
-    })
+    const smuggled = await calls(
+      o.eve,
+      'POST',
+      `/sessions/${o.sessionId}/tracks/new`,
+      { room: o.room },
+      {
+        tracks: [{ location: 'remote', sessionId: o.sessionId, trackName: 'x', publisher: r.sessionId }],
+      },
+    )
     expect(smuggled.status).toBe(400)
   })
 
@@ -123,7 +141,10 @@ describe('an outsider and the Calls proxy', () => {
     await enter(lurker, r.room, { lobby: true })
     const made = await calls(lurker, 'POST', '/sessions/new', { room: r.room })
     expect(made.status).toBe(403)
-    expect(JSON.parse(made.text)).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${r.room}: join it first` })
+    expect(JSON.parse(made.text)).toMatchObject({
+      errorCode: 'unauthorized',
+      detail: `You are not in the meeting in room ${r.room}: join it first`,
+    })
     expect(made.text).not.toContain('sessionId')
   })
 })

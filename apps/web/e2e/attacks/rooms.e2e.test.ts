@@ -20,8 +20,13 @@ import {
 async function joined(room: string, who: Outsider, publish = false) {
   const socket = await roomSocket(room, who)
   await socket.next(isState)
-  const tracks = publish ? { audio: `sess-${who.key}/mic`, audioEnabled: true, video: `sess-${who.key}/cam`, videoEnabled: true } : {}
-  socket.send({ type: 'userUpdate', user: { joined: true, ...(publish ? { transceiverSessionId: `sess-${who.key}` } : {}), tracks } })
+  const tracks = publish
+    ? { audio: `sess-${who.key}/mic`, audioEnabled: true, video: `sess-${who.key}/cam`, videoEnabled: true }
+    : {}
+  socket.send({
+    type: 'userUpdate',
+    user: { joined: true, ...(publish ? { transceiverSessionId: `sess-${who.key}` } : {}), tracks },
+  })
   await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
   return socket
 }
@@ -76,7 +81,10 @@ describe('room sockets, as an outsider', () => {
     await host.next(isEvent('ChatMessageSent'))
     const lurker = await roomSocket(room, await outsider('Lurker'))
     const welcome = await lurker.next(isState)
-    host.send({ type: 'userUpdate', user: { tracks: { screenshare: `sess-${who.key}/screen`, screenShareEnabled: true } } })
+    host.send({
+      type: 'userUpdate',
+      user: { tracks: { screenshare: `sess-${who.key}/screen`, screenShareEnabled: true } },
+    })
     host.send({ type: 'chatMessage', message: 'more secret plans' })
     await lurker.next(isEvent('UserUpdated', (d) => d.userId === host.id))
     await lurker.next((m) => m.type === 'withheld')
@@ -99,7 +107,9 @@ describe('room sockets, as an outsider', () => {
     const refused = sockets.slice(5)
     // Each is told why (and closed with RoomCloseCode.tooManyConnections, which the rooms int tests check:
     // through the local proxy chain a close takes some 25 s to reach a Node client).
-    expect(refused.every((s) => s.messages[0]?.type === 'error' && s.messages[0].code === 'too_many_connections')).toBe(true)
+    expect(refused.every((s) => s.messages[0]?.type === 'error' && s.messages[0].code === 'too_many_connections')).toBe(
+      true,
+    )
     // The room holds the five and nobody else.
     const last = welcomed.at(-1)!.messages[0]
     expect(last?.type === 'roomState' && last.state.users).toHaveLength(5)

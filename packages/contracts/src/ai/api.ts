@@ -57,7 +57,11 @@ export type AiCall = z.infer<typeof AiCall>
  * Queue `tangerine-ai-ended`: the room ended the AI by itself (the meeting emptied), so the ai
  * Worker must close what it holds open. `id` is the AiDismissed event's place in the log (`room:seq`), for logs.
  */
-export const AiEndedMessage = z.object({ id: z.string().min(1).max(200), room: z.string().min(1).max(64), call: AiCall })
+export const AiEndedMessage = z.object({
+  id: z.string().min(1).max(200),
+  room: z.string().min(1).max(64),
+  call: AiCall,
+})
 export type AiEndedMessage = z.infer<typeof AiEndedMessage>
 
 /** What the ai Worker asks the room to decide; the room's own rules (one controller…) apply. */

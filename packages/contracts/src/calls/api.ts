@@ -271,12 +271,17 @@ export type NewDataChannelsResponse = z.infer<typeof NewDataChannelsResponse>
 
 /** `PUT …/datachannels/update`: whether a subscriber may send back to the publisher. */
 export const UpdateDataChannelsRequest = z.looseObject({
-  dataChannels: z.array(z.looseObject({ id: z.number().int(), canReply: z.boolean() })).min(1).max(MAX_TRACKS_PER_REQUEST),
+  dataChannels: z
+    .array(z.looseObject({ id: z.number().int(), canReply: z.boolean() }))
+    .min(1)
+    .max(MAX_TRACKS_PER_REQUEST),
 })
 export type UpdateDataChannelsRequest = z.infer<typeof UpdateDataChannelsRequest>
 
 export const UpdateDataChannelsResponse = z.looseObject({
-  dataChannels: z.array(z.looseObject({ id: z.number().int(), canReply: z.boolean().optional(), ...ErrorFields })).optional(),
+  dataChannels: z
+    .array(z.looseObject({ id: z.number().int(), canReply: z.boolean().optional(), ...ErrorFields }))
+    .optional(),
   ...ErrorFields,
 })
 export type UpdateDataChannelsResponse = z.infer<typeof UpdateDataChannelsResponse>

@@ -44,13 +44,19 @@ export type ProxyTracksRequest = z.infer<typeof ProxyTracksRequest>
 export const ProxyRenegotiateRequest = z.strictObject({ sessionDescription: Description })
 
 export const ProxyCloseTracksRequest = z.strictObject({
-  tracks: z.array(z.strictObject({ mid: z.string().max(200) })).min(1).max(MAX_TRACKS_PER_REQUEST),
+  tracks: z
+    .array(z.strictObject({ mid: z.string().max(200) }))
+    .min(1)
+    .max(MAX_TRACKS_PER_REQUEST),
   force: z.boolean(),
   sessionDescription: Description.optional(),
 })
 
 export const ProxyUpdateTracksRequest = z.strictObject({
-  tracks: z.array(ProxyTrack.extend({ location: z.literal('remote').optional(), mid: z.string().max(200) })).min(1).max(MAX_TRACKS_PER_REQUEST),
+  tracks: z
+    .array(ProxyTrack.extend({ location: z.literal('remote').optional(), mid: z.string().max(200) }))
+    .min(1)
+    .max(MAX_TRACKS_PER_REQUEST),
   sessionDescription: Description.optional(),
 })
 
@@ -67,7 +73,9 @@ export const proxyRequestSchemas = {
 export function sessionIdsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(sessionIdsIn)
   if (value === null || typeof value !== 'object') return []
-  return Object.entries(value).flatMap(([key, v]) => (key === 'sessionId' && typeof v === 'string' ? [v] : sessionIdsIn(v)))
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === 'sessionId' && typeof v === 'string' ? [v] : sessionIdsIn(v),
+  )
 }
 
 type Entry = { location?: string; sessionId?: string; trackName?: string }
@@ -76,14 +84,17 @@ type Entry = { location?: string; sessionId?: string; trackName?: string }
  * Whether an entry takes media from a session: any that names a session, says `remote`, or names a
  * track without saying `local` (Calls' behaviour for a missing location is not documented).
  */
-const isPull = (t: Entry) => t.sessionId !== undefined || t.location === 'remote' || (t.location === undefined && t.trackName !== undefined)
+const isPull = (t: Entry) =>
+  t.sessionId !== undefined || t.location === 'remote' || (t.location === undefined && t.trackName !== undefined)
 
 /**
  * The tracks a body takes from sessions: each such entry must name both the session and its
  * track, or it is `undefined` (and refused).
  */
 export function pullsIn(body: { tracks?: Entry[] } | undefined) {
-  return (body?.tracks ?? []).filter(isPull).map((t) => (t.sessionId && t.trackName ? { sessionId: t.sessionId, trackName: t.trackName } : undefined))
+  return (body?.tracks ?? [])
+    .filter(isPull)
+    .map((t) => (t.sessionId && t.trackName ? { sessionId: t.sessionId, trackName: t.trackName } : undefined))
 }
 
 /** A request that takes nothing from any session: what it answers with is published on the caller's own. */

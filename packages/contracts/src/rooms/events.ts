@@ -40,10 +40,7 @@ export const RoomEvent = z.discriminatedUnion('type', [
     'DirectMessageSent',
     z.object({ messageId: z.string().min(1).max(64), from: UserId, to: UserId, message: z.string() }),
   ),
-  event(
-    'AiInvited',
-    z.object({ by: UserId, instructions: z.string().optional(), voice: z.string().optional() }),
-  ),
+  event('AiInvited', z.object({ by: UserId, instructions: z.string().optional(), voice: z.string().optional() })),
   event('AiJoined', z.object({ sessionId: z.string().max(64), trackName: z.string().max(200) })),
   event('AiFailed', z.object({ error: z.string().max(500) })),
   event('AiDismissed', z.object({ by: z.string().max(80) })),

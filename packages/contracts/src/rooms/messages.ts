@@ -12,7 +12,12 @@ export const RATE_LIMIT_PER_SECOND = 20
 
 /** An entry of partytracks' API history, kept by the page for its debug view and problem reports. */
 export const ApiHistoryEntry = z.union([
-  z.object({ type: z.literal('request'), method: z.string().max(10), endpoint: z.string().max(2048), body: z.unknown() }),
+  z.object({
+    type: z.literal('request'),
+    method: z.string().max(10),
+    endpoint: z.string().max(2048),
+    body: z.unknown(),
+  }),
   z.object({ type: z.literal('response'), endpoint: z.string().max(2048), body: z.unknown() }),
 ])
 export type ApiHistoryEntry = z.infer<typeof ApiHistoryEntry>
@@ -96,7 +101,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('roomState'), seq: z.number().int().nonnegative(), you: UserId, state: RoomState }),
   /** On reconnect with `since`: the events after it this socket may see, and the position they bring it to. */
-  z.object({ type: z.literal('replay'), you: UserId, events: z.array(LoggedEvent), seq: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('replay'),
+    you: UserId,
+    events: z.array(LoggedEvent),
+    seq: z.number().int().nonnegative(),
+  }),
   /** Afterwards: each event as it is appended. */
   z.object({ type: z.literal('event'), event: LoggedEvent }),
   /** An event this socket may not see (chat to a lobby, someone else's direct message): only its position. */

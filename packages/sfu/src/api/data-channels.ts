@@ -67,7 +67,10 @@ export async function establish(
 const nextId = (session: Session) => Math.max(0, ...session.dataChannels.map((c) => c.id)) + 1
 
 /** Publishes or subscribes named channels; the client opens each as `negotiated` with the returned id. */
-export async function newDataChannels(ctx: OperationContext, body: NewDataChannelsRequest): Promise<NewDataChannelsResponse> {
+export async function newDataChannels(
+  ctx: OperationContext,
+  body: NewDataChannelsRequest,
+): Promise<NewDataChannelsResponse> {
   const { session } = ctx
   if (!session.pc.sctpTransport) {
     throw invalidParams('Establish the data channel transport first (datachannels/establish)')
@@ -110,7 +113,11 @@ export async function newDataChannels(ctx: OperationContext, body: NewDataChanne
       return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
     }
     if (item.canReply && hasReplier(source)) {
-      return { ...echo, errorCode: 'update_track_error', errorDescription: 'Another subscriber already replies on this data channel' }
+      return {
+        ...echo,
+        errorCode: 'update_track_error',
+        errorDescription: 'Another subscriber already replies on this data channel',
+      }
     }
     const id = nextId(session)
     const channel = session.pc.createDataChannel(item.dataChannelName, options(item, id))
@@ -142,7 +149,8 @@ export async function newDataChannels(ctx: OperationContext, body: NewDataChanne
         source.subscribers.add(channel)
         return
       }
-      if (source.replier === record && !source.closed && source.channel.readyState === 'open') source.channel.send(message)
+      if (source.replier === record && !source.closed && source.channel.readyState === 'open')
+        source.channel.send(message)
     })
     session.dataChannels.push(record)
     return { ...echo, id }
@@ -163,7 +171,11 @@ export function updateDataChannels(ctx: OperationContext, body: UpdateDataChanne
     }
     if (canReply) {
       if (hasReplier(source, record)) {
-        return { id, errorCode: 'update_track_error', errorDescription: 'Another subscriber already replies on this data channel' }
+        return {
+          id,
+          errorCode: 'update_track_error',
+          errorDescription: 'Another subscriber already replies on this data channel',
+        }
       }
       source.replier = record
     } else if (source.replier === record) {

@@ -28,7 +28,15 @@ export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
 
 /** coturn on a free port, all on loopback; each test file gives its own relay ports (they run side by side). */
 export function loopbackTurn(relayPorts: [number, number], userdb?: string): TurnConfig {
-  return { port: 0, realm: 'tangerine-test', host: '127.0.0.1', listeningIp: '127.0.0.1', relayIp: '127.0.0.1', relayPorts, userdb }
+  return {
+    port: 0,
+    realm: 'tangerine-test',
+    host: '127.0.0.1',
+    listeningIp: '127.0.0.1',
+    relayIp: '127.0.0.1',
+    relayPorts,
+    userdb,
+  }
 }
 
 export async function startTestSfu(overrides: Partial<SfuConfig> = {}): Promise<RunningSfu> {

@@ -31,6 +31,8 @@ export async function expectStopped(received: () => number, sent: () => number, 
   const settled = received()
   await window('after')
   if (received() !== settled || settled - atClose >= 20) {
-    throw new Error(`${what}: ${received() - atClose} packets arrived after the close, ${received() - settled} of them after the in-flight window`)
+    throw new Error(
+      `${what}: ${received() - atClose} packets arrived after the close, ${received() - settled} of them after the in-flight window`,
+    )
   }
 }

@@ -108,7 +108,9 @@ export async function hangUp(config: OpenAiConfig, callId: string): Promise<void
   }
   const text = await res.text()
   if (!res.ok && res.status !== 404)
-    throw new AiEndpointError(`The AI endpoint at ${url.origin} answered ${res.status} to the hang-up: ${snippet(text)}`)
+    throw new AiEndpointError(
+      `The AI endpoint at ${url.origin} answered ${res.status} to the hang-up: ${snippet(text)}`,
+    )
 }
 
 /** OpenAI's own `error.message` when the body has one, else the start of the body, on one line. */

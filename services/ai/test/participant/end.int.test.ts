@@ -16,8 +16,6 @@ const peerCalls = async () =>
   ((await (await fetch(`${inject('openaiPeer').url}/test/calls`)).json()) as { calls: PeerCall[] }).calls
 const randomRoom = () => `ai-end-${crypto.randomUUID().slice(0, 8)}`
 
-
-
 const post = (as: Person, path: string, body: Record<string, unknown> = {}) =>
   exports.default.fetch(
     new Request(`http://ai.internal/rooms/${as.room}/ai${path}`, {
@@ -37,7 +35,10 @@ async function inviteAndConnect(as: Person) {
   expect(res.status).toBe(201)
   const { sessionId } = (await res.json()) as { sessionId: string }
   const callId = (await peerCalls())[before]!.id
-  await waitFor('the AI call connected', async () => (await peerCalls()).find((c) => c.id === callId)?.connectionState === 'connected')
+  await waitFor(
+    'the AI call connected',
+    async () => (await peerCalls()).find((c) => c.id === callId)?.connectionState === 'connected',
+  )
   return { sessionId, callId }
 }
 

@@ -1,6 +1,11 @@
 import { problem, problemTypes } from '@tangerine/contracts'
 import { requireAdmin } from '@tangerine/contracts/admin'
-import { DeadLetterListQuery, DeadLetterParams, type DeadLetterList, type ReplayAccepted } from '@tangerine/contracts/feedback'
+import {
+  DeadLetterListQuery,
+  DeadLetterParams,
+  type DeadLetterList,
+  type ReplayAccepted,
+} from '@tangerine/contracts/feedback'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'

@@ -62,7 +62,14 @@ describe('dead letters', () => {
         idempotencyKey: crypto.randomUUID(),
         feedbackId: crypto.randomUUID(),
         createdAt: new Date().toISOString(),
-        card: { cardsV2: [{ cardId: 'c', card: { header: { title: `paged ${i}` }, sections: [{ widgets: [{ textParagraph: { text: 'x' } }] }] } }] },
+        card: {
+          cardsV2: [
+            {
+              cardId: 'c',
+              card: { header: { title: `paged ${i}` }, sections: [{ widgets: [{ textParagraph: { text: 'x' } }] }] },
+            },
+          ],
+        },
       }
       await storeDeadLetter(env.DEAD_LETTERS, message, new Date().toISOString())
       ids.add(message.idempotencyKey)
@@ -72,7 +79,9 @@ describe('dead letters', () => {
     let pages = 0
     do {
       const page = DeadLetterList.parse(
-        await (await admin(`/feedback/dead-letters?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json(),
+        await (
+          await admin(`/feedback/dead-letters?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        ).json(),
       )
       expect(page.deadLetters.length).toBeLessThanOrEqual(2)
       seen.push(...page.deadLetters.map((d) => d.id))

@@ -161,7 +161,9 @@ describe('POST /feedback', () => {
     const address = someAddress()
     const statuses = []
     for (let i = 0; i < 6; i++) {
-      statuses.push((await postFeedback({ description: `renamed ${i}` }, { ...me, name: `Name ${i}` }, { address })).status)
+      statuses.push(
+        (await postFeedback({ description: `renamed ${i}` }, { ...me, name: `Name ${i}` }, { address })).status,
+      )
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
   })
@@ -170,17 +172,20 @@ describe('POST /feedback', () => {
     await inOneWindow()
     const address = someAddress()
     const first = []
-    for (let i = 0; i < 5; i++) first.push((await postFeedback({ description: `first ${i}` }, someone(), { address })).status)
+    for (let i = 0; i < 5; i++)
+      first.push((await postFeedback({ description: `first ${i}` }, someone(), { address })).status)
     expect(first).toEqual([202, 202, 202, 202, 202])
     const fresh = someone()
     const second = []
-    for (let i = 0; i < 4; i++) second.push((await postFeedback({ description: `fresh ${i}` }, fresh, { address })).status)
+    for (let i = 0; i < 4; i++)
+      second.push((await postFeedback({ description: `fresh ${i}` }, fresh, { address })).status)
     expect(second).toEqual([202, 202, 202, 429])
     expect((await postFeedback({ description: 'anonymous' }, null, { address })).status).toBe(429)
 
     const alone = someAddress()
     const anonymous = []
-    for (let i = 0; i < 6; i++) anonymous.push((await postFeedback({ description: `anon ${i}` }, null, { address: alone })).status)
+    for (let i = 0; i < 6; i++)
+      anonymous.push((await postFeedback({ description: `anon ${i}` }, null, { address: alone })).status)
     expect(anonymous).toEqual([202, 202, 202, 202, 202, 429])
   })
 })

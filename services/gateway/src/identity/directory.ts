@@ -27,7 +27,8 @@ export async function lookUpUser(email: string, env: GatewayEnv): Promise<Direct
     await cache.put(cacheKey, Response.json(user, { headers: { 'cache-control': `max-age=${CACHE_SECONDS}` } }))
     return user
   } catch (err) {
-    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err)
+    const reason =
+      err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err)
     log('warn', 'user directory lookup failed', { reason })
     return undefined
   }

@@ -11,7 +11,12 @@ export async function roomState(env: MediaEnv, room: string): Promise<RoomState 
  * Where this user, under this identity, is in the room right now: absent, in the lobby (sees who
  * is there, gets no media) or in the meeting (`joined: true`).
  */
-export async function placeInRoom(env: MediaEnv, room: string, userId: string, who: Identity): Promise<'absent' | 'lobby' | 'meeting'> {
+export async function placeInRoom(
+  env: MediaEnv,
+  room: string,
+  userId: string,
+  who: Identity,
+): Promise<'absent' | 'lobby' | 'meeting'> {
   const state = await roomState(env, room)
   const user = state && memberOf(state, userId, who)
   return !user ? 'absent' : user.joined ? 'meeting' : 'lobby'

@@ -23,6 +23,9 @@ export async function callUpstream(
   try {
     return { status: res.status, body: text ? JSON.parse(text) : {} }
   } catch {
-    return { status: 502, body: { errorCode: 'backend_error', errorDescription: 'The Calls API answered with something that is not JSON' } }
+    return {
+      status: 502,
+      body: { errorCode: 'backend_error', errorDescription: 'The Calls API answered with something that is not JSON' },
+    }
   }
 }

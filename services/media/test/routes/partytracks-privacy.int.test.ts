@@ -25,23 +25,57 @@ async function endpointsAsked(eve: Awaited<ReturnType<typeof join>>, eves: strin
 
 describe('another room’s sessions, in any field of any call', () => {
   it.each([
-    ['tracks/update, no location', 'PUT', 'tracks/update', (s: string, t: string) => ({ tracks: [{ sessionId: s, trackName: t, mid: '0' }] })],
-    ['tracks/update, remote', 'PUT', 'tracks/update', (s: string, t: string) => ({ tracks: [{ location: 'remote', sessionId: s, trackName: t, mid: '0' }] })],
-    ['tracks/new, no location', 'POST', 'tracks/new', (s: string, t: string) => ({ tracks: [{ sessionId: s, trackName: t }] })],
-    ['tracks/new, "local"', 'POST', 'tracks/new', (s: string, t: string) => ({ tracks: [{ location: 'local', sessionId: s, trackName: t, kind: 'audio' }] })],
+    [
+      'tracks/update, no location',
+      'PUT',
+      'tracks/update',
+      (s: string, t: string) => ({ tracks: [{ sessionId: s, trackName: t, mid: '0' }] }),
+    ],
+    [
+      'tracks/update, remote',
+      'PUT',
+      'tracks/update',
+      (s: string, t: string) => ({ tracks: [{ location: 'remote', sessionId: s, trackName: t, mid: '0' }] }),
+    ],
+    [
+      'tracks/new, no location',
+      'POST',
+      'tracks/new',
+      (s: string, t: string) => ({ tracks: [{ sessionId: s, trackName: t }] }),
+    ],
+    [
+      'tracks/new, "local"',
+      'POST',
+      'tracks/new',
+      (s: string, t: string) => ({ tracks: [{ location: 'local', sessionId: s, trackName: t, kind: 'audio' }] }),
+    ],
   ])('refuses a pull of their track through %s, before the SFU hears of it', async (_label, method, op, body) => {
     const { adas, mic, eve, eves } = await twoRooms()
     const res = await call(eve, method, `/sessions/${eves}/${op}`, body(adas, mic))
     expect(res.status).toBe(403)
-    expect(await res.json()).toMatchObject({ status: 403, errorCode: 'unauthorized', detail: `Sessions ${adas} are not in room ${eve.room}` })
+    expect(await res.json()).toMatchObject({
+      status: 403,
+      errorCode: 'unauthorized',
+      detail: `Sessions ${adas} are not in room ${eve.room}`,
+    })
     expect(await sfu().getSession(eves)).toMatchObject({ tracks: [] })
     expect(await endpointsAsked(eve, eves)).toEqual(['/sessions/new', '/sessions/new'])
   })
 
   it.each([
-    ['a field the proxy does not know, on a track', (s: string, t: string, own: string) => ({ tracks: [{ location: 'remote', sessionId: own, trackName: t, from: s }] })],
+    [
+      'a field the proxy does not know, on a track',
+      (s: string, t: string, own: string) => ({
+        tracks: [{ location: 'remote', sessionId: own, trackName: t, from: s }],
+      }),
+    ],
     ['a field the proxy does not know, on the body', (s: string) => ({ tracks: [], publisher: { sessionId: s } })],
-    ['a field the proxy does not know, in simulcast', (s: string, t: string, own: string) => ({ tracks: [{ location: 'remote', sessionId: own, trackName: t, simulcast: { sessionId: s } }] })],
+    [
+      'a field the proxy does not know, in simulcast',
+      (s: string, t: string, own: string) => ({
+        tracks: [{ location: 'remote', sessionId: own, trackName: t, simulcast: { sessionId: s } }],
+      }),
+    ],
   ])('refuses %s with a 400, before the SFU hears of it', async (_label, body) => {
     const { adas, mic, eve, eves } = await twoRooms()
     const res = await call(eve, 'POST', `/sessions/${eves}/tracks/new`, body(adas, mic, eves))
@@ -58,7 +92,9 @@ describe('another room’s sessions, in any field of any call', () => {
     const bobs = await newSession(bob)
     const mic = await publish(ada, adas)
 
-    const made = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, { tracks: [{ location: 'remote', sessionId: adas, trackName: 'made-up' }] })
+    const made = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, {
+      tracks: [{ location: 'remote', sessionId: adas, trackName: 'made-up' }],
+    })
     expect(made.status).toBe(403)
     expect(await made.json()).toMatchObject({ detail: `No session of room ${room} publishes ${adas}/made-up` })
     // A track named without its session, or a session without its track, is not a pull we can check.
@@ -69,7 +105,9 @@ describe('another room’s sessions, in any field of any call', () => {
     }
     expect(await sfu().getSession(bobs)).toMatchObject({ tracks: [] })
 
-    const real = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, { tracks: [{ location: 'remote', sessionId: adas, trackName: mic }] })
+    const real = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, {
+      tracks: [{ location: 'remote', sessionId: adas, trackName: mic }],
+    })
     expect(real.status).toBe(200)
     expect(((await real.json()) as { tracks: unknown[] }).tracks[0]).toMatchObject({ sessionId: adas, trackName: mic })
   })
@@ -87,11 +125,21 @@ describe('another room’s sessions, in any field of any call', () => {
 
 describe('a session of someone else in the same meeting', () => {
   it.each([
-    ['push a track into it', 'POST', 'tracks/new', { tracks: [{ location: 'local', trackName: 'hijack', kind: 'audio', bidirectionalMediaStream: true }] }],
+    [
+      'push a track into it',
+      'POST',
+      'tracks/new',
+      { tracks: [{ location: 'local', trackName: 'hijack', kind: 'audio', bidirectionalMediaStream: true }] },
+    ],
     ['pull into it', 'POST', 'tracks/new', { tracks: [{ location: 'remote', sessionId: 'OWN', trackName: 'mic' }] }],
     ['renegotiate it', 'PUT', 'renegotiate', { sessionDescription: { type: 'answer', sdp: 'v=0' } }],
     ['close its tracks', 'PUT', 'tracks/close', { tracks: [{ mid: '0' }], force: true }],
-    ['re-point its pulls', 'PUT', 'tracks/update', { tracks: [{ location: 'remote', sessionId: 'OWN', trackName: 'mic', mid: '0' }] }],
+    [
+      're-point its pulls',
+      'PUT',
+      'tracks/update',
+      { tracks: [{ location: 'remote', sessionId: 'OWN', trackName: 'mic', mid: '0' }] },
+    ],
   ])('cannot %s: refused before the SFU hears of it', async (_label, method, op, body) => {
     const room = randomRoom()
     const ada = await join(room, 'Ada')
@@ -102,13 +150,27 @@ describe('a session of someone else in the same meeting', () => {
     await publish(bob, bobs)
     const before = await sfu().getSession(adas)
     // Bob is in the meeting and names only sessions of this room; the session is still not his.
-    const res = await call(bob, method, `/sessions/${adas}/${op}`, JSON.parse(JSON.stringify(body).replaceAll('OWN', bobs)))
+    const res = await call(
+      bob,
+      method,
+      `/sessions/${adas}/${op}`,
+      JSON.parse(JSON.stringify(body).replaceAll('OWN', bobs)),
+    )
     expect(res.status).toBe(403)
-    expect(await res.json()).toMatchObject({ status: 403, errorCode: 'unauthorized', detail: `Session ${adas} is not yours in room ${room}` })
+    expect(await res.json()).toMatchObject({
+      status: 403,
+      errorCode: 'unauthorized',
+      detail: `Session ${adas} is not yours in room ${room}`,
+    })
     expect(await sfu().getSession(adas)).toEqual(before)
     expect(before.tracks).toEqual([expect.objectContaining({ location: 'local', trackName: mic })])
     const { body: history } = await historyOf(adas, ada)
-    expect(history.entries!.map((e) => e.endpoint)).toEqual(['/sessions/new', '/sessions/new', `/sessions/${adas}/tracks/new`, `/sessions/${adas}/tracks/new`])
+    expect(history.entries!.map((e) => e.endpoint)).toEqual([
+      '/sessions/new',
+      '/sessions/new',
+      `/sessions/${adas}/tracks/new`,
+      `/sessions/${adas}/tracks/new`,
+    ])
   })
 })
 
@@ -154,13 +216,18 @@ describe('someone still in the lobby', () => {
 
     const refused = await call(lurker, 'POST', '/sessions/new')
     expect(refused.status).toBe(403)
-    expect(await refused.json()).toMatchObject({ errorCode: 'unauthorized', detail: `You are not in the meeting in room ${room}: join it first` })
+    expect(await refused.json()).toMatchObject({
+      errorCode: 'unauthorized',
+      detail: `You are not in the meeting in room ${room}: join it first`,
+    })
 
     // Back to the lobby after joining: the session made in the meeting pulls nothing more.
     const bob = await join(room, 'Bob')
     const bobs = await newSession(bob)
     await setJoined(bob, false)
-    const pull = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, { tracks: [{ location: 'remote', sessionId: adas, trackName: mic }] })
+    const pull = await call(bob, 'POST', `/sessions/${bobs}/tracks/new`, {
+      tracks: [{ location: 'remote', sessionId: adas, trackName: mic }],
+    })
     expect(pull.status).toBe(403)
     expect(await sfu().getSession(bobs)).toMatchObject({ tracks: [] })
   })
@@ -171,10 +238,18 @@ describe('someone still in the lobby', () => {
     const adas = await newSession(ada)
     const mic = await publish(ada, adas)
     await setJoined(ada, false)
-    const mid = ((await sfu().getSession(adas)) as { tracks: Array<{ trackName: string; mid: string }> }).tracks.find((t) => t.trackName === mic)!.mid
+    const mid = ((await sfu().getSession(adas)) as { tracks: Array<{ trackName: string; mid: string }> }).tracks.find(
+      (t) => t.trackName === mic,
+    )!.mid
     const closed = await call(ada, 'PUT', `/sessions/${adas}/tracks/close`, { tracks: [{ mid }], force: true })
     expect(closed.status).toBe(200)
     // Taking anything is still the meeting's: a push of its own is refused from the lobby.
-    expect((await call(ada, 'POST', `/sessions/${adas}/tracks/new`, { tracks: [{ location: 'local', trackName: 'again', mid: '1' }] })).status).toBe(403)
+    expect(
+      (
+        await call(ada, 'POST', `/sessions/${adas}/tracks/new`, {
+          tracks: [{ location: 'local', trackName: 'again', mid: '1' }],
+        })
+      ).status,
+    ).toBe(403)
   })
 })

@@ -5,7 +5,10 @@ import { expect } from 'vitest'
 export const randomRoom = () => `media-${crypto.randomUUID().slice(0, 8)}`
 
 /** Waits for the first socket message that `match` accepts. */
-function next(ws: WebSocket, match: (m: { type: string; event?: { type: string; data: { userId?: string } } }) => boolean) {
+function next(
+  ws: WebSocket,
+  match: (m: { type: string; event?: { type: string; data: { userId?: string } } }) => boolean,
+) {
   return new Promise<void>((resolve) => {
     const on = (e: MessageEvent) => {
       if (!match(JSON.parse(String(e.data)))) return
@@ -45,7 +48,14 @@ export async function setJoined(who: Person, joined: boolean) {
 }
 
 /** A partytracks call through the media Worker as `as`, in `room` (theirs unless told). */
-export function call(as: Person | undefined, method: string, path: string, body?: unknown, room = as?.room, headers: Record<string, string> = {}) {
+export function call(
+  as: Person | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  room = as?.room,
+  headers: Record<string, string> = {},
+) {
   const query = new URLSearchParams()
   if (room) query.set('room', room)
   if (as) query.set('user', as.id)

@@ -1,4 +1,12 @@
-import { audienceOf, type AiState, type LoggedEvent, type RoomState, type ServerMessage, type User, type UserPatch } from '@tangerine/contracts'
+import {
+  audienceOf,
+  type AiState,
+  type LoggedEvent,
+  type RoomState,
+  type ServerMessage,
+  type User,
+  type UserPatch,
+} from '@tangerine/contracts'
 
 /**
  * What a socket may see depends on its user: in the meeting, everything; in the lobby, who is

@@ -1,6 +1,15 @@
 import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
 import { aiController, aiPresent } from '@tangerine/room-model'
-import { emitter, endIfEmpty, joinedExcept, RoomError, userOf, type Cmd, type Emit, type EventData } from './decision.ts'
+import {
+  emitter,
+  endIfEmpty,
+  joinedExcept,
+  RoomError,
+  userOf,
+  type Cmd,
+  type Emit,
+  type EventData,
+} from './decision.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
@@ -42,7 +51,9 @@ function effectivePatch(state: RoomState, userId: string, patch: UserPatch): Use
   }
   if (patch.tracks) {
     const tracks = Object.fromEntries(
-      Object.entries(patch.tracks).filter(([k, v]) => v !== undefined && user.tracks[k as keyof typeof user.tracks] !== v),
+      Object.entries(patch.tracks).filter(
+        ([k, v]) => v !== undefined && user.tracks[k as keyof typeof user.tracks] !== v,
+      ),
     )
     if (Object.keys(tracks).length > 0) out.tracks = tracks
   }
@@ -65,7 +76,13 @@ function connect(state: RoomState, data: CommandData<'Connect'>, limits: RoomLim
   return [emit('UserConnected', { userId, name, verified })]
 }
 
-function updateUser(state: RoomState, data: CommandData<'UpdateUser'>, limits: RoomLimits, emit: Emit, meetingId: string) {
+function updateUser(
+  state: RoomState,
+  data: CommandData<'UpdateUser'>,
+  limits: RoomLimits,
+  emit: Emit,
+  meetingId: string,
+) {
   const { userId } = data
   const patch = effectivePatch(state, userId, data.patch)
   if (!patch) return []
@@ -120,7 +137,14 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'SendChat': {
       const user = userOf(state, command.data.userId)
       if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to chat')
-      return [emit('ChatMessageSent', { messageId: command.metadata.id, userId: user.id, name: user.name, message: command.data.message })]
+      return [
+        emit('ChatMessageSent', {
+          messageId: command.metadata.id,
+          userId: user.id,
+          name: user.name,
+          message: command.data.message,
+        }),
+      ]
     }
     case 'SendDirect': {
       userOf(state, command.data.from)

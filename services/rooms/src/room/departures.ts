@@ -6,7 +6,8 @@ export function departures(logged: LoggedEvent[], before: RoomState): Map<string
   for (const event of logged) {
     if (event.type === 'UserRemoved') out.set(event.data.userId, [RoomCloseCode.removed, 'removed by the host'])
     if (event.type === 'MeetingEndedForAll') {
-      for (const u of before.users) if (u.joined) out.set(u.id, [RoomCloseCode.meetingEnded, 'the host ended the meeting'])
+      for (const u of before.users)
+        if (u.joined) out.set(u.id, [RoomCloseCode.meetingEnded, 'the host ended the meeting'])
     }
   }
   return out

@@ -57,12 +57,20 @@ export class EventStore {
         const entry = { ...event, seq: at } as LoggedEvent
         this.#db
           .insert(events)
-          .values({ seq: at, type: event.type, data: event.data, metadata: event.metadata, actor: event.metadata.actor, at: event.metadata.at })
+          .values({
+            seq: at,
+            type: event.type,
+            data: event.data,
+            metadata: event.metadata,
+            actor: event.metadata.actor,
+            at: event.metadata.at,
+          })
           .run()
         next = evolve(next, entry)
         logged.push(entry)
       }
-      if (shouldSnapshot(seq, at)) this.#db.insert(snapshots).values({ seq: at, state: next, version: SNAPSHOT_VERSION }).run()
+      if (shouldSnapshot(seq, at))
+        this.#db.insert(snapshots).values({ seq: at, state: next, version: SNAPSHOT_VERSION }).run()
       return { state: next, seq: at, logged }
     })
   }
@@ -81,7 +89,11 @@ export class EventStore {
 
   /** What loading set aside so far: for the ops view. */
   health(): RoomHealth {
-    const counts = this.#db.select({ kind: quarantine.kind, n: count() }).from(quarantine).groupBy(quarantine.kind).all()
+    const counts = this.#db
+      .select({ kind: quarantine.kind, n: count() })
+      .from(quarantine)
+      .groupBy(quarantine.kind)
+      .all()
     const of = (kind: QuarantineEntry['kind']) => counts.find((c) => c.kind === kind)?.n ?? 0
     return { quarantined: of('invalid_event'), gaps: of('seq_gap'), latest: this.quarantined(undefined, HEALTH_LATEST) }
   }
@@ -89,6 +101,9 @@ export class EventStore {
   /** Quarantine entries, newest first, before id `before` (exclusive). */
   quarantined(before: number | undefined, limit: number): QuarantineEntry[] {
     const query = this.#db.select().from(quarantine)
-    return (before === undefined ? query : query.where(lt(quarantine.id, before))).orderBy(desc(quarantine.id)).limit(limit).all()
+    return (before === undefined ? query : query.where(lt(quarantine.id, before)))
+      .orderBy(desc(quarantine.id))
+      .limit(limit)
+      .all()
   }
 }

@@ -73,7 +73,11 @@ export class Room extends Server {
     const query = RoomSocketQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams))
     if (!identity || !query.success || !ownsUserId(identity, connection.id)) {
       // The rooms Worker checks these before it routes here; this is the object's own guard.
-      this.#send(connection, { type: 'error', code: 'invalid_message', error: 'Missing identity, bad query or not your user id' })
+      this.#send(connection, {
+        type: 'error',
+        code: 'invalid_message',
+        error: 'Missing identity, bad query or not your user id',
+      })
       connection.close(1008, 'Missing identity, bad query or not your user id')
       return
     }
@@ -82,7 +86,10 @@ export class Room extends Server {
     // leaves room for reconnects that overlap a socket not yet seen to close.
     const sockets = [...this.getConnections<ConnectionState>()].filter((c) => key && c.state?.key === key).length
     if (sockets >= this.#limits.perIdentity * 2) {
-      return this.#refuse(connection, new RoomError('too_many_connections', `Too many sockets of yours in this room (${sockets})`))
+      return this.#refuse(
+        connection,
+        new RoomError('too_many_connections', `Too many sockets of yours in this room (${sockets})`),
+      )
     }
     let logged: LoggedEvent[]
     try {
@@ -99,13 +106,20 @@ export class Room extends Server {
     const since = query.data.since
     const view = viewOf(this.#state, connection.id)
     const missed =
-      view === 'meeting' && since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY ? this.#store.after(since, MAX_REPLAY) : undefined
+      view === 'meeting' && since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY
+        ? this.#store.after(since, MAX_REPLAY)
+        : undefined
     // A replay must be every event after `since`: with a quarantined row or a gap in it, send the state.
     if (missed && missed.length === this.#seq - since!) {
       const events = missed.flatMap((e) => eventFor(e, view, connection.id) ?? [])
       this.#send(connection, { type: 'replay', you: connection.id, events, seq: this.#seq })
     } else {
-      this.#send(connection, { type: 'roomState', seq: this.#seq, you: connection.id, state: stateFor(this.#state, view) })
+      this.#send(connection, {
+        type: 'roomState',
+        seq: this.#seq,
+        you: connection.id,
+        state: stateFor(this.#state, view),
+      })
     }
     if (logged.length > 0 || (await this.ctx.storage.getAlarm()) === null) await this.#scheduleSweep()
   }
@@ -142,8 +156,13 @@ export class Room extends Server {
         return this.#send(connection, { type: 'partyserver-pong' })
       case 'e2eeMlsMessage': {
         // Key exchange is the meeting's business: from and to people in it, never the lobby.
-        if (viewOf(this.#state, state.userId) !== 'meeting') return this.#fail(connection, 'not_joined', 'Join the meeting first')
-        const frame = JSON.stringify({ type: 'e2eeMlsMessage', from: state.userId, payload: message.payload } satisfies ServerMessage)
+        if (viewOf(this.#state, state.userId) !== 'meeting')
+          return this.#fail(connection, 'not_joined', 'Join the meeting first')
+        const frame = JSON.stringify({
+          type: 'e2eeMlsMessage',
+          from: state.userId,
+          payload: message.payload,
+        } satisfies ServerMessage)
         for (const c of this.getConnections<ConnectionState>()) {
           if (c.id !== connection.id && c.state && viewOf(this.#state, c.state.userId) === 'meeting') c.send(frame)
         }
@@ -203,7 +222,8 @@ export class Room extends Server {
       if (err instanceof RoomError) return { ok: false, code: err.code, error: err.message }
       throw err
     }
-    if (command.type === 'CompleteAi') await this.#aiCall.remember({ sessionId: command.sessionId, callId: command.callId })
+    if (command.type === 'CompleteAi')
+      await this.#aiCall.remember({ sessionId: command.sessionId, callId: command.callId })
     const ended = await this.#aiCall.takeIfEnded(before, logged)
     return { ok: true, seq: this.#seq, state: this.#state, ...(ended ? { ended } : {}) }
   }
@@ -264,7 +284,8 @@ export class Room extends Server {
 
   /** What removing `userId` bars: their user key, as one of their sockets proved it, or the id. */
   #keyOf(userId: string): string {
-    for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId && c.state.key) return c.state.key
+    for (const c of this.getConnections<ConnectionState>())
+      if (c.state?.userId === userId && c.state.key) return c.state.key
     return userId
   }
 
@@ -273,9 +294,12 @@ export class Room extends Server {
     connection.close(refusalCloseCode(err.code), err.message.slice(0, 120))
   }
 
-
   #metadata(actor: string) {
-    return { now: new Date().toISOString(), actor: actor === 'system' ? 'system' : `user:${actor}`, id: crypto.randomUUID() }
+    return {
+      now: new Date().toISOString(),
+      actor: actor === 'system' ? 'system' : `user:${actor}`,
+      id: crypto.randomUUID(),
+    }
   }
 
   async #scheduleSweep() {

@@ -8,7 +8,6 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { callQuality, meetingParticipants, meetings } from '../db/meetings-schema.ts'
 
-
 /**
  * The after-call question: answers kept in D1 beside the meeting they are about. Only from the
  * caller's own user id (its key, see `ownsUserId`), only if that user joined the meeting, and one

@@ -44,9 +44,9 @@ describe('the AI ends with the meeting', () => {
   })
 
   it('stays while someone is still in the meeting, and is not dismissed twice', () => {
-    expect(when(fold([...meeting, aiInvited, aiJoined]), { type: 'Disconnect', data: { userId: 'a', reason: 'left' } })).toEqual([
-      { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
-    ])
+    expect(
+      when(fold([...meeting, aiInvited, aiJoined]), { type: 'Disconnect', data: { userId: 'a', reason: 'left' } }),
+    ).toEqual([{ type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } }])
     expect(when(fold([...meeting, bLeft]), { type: 'Disconnect', data: { userId: 'a', reason: 'left' } })).toEqual([
       { type: 'UserDisconnected', data: { userId: 'a', reason: 'left' } },
       { type: 'MeetingEnded', data: { meetingId: 'm1', peakUserCount: 2 } },

@@ -31,7 +31,11 @@ describe('bad input: the sender is told, the room and everyone else are untouche
     ['a JSON array', '[1,2,3]', 'invalid_message'],
     ['a binary frame', new TextEncoder().encode('{"type":"heartbeat"}').buffer as ArrayBuffer, 'invalid_message'],
     ['muting a user who is not here', JSON.stringify({ type: 'muteUser', id: 'nobody-here' }), 'unknown_user'],
-    ['driving the AI over the socket (the ai Worker does)', JSON.stringify({ type: 'requestAiControl', track: { sessionId: 's', trackName: 't' } }), 'invalid_message'],
+    [
+      'driving the AI over the socket (the ai Worker does)',
+      JSON.stringify({ type: 'requestAiControl', track: { sessionId: 's', trackName: 't' } }),
+      'invalid_message',
+    ],
     ['inviting the AI over the socket', JSON.stringify({ type: 'enableAi' }), 'invalid_message'],
   ])('%s', async (_label, payload, code) => {
     const { room, sender, other } = await pair()
@@ -84,7 +88,9 @@ describe('the rooms Worker refuses bad socket requests before they reach a room'
     ['a bad connection id', '/rooms/good-room/ws?_pk=%3Cscript%3E', 400],
   ])('%s', async (_label, path, status) => {
     const { exports } = await import('cloudflare:workers')
-    const res = await exports.default.fetch(new Request(`http://rooms.internal${path}`, { headers: { Upgrade: 'websocket' } }))
+    const res = await exports.default.fetch(
+      new Request(`http://rooms.internal${path}`, { headers: { Upgrade: 'websocket' } }),
+    )
     expect(res.status).toBe(status)
     expect((await res.json<{ status: number }>()).status).toBe(status)
   })

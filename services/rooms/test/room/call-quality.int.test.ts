@@ -57,7 +57,9 @@ describe('the after-call question', () => {
     expect(await summary(room)).toEqual({ room, answers: 0, averageRating: null, distribution: [0, 0, 0, 0, 0] })
 
     expect((await answer(room, { meetingId, userId, rating: 2, comment: '  choppy audio ' })).status).toBe(204)
-    const row = await env.DB.prepare('SELECT room, rating, comment FROM call_quality WHERE meeting_id = ? AND user_id = ?')
+    const row = await env.DB.prepare(
+      'SELECT room, rating, comment FROM call_quality WHERE meeting_id = ? AND user_id = ?',
+    )
       .bind(meetingId, userId)
       .first()
     expect(row).toEqual({ room, rating: 2, comment: 'choppy audio' })
@@ -94,7 +96,9 @@ describe('the after-call question', () => {
     const keyless = { [IDENTITY_HEADER]: encodeIdentity({ name: 'Ada', source: 'session' }) }
     expect((await answer(room, { meetingId, userId, rating: 1 }, keyless)).status).toBe(403)
     expect((await summary(room)).answers).toBe(0)
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM call_quality WHERE meeting_id = ?').bind(meetingId).first('n')).toBe(0)
+    expect(
+      await env.DB.prepare('SELECT count(*) AS n FROM call_quality WHERE meeting_id = ?').bind(meetingId).first('n'),
+    ).toBe(0)
   })
 
   it('refuses a bad answer, an unknown meeting, another room’s meeting and no identity, storing nothing', async () => {

@@ -50,14 +50,22 @@ describe('decide', () => {
 
   it('records only what a patch changes, and nothing for a no-op', () => {
     const g = given(started, ...joined('a'))
-    g.when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true, speaking: true, tracks: { videoEnabled: false, audioEnabled: true } } } }).then([
-      { type: 'UserUpdated', data: { userId: 'a', patch: { speaking: true, tracks: { audioEnabled: true } } } },
-    ])
+    g.when({
+      type: 'UpdateUser',
+      data: {
+        userId: 'a',
+        patch: { joined: true, speaking: true, tracks: { videoEnabled: false, audioEnabled: true } },
+      },
+    }).then([{ type: 'UserUpdated', data: { userId: 'a', patch: { speaking: true, tracks: { audioEnabled: true } } } }])
     g.when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true, speaking: false } } }).then([])
   })
 
   it('ends the meeting with its peak when the last joined person leaves', () => {
-    given(started, ...joined('a'), ...joined('b'), { type: 'UserDisconnected', data: { userId: 'b', reason: 'left' }, metadata: meta })
+    given(started, ...joined('a'), ...joined('b'), {
+      type: 'UserDisconnected',
+      data: { userId: 'b', reason: 'left' },
+      metadata: meta,
+    })
       .when({ type: 'Disconnect', data: { userId: 'a', reason: 'timeout' } })
       .then([
         { type: 'UserDisconnected', data: { userId: 'a', reason: 'timeout' } },
@@ -93,7 +101,9 @@ describe('decide', () => {
     g.when({ type: 'TakeAiControl', data: { userId: 'b' } }).thenRefused('conflict')
     g.when({ type: 'TakeAiControl', data: { userId: 'a' } }).then([])
     g.when({ type: 'ReleaseAiControl', data: { userId: 'b' } }).then([])
-    g.when({ type: 'ReleaseAiControl', data: { userId: 'a' } }).then([{ type: 'AiControlReleased', data: { userId: 'a' } }])
+    g.when({ type: 'ReleaseAiControl', data: { userId: 'a' } }).then([
+      { type: 'AiControlReleased', data: { userId: 'a' } },
+    ])
   })
 
   it('refuses a second AI invitation and chat from the lobby', () => {
@@ -106,7 +116,11 @@ describe('decide', () => {
   })
 
   it('does not raise a raised hand twice, nor mute a muted mic', () => {
-    const g = given(started, ...joined('a'), host('a'), ...joined('b'), { type: 'HandRaised', data: { userId: 'a' }, metadata: meta })
+    const g = given(started, ...joined('a'), host('a'), ...joined('b'), {
+      type: 'HandRaised',
+      data: { userId: 'a' },
+      metadata: meta,
+    })
     g.when({ type: 'RaiseHand', data: { userId: 'a' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'b' } }).then([])
     g.when({ type: 'MuteUser', data: { by: 'a', userId: 'ghost' } }).thenRefused('unknown_user')

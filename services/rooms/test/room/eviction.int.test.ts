@@ -68,13 +68,18 @@ describe('a room survives eviction', () => {
     const perSocket = Math.ceil((SNAPSHOT_EVERY + 20) / sockets.length)
     for (let i = 0; i < perSocket; i++) for (const s of sockets) s.send({ type: 'chatMessage', message: `m${i}` })
     const last = sockets.at(-1)!
-    await sockets[0]!.next(isEvent('ChatMessageSent', (d) => d.userId === last.id && d.message === `m${perSocket - 1}`), 0, 10_000)
+    await sockets[0]!.next(
+      isEvent('ChatMessageSent', (d) => d.userId === last.id && d.message === `m${perSocket - 1}`),
+      0,
+      10_000,
+    )
 
     const stub = env.ROOM.getByName(room)
     const withSnapshots = await stub.getState()
     expect(withSnapshots.seq).toBeGreaterThan(SNAPSHOT_EVERY)
-    const snapshots = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM snapshots').one().n,
+    const snapshots = await runInDurableObject(
+      stub,
+      (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM snapshots').one().n,
     )
     expect(snapshots).toBeGreaterThan(0)
 

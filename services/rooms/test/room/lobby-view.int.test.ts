@@ -4,7 +4,16 @@ import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpe
 import { mirror, serverState } from '../helpers/mirror.ts'
 
 /** What a lobby must never be sent: Calls session ids, track names, the AI's, and chat. */
-const SECRETS = ['sess-host', 'sess-host/mic', 'sess-host/cam', 'sess-host/screen', 'ai-sess', 'ai-voice', 'first words', 'more words']
+const SECRETS = [
+  'sess-host',
+  'sess-host/mic',
+  'sess-host/cam',
+  'sess-host/screen',
+  'ai-sess',
+  'ai-voice',
+  'first words',
+  'more words',
+]
 
 const leaked = (socket: TestSocket) => SECRETS.filter((s) => JSON.stringify(socket.messages).includes(s))
 
@@ -14,7 +23,11 @@ async function busyMeeting(room: string) {
   await host.next(isState)
   host.send({
     type: 'userUpdate',
-    user: { joined: true, transceiverSessionId: 'sess-host', tracks: { audio: 'sess-host/mic', audioEnabled: true, video: 'sess-host/cam', videoEnabled: true } },
+    user: {
+      joined: true,
+      transceiverSessionId: 'sess-host',
+      tracks: { audio: 'sess-host/mic', audioEnabled: true, video: 'sess-host/cam', videoEnabled: true },
+    },
   })
   await host.next(isEvent('UserUpdated', (d) => d.userId === host.id))
   host.send({ type: 'chatMessage', message: 'first words' })
@@ -43,7 +56,10 @@ describe('a lobby socket', () => {
     host.send({ type: 'chatMessage', message: 'more words' })
     host.send({ type: 'raiseHand' })
     await lobby.next(isEvent('HandRaised'), from)
-    const shared = await lobby.next(isEvent('UserUpdated', (d) => d.userId === host.id), from)
+    const shared = await lobby.next(
+      isEvent('UserUpdated', (d) => d.userId === host.id),
+      from,
+    )
     expect(shared.event.data).toEqual({ userId: host.id, patch: { tracks: { screenShareEnabled: true } } })
     expect(lobby.messages.slice(from).some((m) => m.type === 'withheld')).toBe(true)
     expect(leaked(lobby)).toEqual([])
@@ -87,7 +103,8 @@ describe('end-to-end encryption messages', () => {
     const lobby = await connect(room, 'Looker')
     await lobby.next(isState)
 
-    const isKey = (payload: string) => (m: { type: string; payload?: string }) => m.type === 'e2eeMlsMessage' && m.payload === payload
+    const isKey = (payload: string) => (m: { type: string; payload?: string }) =>
+      m.type === 'e2eeMlsMessage' && m.payload === payload
     host.send({ type: 'e2eeMlsMessage', payload: 'welcome-for-members' })
     await guest.next(isKey('welcome-for-members') as never)
     // Frames to one socket keep their order: once the lobby has this later event, the key message would be in too.

@@ -25,7 +25,14 @@ describe('the host', () => {
 
   it('passes, when the host leaves, to whoever has been in the meeting longest', () => {
     // `c` came into the room first but joined the meeting after `b`.
-    const g = given(connected('c'), started, ...joined('h'), host('h'), ...joined('b'), ev('UserUpdated', { userId: 'c', patch: { joined: true } }))
+    const g = given(
+      connected('c'),
+      started,
+      ...joined('h'),
+      host('h'),
+      ...joined('b'),
+      ev('UserUpdated', { userId: 'c', patch: { joined: true } }),
+    )
     g.when({ type: 'Disconnect', data: { userId: 'h', reason: 'left' } }).then([
       { type: 'UserDisconnected', data: { userId: 'h', reason: 'left' } },
       { type: 'HostAssigned', data: { userId: 'b' } },
@@ -35,12 +42,16 @@ describe('the host', () => {
       { type: 'HostAssigned', data: { userId: 'b' } },
     ])
     // Someone else leaving changes nothing about the host.
-    g.when({ type: 'Disconnect', data: { userId: 'b', reason: 'timeout' } }).then([{ type: 'UserDisconnected', data: { userId: 'b', reason: 'timeout' } }])
+    g.when({ type: 'Disconnect', data: { userId: 'b', reason: 'timeout' } }).then([
+      { type: 'UserDisconnected', data: { userId: 'b', reason: 'timeout' } },
+    ])
   })
 
   it('hands the role over on request; nobody else can', () => {
     const g = given(...meeting())
-    g.when({ type: 'TransferHost', data: { by: 'h', userId: 'b' } }).then([{ type: 'HostAssigned', data: { userId: 'b', by: 'h' } }])
+    g.when({ type: 'TransferHost', data: { by: 'h', userId: 'b' } }).then([
+      { type: 'HostAssigned', data: { userId: 'b', by: 'h' } },
+    ])
     g.when({ type: 'TransferHost', data: { by: 'b', userId: 'b' } }).thenRefused('forbidden')
     g.when({ type: 'TransferHost', data: { by: 'h', userId: 'l' } }).thenRefused('not_joined')
     g.when({ type: 'TransferHost', data: { by: 'l', userId: 'l' } }).thenRefused('not_joined')
@@ -50,8 +61,12 @@ describe('the host', () => {
 describe('muting', () => {
   it('lets the host mute anyone, and anyone mute themself', () => {
     const g = given(...meeting(), audioOn('h'))
-    g.when({ type: 'MuteUser', data: { by: 'h', userId: 'b' } }).then([{ type: 'UserMuted', data: { by: 'h', userId: 'b' } }])
-    g.when({ type: 'MuteUser', data: { by: 'b', userId: 'b' } }).then([{ type: 'UserMuted', data: { by: 'b', userId: 'b' } }])
+    g.when({ type: 'MuteUser', data: { by: 'h', userId: 'b' } }).then([
+      { type: 'UserMuted', data: { by: 'h', userId: 'b' } },
+    ])
+    g.when({ type: 'MuteUser', data: { by: 'b', userId: 'b' } }).then([
+      { type: 'UserMuted', data: { by: 'b', userId: 'b' } },
+    ])
   })
 
   it('refuses everyone else, and the lobby most of all', () => {
@@ -68,7 +83,9 @@ describe('muting', () => {
     g.when({ type: 'AskToUnmute', data: { by: 'l', userId: 'b' } }).thenRefused('not_joined')
     g.when({ type: 'AskToUnmute', data: { by: 'b', userId: 'b' } }).thenRefused('conflict')
     // Nothing to ask of someone already heard.
-    given(...meeting()).when({ type: 'AskToUnmute', data: { by: 'h', userId: 'b' } }).then([])
+    given(...meeting())
+      .when({ type: 'AskToUnmute', data: { by: 'h', userId: 'b' } })
+      .then([])
   })
 })
 
@@ -85,7 +102,11 @@ describe('removing someone', () => {
       .when({ type: 'Connect', data: { userId: 'b-new-tab', name: 'B', key: 'b' } })
       .thenRefused('removed')
     // A new meeting forgets it.
-    given(...meeting(), ev('UserRemoved', { userId: 'b', by: 'h', key: 'b' }), ev('MeetingEnded', { meetingId: 'm1', peakUserCount: 2 }))
+    given(
+      ...meeting(),
+      ev('UserRemoved', { userId: 'b', by: 'h', key: 'b' }),
+      ev('MeetingEnded', { meetingId: 'm1', peakUserCount: 2 }),
+    )
       .when({ type: 'Connect', data: { userId: 'b-new-tab', name: 'B', key: 'b' } })
       .then([{ type: 'UserConnected', data: { userId: 'b-new-tab', name: 'B' } }])
   })
@@ -103,10 +124,14 @@ describe('locking and ending', () => {
     const g = given(...meeting(), ev('RoomLocked', { by: 'h' }))
     expect(g.state.locked).toBe(true)
     g.when({ type: 'UpdateUser', data: { userId: 'l', patch: { joined: true } } }).thenRefused('room_locked')
-    g.when({ type: 'Connect', data: { userId: 'n', name: 'N', key: 'n' } }).then([{ type: 'UserConnected', data: { userId: 'n', name: 'N' } }])
+    g.when({ type: 'Connect', data: { userId: 'n', name: 'N', key: 'n' } }).then([
+      { type: 'UserConnected', data: { userId: 'n', name: 'N' } },
+    ])
     g.when({ type: 'SetLock', data: { by: 'h', locked: false } }).then([{ type: 'RoomUnlocked', data: { by: 'h' } }])
     g.when({ type: 'SetLock', data: { by: 'h', locked: true } }).then([])
-    given(...meeting()).when({ type: 'SetLock', data: { by: 'b', locked: true } }).thenRefused('forbidden')
+    given(...meeting())
+      .when({ type: 'SetLock', data: { by: 'b', locked: true } })
+      .thenRefused('forbidden')
   })
 
   it('the host ends the meeting for everyone in it; the lobby stays', () => {

@@ -5,7 +5,6 @@ import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 import { mirror, serverState } from '../helpers/mirror.ts'
 import { stateFor } from '../../src/room/audience.ts'
 
-
 describe('room sockets', () => {
   it('shows everyone the others joining, updating and leaving; a newcomer gets the same state', async () => {
     const room = randomRoom()
@@ -28,7 +27,10 @@ describe('room sockets', () => {
     expect(mirror(ada.messages)).toEqual(server)
     expect(mirror(bob.messages)).toEqual(server)
     // Cy waits in the lobby: the same people, without their Calls ids and track names.
-    expect({ seq: welcome.seq, state: welcome.state }).toEqual({ seq: server.seq, state: stateFor(server.state, 'lobby') })
+    expect({ seq: welcome.seq, state: welcome.state }).toEqual({
+      seq: server.seq,
+      state: stateFor(server.state, 'lobby'),
+    })
     expect(welcome.state.users[0]?.tracks).not.toHaveProperty('audio')
     expect(server.state.users.map((u) => [u.name, u.joined])).toEqual([
       ['Ada', true],
@@ -39,7 +41,9 @@ describe('room sockets', () => {
 
     bob.send({ type: 'userLeft' })
     await bob.closed
-    await Promise.all([ada, cy].map((s) => s.next(isEvent('UserDisconnected', (d) => d.userId === bob.id && d.reason === 'left'))))
+    await Promise.all(
+      [ada, cy].map((s) => s.next(isEvent('UserDisconnected', (d) => d.userId === bob.id && d.reason === 'left'))),
+    )
     expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Ada', 'Cy'])
     const after = await serverState(room)
     expect(mirror(cy.messages)).toEqual({ seq: after.seq, state: stateFor(after.state, 'lobby') })
@@ -52,7 +56,7 @@ describe('room sockets', () => {
       await s.next(isState)
       s.send({ type: 'userUpdate', user: { joined: true } })
     }
-    const [a, b, c] = sockets as [typeof sockets[0], typeof sockets[0], typeof sockets[0]]
+    const [a, b, c] = sockets as [(typeof sockets)[0], (typeof sockets)[0], (typeof sockets)[0]]
     await a.next(isEvent('UserUpdated', (d) => d.userId === c.id))
     expect((await serverState(room)).state.peakUserCount).toBe(3)
 
@@ -73,7 +77,9 @@ describe('room sockets', () => {
     ;({ state } = await serverState(room))
     expect(state.users).toEqual([])
     expect(state.meetingId).toBeUndefined()
-    const row = await env.DB.prepare('SELECT room, peak_user_count AS peak, ended_at AS ended FROM meetings WHERE id = ?')
+    const row = await env.DB.prepare(
+      'SELECT room, peak_user_count AS peak, ended_at AS ended FROM meetings WHERE id = ?',
+    )
       .bind(meetingId!)
       .first<{ room: string; peak: number; ended: string | null }>()
     expect(row).toMatchObject({ room, peak: 3 })

@@ -65,7 +65,9 @@ export class LocalMedia {
   }
 
   async selectCamera(deviceId: string) {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { ...cameraConstraints, deviceId: { exact: deviceId } } })
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { ...cameraConstraints, deviceId: { exact: deviceId } },
+    })
     this.camera?.stop()
     this.#use(stream.getVideoTracks()[0], this.mic)
   }

@@ -117,7 +117,6 @@ export class Meeting {
     })
   }
 
-
   /**
    * After a network drop longer than the room's presence timeout, the room has removed us and,
    * on reconnect, counts us back in as not joined and without tracks, so nobody sees us: say
@@ -145,7 +144,10 @@ export class Meeting {
 
   async shareScreen() {
     if (!this.calls || this.screen) return
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: MAX_SCREENSHARE_FRAMERATE }, audio: false })
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: { frameRate: MAX_SCREENSHARE_FRAMERATE },
+      audio: false,
+    })
     const track = stream.getVideoTracks()[0]
     if (!track) return
     this.screen = track
@@ -248,7 +250,8 @@ export class Meeting {
 
   #notice(event: LoggedEvent, before: RoomState) {
     const me = this.room.userId
-    if (event.type === 'UserRemoved' && event.data.userId === me) return this.#out('removed', event.data.by, undefined, before)
+    if (event.type === 'UserRemoved' && event.data.userId === me)
+      return this.#out('removed', event.data.by, undefined, before)
     if (event.type === 'MeetingEndedForAll' && before.users.some((u) => u.id === me && u.joined)) {
       return this.#out('ended', event.data.by, event.data.meetingId, before)
     }
@@ -279,7 +282,9 @@ export class Meeting {
         if (event.data.userId === me) this.#toast(`${this.#nameOf(event.data.by)} asks you to unmute`)
         return
       case 'HostAssigned':
-        this.#toast(event.data.userId === me ? 'You are now the host' : `${this.#nameOf(event.data.userId)} is now the host`)
+        this.#toast(
+          event.data.userId === me ? 'You are now the host' : `${this.#nameOf(event.data.userId)} is now the host`,
+        )
         return
       case 'UserRemoved':
         this.#toast(`${this.#nameOf(event.data.by)} removed ${this.#nameOf(event.data.userId, before)}`)

@@ -93,7 +93,8 @@ export class RoomConnection {
     // A ping rather than a bare heartbeat: the room answers it, so silence means the socket is dead.
     this.#heartbeat = setInterval(() => this.send({ type: 'partyserver-ping' }), HEARTBEAT_MS)
     this.#liveness = setInterval(() => {
-      if (this.#socket.readyState === WebSocket.OPEN && Date.now() - this.#lastHeard > SILENCE_LIMIT_MS) this.#socket.reconnect()
+      if (this.#socket.readyState === WebSocket.OPEN && Date.now() - this.#lastHeard > SILENCE_LIMIT_MS)
+        this.#socket.reconnect()
     }, 1000)
   }
 

@@ -10,7 +10,9 @@ import { meetingParticipants, meetings } from '../../db/meetings-schema.ts'
  * everything needed to rebuild them.
  */
 export async function projectMeetings(d1: D1Database, room: string, logged: LoggedEvent[], state: RoomState) {
-  const relevant = logged.filter((e) => e.type === 'MeetingStarted' || e.type === 'MeetingEnded' || e.type === 'UserUpdated')
+  const relevant = logged.filter(
+    (e) => e.type === 'MeetingStarted' || e.type === 'MeetingEnded' || e.type === 'UserUpdated',
+  )
   if (relevant.length === 0) return
   const db = drizzle(d1)
   try {
@@ -28,7 +30,11 @@ export async function projectMeetings(d1: D1Database, room: string, logged: Logg
           .where(eq(meetings.id, event.data.meetingId))
           .run()
       } else if (state.meetingId && event.data.patch.joined) {
-        await db.update(meetings).set({ peakUserCount: state.peakUserCount }).where(eq(meetings.id, state.meetingId)).run()
+        await db
+          .update(meetings)
+          .set({ peakUserCount: state.peakUserCount })
+          .where(eq(meetings.id, state.meetingId))
+          .run()
         // Who was in the meeting: the after-call question takes answers from them only.
         await db
           .insert(meetingParticipants)
