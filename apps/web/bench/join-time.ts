@@ -68,7 +68,7 @@ async function callsOf(page: Page, clickedAt: number) {
     return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((r) => r.name.includes('/api/partytracks/'))
       .map((r) => ({
-        call: `${new URL(r.name).pathname.replace('/api/partytracks', '').replace(/\/sessions\/[^/]+/, '/sessions/:id')}`,
+        call: `${new URL(r.name).pathname.replace('/api/partytracks', '').replace(/\/sessions\/(?!new$)[^/]+/, '/sessions/:id')}`,
         start: r.startTime - clickedAt,
         end: r.responseEnd - clickedAt,
         server: Object.fromEntries(r.serverTiming.map((t) => [t.name, t.duration])),
