@@ -12,9 +12,9 @@ declare module 'vitest' {
      * (account id = app id, API token = app secret) over coturn on `turnPort`.
      */
     sfu: { apiUrl: string; appId: string; appSecret: string; accountApiUrl: string; turnPort: number }
-    /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
     /** services/gateway/test/support/stalled-server.ts: an upstream that never answers. */
     stalledUrl: string
+    /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
     identityServers: { jwksUrl: string; directoryUrl: string; directoryToken: string; privateJwk: string; kid: string }
   }
 }

@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { sfuAsCalls } from '../../scripts/test-support/sfu-bindings.ts'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
 
@@ -12,12 +13,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
       const servers = inject('identityServers')
       const sfu = inject('sfu')
       const media = {
-        CALLS_API_URL: sfu.apiUrl,
-        CALLS_APP_ID: sfu.appId,
-        CALLS_APP_SECRET: sfu.appSecret,
-        CLOUDFLARE_API_URL: sfu.accountApiUrl,
-        CLOUDFLARE_ACCOUNT_ID: sfu.appId,
-        CLOUDFLARE_API_TOKEN: sfu.appSecret,
+        ...sfuAsCalls(sfu),
         TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
         ADMIN_TOKEN: 'gateway-test-media-admin',
       }

@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { sfuAsCalls } from '../../scripts/test-support/sfu-bindings.ts'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 
 // Calls and the TURN API are the local SFU on loopback, with coturn (started by the global
@@ -13,12 +14,7 @@ export default defineConfig({
         miniflare: {
           bindings: {
             TANGERINE_ENV: 'development',
-            CALLS_API_URL: sfu.apiUrl,
-            CALLS_APP_ID: sfu.appId,
-            CALLS_APP_SECRET: sfu.appSecret,
-            CLOUDFLARE_API_URL: sfu.accountApiUrl,
-            CLOUDFLARE_ACCOUNT_ID: sfu.appId,
-            CLOUDFLARE_API_TOKEN: sfu.appSecret,
+            ...sfuAsCalls(sfu),
             TURN_KEY_ENCRYPTION_KEY: 'test-turn-key-encryption-key',
             ADMIN_TOKEN: 'test-admin-token',
           },
