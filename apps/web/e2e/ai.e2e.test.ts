@@ -126,9 +126,11 @@ describe('the AI participant in a meeting of two', () => {
       const res = await fetch(`${sfuApi}/sessions/${session}`, { headers: { authorization: 'Bearer dev-secret' } })
       return ((await res.json()) as { tracks: Array<{ trackName?: string; status: string }> }).tracks
     }
-    expect(await tracksAtSfu()).toContainEqual(
-      expect.objectContaining({ trackName: 'ai-generated-voice', status: 'active' }),
-    )
+    // Polled: the tile shows once the room records the AI, a moment before its ICE is up at the
+    // SFU (until then the track is 'initializing'); dismissing must find it active.
+    await expect
+      .poll(tracksAtSfu, { timeout: 10_000 })
+      .toContainEqual(expect.objectContaining({ trackName: 'ai-generated-voice', status: 'active' }))
     await bob.getByRole('button', { name: 'Dismiss AI' }).click()
     for (const page of [ada, bob]) await expect.poll(() => aiTile(page).count(), { timeout: 10_000 }).toBe(0)
     expect((await tracksAtSfu()).every((t) => t.status === 'inactive')).toBe(true)
