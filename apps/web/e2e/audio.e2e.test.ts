@@ -16,6 +16,16 @@ const roomName = (what: string) => `e2e-audio-${what}-${Date.now().toString(36)}
 
 const ringed = (page: Page, name: string) => tileOf(page, name).evaluate((el) => el.classList.contains('speaking'))
 
+/** The share of 12 looks, 250 ms apart, in which `name`'s tile was ringed. */
+async function litFraction(page: Page, name: string): Promise<number> {
+  let lit = 0
+  for (let i = 0; i < 12; i++) {
+    if (await ringed(page, name)) lit++
+    await page.waitForTimeout(250)
+  }
+  return lit / 12
+}
+
 describe('sound between two browsers', () => {
   it('carries each mic to the other; Mute silences it at the sender and for the other, Unmute brings it back', async () => {
     const room = roomName('mute')
@@ -45,6 +55,9 @@ describe('sound between two browsers', () => {
       inLobby: (page) => page.getByRole('button', { name: 'Mic on' }).click(),
     })
     for (const page of [ada, bob]) await expect.poll(() => ringed(page, 'Ada'), { timeout: 15_000 }).toBe(true)
+    // It stays lit while she keeps talking (her fake mic beeps 20 ms every 500 ms), rather than
+    // flickering with whichever beeps the meter happened to catch.
+    expect(await litFraction(bob, 'Ada')).toBeGreaterThanOrEqual(0.8)
     expect(await ringed(ada, 'Bob')).toBe(false)
     expect(await ringed(bob, 'Bob')).toBe(false)
     await bob.screenshot({ path: join(artifacts, 'speaking-ring.png') })
