@@ -124,14 +124,20 @@ describe('data channels', () => {
     const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub!.id! })
     const heardByA = collect(atA)
     await waitFor(() => [atA, atB, atC].every((ch) => ch.readyState === 'open'), 'channels open')
+    await sfuEndsOpen([a, b, c])
     await untilHeard(atB, 'from B', heardByA)
+    // C may not reply: the SFU takes its message in and drops it, before C is allowed to.
     atC.send('from C')
-    // C may not reply; once B stops replying, C may.
+    await waitFor(() => takenIn(c.sessionId, cSub!.id!) === 1, "the SFU taking in C's message")
+    // Once B stops replying, C may.
     await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub!.id!, canReply: false }] })
     expect(await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub!.id!, canReply: true }] })).toEqual({
       dataChannels: [{ id: cSub!.id!, canReply: true }],
     })
+    const fromB = takenIn(b.sessionId, bSub!.id!)
     atB.send('from B again')
+    await waitFor(() => takenIn(b.sessionId, bSub!.id!) > fromB, "the SFU taking in B's message")
+    // Had the SFU relayed either, it would have gone down A's ordered channel before this one.
     await untilHeard(atC, 'from C, allowed', heardByA)
     expect(heardByA.filter((m) => m === 'from C' || m === 'from B again')).toEqual([])
     expect(
@@ -158,14 +164,14 @@ describe('data channels', () => {
     const heardByA = collect(atA)
     const heardByB = collect(atB)
     await waitFor(() => atA.readyState === 'open' && atB.readyState === 'open', 'channels open')
-    // The SFU's own ends open a moment later than ours: give it time to relay, if it would.
-    for (let i = 0; i < 10; i++) {
-      atA.send(`early ${i}`)
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await sfuEndsOpen([a, b])
+    for (let i = 0; i < 10; i++) atA.send(`early ${i}`)
+    // The SFU relays each message as it takes it in: all ten went wherever they go before B's ack.
+    await waitFor(() => takenIn(a.sessionId, pub!.id!) === 10, 'the SFU taking in the early messages')
     expect(heardByB).toEqual([])
     atB.send('ready')
     await untilHeard(atA, 'after the ack', heardByB)
+    // Any early message relayed to B went down its ordered channel before this one.
     expect(heardByB.some((m) => m.startsWith('early'))).toBe(false)
     // The ack was readiness, not a reply; the next message is one.
     await untilHeard(atB, 'a reply', heardByA)
@@ -200,6 +206,25 @@ describe('data channels', () => {
     expect((await api.getSession(sessionId)).dataChannels.map((c) => c.dataChannelName)).toEqual(['server-events'])
   })
 })
+
+/**
+ * Waits until the SFU's end of every channel of each session is open (`active`: its side of the
+ * SCTP association is up). Until then it drops what it would relay, so an absence proves nothing.
+ */
+async function sfuEndsOpen(sessions: Array<{ sessionId: string }>) {
+  const api = clientFor(sfu)
+  await waitFor(async () => {
+    const states = await Promise.all(sessions.map((s) => api.getSession(s.sessionId)))
+    return states.every((state) => state.dataChannels.every((c) => c.status === 'active'))
+  }, "the SFU's ends of the channels open")
+}
+
+/** Messages the SFU's end of channel `id` has taken in; it relays (or drops) each as it arrives. */
+function takenIn(sessionId: string, id: number): number {
+  const record = sfu.registry.findSession(APP_ID, sessionId)?.dataChannels.find((c) => c.id === id)
+  if (!record) throw new Error(`no channel ${id} on session ${sessionId}`)
+  return record.channel.messagesReceived
+}
 
 function collect(channel: RTCDataChannel): string[] {
   const heard: string[] = []
