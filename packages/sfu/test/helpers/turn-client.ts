@@ -147,12 +147,24 @@ export class TurnClient {
 
   private exchange(msg: Buffer): Promise<Message> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer from TURN ${this.host}:${this.port}`)), this.timeoutMs)
-      this.waiting = (m) => {
+      const settle = (m: Message) => {
         clearTimeout(timer)
         this.waiting = undefined
         resolve(m)
       }
+      // After a stall of this process the timer and the answer fall due together, and timers run
+      // before sockets are read: the answer gets one more turn of the event loop (setImmediate runs
+      // after the poll phase) before it counts as missing.
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (this.waiting !== settle) return
+            this.waiting = undefined
+            reject(new Error(`no answer from TURN ${this.host}:${this.port}`))
+          }),
+        this.timeoutMs,
+      )
+      this.waiting = settle
       this.write(msg)
     })
   }

@@ -11,8 +11,13 @@ export async function waitFor(
   const deadline = performance.now() + timeoutMs
   for (;;) {
     if (await condition()) return
-    if (performance.now() > deadline)
+    if (performance.now() > deadline) {
+      // After a stall the deadline can pass before the sockets are read (timers run first): one
+      // more turn of the event loop, then the last word.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (await condition()) return
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
