@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GenericNack, PictureLossIndication, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
-import { clientFor, startTestSfu } from './helpers/sfu.ts'
+import { APP_ID, clientFor, startTestSfu } from './helpers/sfu.ts'
 import { publish, pull, type Publisher } from './helpers/peer.ts'
 import { waitFor } from './helpers/wait.ts'
 
@@ -18,13 +18,18 @@ function plisTo(publisher: Publisher, trackName: string): () => number {
   return () => count
 }
 
+/** Packets of `publisher`'s track the SFU has received (it learns the SSRC a PLI goes to from them). */
+function takenIn(publisher: Publisher, trackName: string): number {
+  return sfu.registry.findPublished(APP_ID, publisher.sessionId, trackName)?.packetsReceived ?? 0
+}
+
 describe('RTCP', () => {
   it('asks the publisher for a keyframe when a puller attaches, and forwards the puller PLI', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
     const plis = plisTo(a, 'cam-video')
     // Once the SFU has A's stream it could ask for keyframes, but with nobody pulling it does not.
-    await waitFor(() => a.sources.get('cam-video')!.sent >= 30, 'A sending')
+    await waitFor(() => takenIn(a, 'cam-video') >= 30, "A's stream reaching the SFU")
     expect(plis()).toBe(0)
 
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'cam-video' }])
@@ -45,8 +50,8 @@ describe('RTCP', () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'cam-video', kind: 'video', tag: 2 }])
     const plis = plisTo(a, 'cam-video')
-    // The SFU knows A's stream (its SSRC) once packets have arrived.
-    await waitFor(() => a.sources.get('cam-video')!.sent >= 20, 'A sending')
+    // The SFU knows A's stream (its SSRC) once packets have arrived: only then could it ask too early.
+    await waitFor(() => takenIn(a, 'cam-video') >= 20, "A's stream reaching the SFU")
     const { sessionId } = await api.newSession()
     const pending = await api.newTracks(sessionId, {
       tracks: [{ location: 'remote', sessionId: a.sessionId, trackName: 'cam-video' }],
@@ -65,7 +70,7 @@ describe('RTCP', () => {
     // On a session that is already connected, a new pull waits for its negotiation in the same way.
     const c = await publish(api, [{ name: 'screen', kind: 'video', tag: 3 }])
     const screenPlis = plisTo(c, 'screen')
-    await waitFor(() => c.sources.get('screen')!.sent >= 20, 'C sending')
+    await waitFor(() => takenIn(c, 'screen') >= 20, "C's stream reaching the SFU")
     const offered = await api.newTracks(b.sessionId, {
       tracks: [{ location: 'remote', sessionId: c.sessionId, trackName: 'screen' }],
     })
