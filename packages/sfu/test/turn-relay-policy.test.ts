@@ -91,8 +91,8 @@ describe('coturn relays to the SFU’s media address only', () => {
       client.send('127.0.0.2', other.port, Buffer.from('to another service'))
       client.send('127.0.0.1', media.port, Buffer.from('to the media address'))
       // coturn handles one client's indications in order: once the second has arrived, the
-      // first would have too.
-      await expect.poll(() => media.received.length).toBe(1)
+      // first would have too. (expect.poll's default 1 s is less than a loaded machine may take.)
+      await expect.poll(() => media.received.length, { timeout: 20_000 }).toBe(1)
       expect(other.received).toEqual([])
     } finally {
       client.close()

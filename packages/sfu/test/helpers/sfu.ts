@@ -48,6 +48,12 @@ export function clientFor(sfu: RunningSfu, prefix = '/v1') {
   return createCallsClient({ baseUrl: `${sfu.url}${prefix}`, appId: APP_ID, appSecret: APP_SECRET })
 }
 
+/**
+ * The live sessions' ids. "Created nothing" compares these rather than a count, which a session
+ * of an earlier test expiring at the same moment would balance out (or upset).
+ */
+export const sessionIds = (sfu: RunningSfu) => [...sfu.registry.all()].map((session) => session.id)
+
 /** A raw request, for the cases the typed client would never send. */
 export async function raw(
   sfu: RunningSfu,
