@@ -41,7 +41,12 @@ export function loopbackTurn(relayPorts: [number, number], userdb?: string): Tur
 
 export async function startTestSfu(overrides: Partial<SfuConfig> = {}): Promise<RunningSfu> {
   const config = testConfig(overrides)
-  return startSfu(config, createLogger(config.logLevel))
+  const sfu = await startSfu(config, createLogger(config.logLevel))
+  // Only the client ends idle connections here. When both ends time them out (fetch after 4 s, the
+  // server after 5 s), a stall of this process across both can send a request down a socket the
+  // server is closing: ECONNRESET, nothing to do with the SFU.
+  sfu.server.keepAliveTimeout = 0
+  return sfu
 }
 
 export function clientFor(sfu: RunningSfu, prefix = '/v1') {
