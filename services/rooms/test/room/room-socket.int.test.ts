@@ -1,9 +1,20 @@
 import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
-import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
+import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
 import { mirror, serverState } from '../helpers/mirror.ts'
 import { stateFor } from '../../src/room/audience.ts'
+
+/** Sockets connected in turn, each one in the room (its roomState received) before the next. */
+async function inTurn(room: string, names: string[]): Promise<TestSocket[]> {
+  const sockets: TestSocket[] = []
+  for (const name of names) {
+    const socket = await connect(room, name)
+    await socket.next(isState)
+    sockets.push(socket)
+  }
+  return sockets
+}
 
 describe('room sockets', () => {
   it('shows everyone the others joining, updating and leaving; a newcomer gets the same state', async () => {
@@ -56,8 +67,9 @@ describe('room sockets', () => {
       await s.next(isState)
       s.send({ type: 'userUpdate', user: { joined: true } })
     }
+    // Each socket's own update proves its join was applied: one socket's order says nothing of another's.
+    await Promise.all(sockets.map((s) => s.next(isEvent('UserUpdated', (d) => d.userId === s.id))))
     const [a, b, c] = sockets as [(typeof sockets)[0], (typeof sockets)[0], (typeof sockets)[0]]
-    await a.next(isEvent('UserUpdated', (d) => d.userId === c.id))
     expect((await serverState(room)).state.peakUserCount).toBe(3)
 
     c.send({ type: 'userLeft' })
@@ -129,8 +141,9 @@ describe('room sockets', () => {
 
   it('sends a direct message to its recipient only, and lets the host mute another', async () => {
     const room = randomRoom()
-    const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
-    await Promise.all([a!, b!, c!].map((s) => s.next(isState)))
+    // One after the other: a socket hears of those who connect after its roomState, so A must be
+    // in before C connects for the wait on C's arrival below to mean anything.
+    const [a, b, c] = await inTurn(room, ['A', 'B', 'C'])
     await a!.next(isEvent('UserConnected', (d) => d.userId === c!.id))
     a!.send({ type: 'userUpdate', user: { joined: true } })
     await a!.next(isEvent('HostAssigned', (d) => d.userId === a!.id))
