@@ -54,6 +54,8 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
               'services/media': media,
               // No receiver: reports are logged by the consumer.
               'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
+              // No sweep counts out a test's quiet socket (12.5 s without a heartbeat) on a slow run.
+              'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
             },
           ).concat({ ...stalledMedia!, name: 'tangerine-media-stalled' }),
         },
