@@ -108,8 +108,7 @@ describe('room sockets', () => {
       const start = Date.now()
       const room = randomRoom()
       const stub = env.ROOM.getByName(room)
-      const alive = await connect(room, 'Alive')
-      const silent = await connect(room, 'Silent')
+      const [alive, silent] = (await inTurn(room, ['Alive', 'Silent'])) as [TestSocket, TestSocket]
       await alive.next(isEvent('UserConnected', (d) => d.userId === silent.id))
       const names = async () => (await serverState(room)).state.users.map((u) => u.name)
 
