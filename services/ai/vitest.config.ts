@@ -32,6 +32,9 @@ export default defineConfig(async () => {
                   CALLS_APP_ID: sfu.appId,
                   CALLS_APP_SECRET: sfu.appSecret,
                 },
+                // The room's presence sweep would count out people these tests keep in a meeting
+                // without heartbeats once 12.5 s pass, as a slow WebRTC handshake can: an hour.
+                'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
               },
             ),
           },
@@ -43,6 +46,9 @@ export default defineConfig(async () => {
       globalSetup: ['../../scripts/test-support/sfu-setup.ts', '../../scripts/test-support/openai-peer-setup.ts'],
       // WebRTC handshakes in werift are slow on a loaded 2-core machine.
       testTimeout: 60_000,
+      // One Realtime peer for every file, whose list of calls and failure mode tests read and set:
+      // files run one at a time (as they do anyway on 2 cores), whatever the machine.
+      fileParallelism: false,
       setupFiles: ['../../scripts/test-support/migrate-rooms-database.ts'],
     },
   }

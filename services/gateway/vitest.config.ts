@@ -40,6 +40,13 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             ...vars,
           },
           serviceBindings: { STALLED_MEDIA: 'tangerine-media-stalled' },
+          // The deployed limiters' kind with a small limit, for the flood tests: a loaded machine
+          // cannot be relied on to send 500 requests within 10 s. 60 s, the longest period, so a
+          // burst of a dozen straddles at most one window boundary.
+          ratelimits: {
+            SMALL_API_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 5, period: 60 } },
+            SMALL_ADDRESS_RATE_LIMITER: { namespace_id: '9003', simple: { limit: 5, period: 60 } },
+          },
           workers: siblingWorkers(
             ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],
             { name: 'tangerine-gateway', project: name },
@@ -47,13 +54,15 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
               'services/media': media,
               // No receiver: reports are logged by the consumer.
               'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
+              // No sweep counts out a test's quiet socket (12.5 s without a heartbeat) on a slow run.
+              'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
             },
           ).concat({ ...stalledMedia!, name: 'tangerine-media-stalled' }),
         },
       }
     }),
   ],
-  test: { name, include },
+  test: { name, include, setupFiles: ['./test/support/warm-up.ts'] },
 })
 
 export default defineConfig({

@@ -18,7 +18,11 @@ export default defineConfig({
             TURN_KEY_ENCRYPTION_KEY: 'test-turn-key-encryption-key',
             ADMIN_TOKEN: 'test-admin-token',
           },
-          workers: siblingWorkers(['services/rooms']),
+          // The room's presence sweep would count out people these tests keep in a meeting without
+          // heartbeats once 12.5 s pass, as a slow WebRTC handshake on a loaded machine can: an hour.
+          workers: siblingWorkers(['services/rooms'], undefined, {
+            'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
+          }),
         },
       }
     }),

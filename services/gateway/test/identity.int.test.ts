@@ -94,24 +94,25 @@ describe('user directory', () => {
   })
 
   it('does not wait long for a slow directory', async () => {
+    // The directory answers this person after 5 s with another name: the token's name and the
+    // timeout's warning prove the gateway gave up at USER_DIRECTORY_TIMEOUT_MS, whatever the load.
     const warn = vi.spyOn(console, 'warn')
-    const started = Date.now()
     const { body } = await whoAmI({ 'cf-access-jwt-assertion': await token({ email: 'slow@example.com' }) })
     expect(body.identity).toMatchObject({ name: 'slow', email: 'slow@example.com' })
-    expect(Date.now() - started).toBeLessThan(4000)
     expect(warn.mock.calls.flat().join(' ')).toContain('no answer within 500 ms')
   })
 
   it('caches a person for a while', async () => {
-    const jwt = await token({ email: 'grace@example.com' })
+    // Katherine is looked up by this test only, so the count is this test's, in any order.
+    const jwt = await token({ email: 'katherine@example.com' })
     for (let i = 0; i < 3; i++)
-      expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Grace Hopper')
+      expect((await whoAmI({ 'cf-access-jwt-assertion': jwt })).body.identity?.name).toBe('Katherine Johnson')
     const { directoryUrl, directoryToken } = inject('identityServers')
     const answer = await fetch(`${directoryUrl}/users/lookups`, {
       headers: { authorization: `Bearer ${directoryToken}` },
     })
     const counts = (await answer.json()) as Record<string, number>
-    expect(counts['grace@example.com']).toBe(1)
+    expect(counts['katherine@example.com']).toBe(1)
   })
 
   it('sends its token to the directory; a directory refusing the token (401) is a failed lookup, logged', async () => {

@@ -14,6 +14,8 @@ const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: st
   'grace@example.com': { name: 'Grace Hopper' },
   // Only identity.int.test.ts's directory-token test looks Alan up: nothing else may cache him first.
   'alan@example.com': { name: 'Alan Turing' },
+  // Only identity.int.test.ts's cache test looks Katherine up: its count of lookups is that test's.
+  'katherine@example.com': { name: 'Katherine Johnson' },
   // A directory entry with hidden characters in it: the gateway must not pass them on.
   'mallory@example.com': { name: '\u202EAda\u200B\nLovelace\uFEFF' },
 }

@@ -21,7 +21,12 @@ describe("the ai Worker's commands", () => {
     const bob = await connect(room, 'Bob')
     await Promise.all([ada.next(isState), bob.next(isState)])
     for (const s of [ada, bob]) s.send({ type: 'userUpdate', user: { joined: true } })
-    await ada.next((m) => m.type === 'event' && m.event.type === 'UserUpdated' && m.event.data.userId === bob.id)
+    // Each socket's own update proves its join was applied: one socket's order says nothing of another's.
+    await Promise.all(
+      [ada, bob].map((s) =>
+        s.next((m) => m.type === 'event' && m.event.type === 'UserUpdated' && m.event.data.userId === s.id),
+      ),
+    )
 
     expect((await command(room, { type: 'InviteAi', by: ada.id, voice: 'alloy' })).status).toBe(200)
     const joined = await command(room, { type: 'CompleteAi', sessionId: 's1', trackName: 'ai-generated-voice' })

@@ -29,6 +29,8 @@ describe('a room survives eviction', () => {
     await Promise.all([ada.next(isState), bob.next(isState)])
     ada.send({ type: 'userUpdate', user: { joined: true } })
     bob.send({ type: 'userUpdate', user: { joined: true } })
+    // Both joins applied before the chat: the order of two sockets' messages is not guaranteed.
+    await Promise.all([ada, bob].map((s) => s.next(isEvent('UserUpdated', (d) => d.userId === s.id))))
     ada.send({ type: 'chatMessage', message: 'one' })
     await bob.next(isEvent('ChatMessageSent'))
     const before = await env.ROOM.getByName(room).getState()

@@ -1,9 +1,20 @@
 import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
-import { connect, isEvent, isState, randomRoom } from '../helpers/socket.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
 import { mirror, serverState } from '../helpers/mirror.ts'
 import { stateFor } from '../../src/room/audience.ts'
+
+/** Sockets connected in turn, each one in the room (its roomState received) before the next. */
+async function inTurn(room: string, names: string[]): Promise<TestSocket[]> {
+  const sockets: TestSocket[] = []
+  for (const name of names) {
+    const socket = await connect(room, name)
+    await socket.next(isState)
+    sockets.push(socket)
+  }
+  return sockets
+}
 
 describe('room sockets', () => {
   it('shows everyone the others joining, updating and leaving; a newcomer gets the same state', async () => {
@@ -56,8 +67,9 @@ describe('room sockets', () => {
       await s.next(isState)
       s.send({ type: 'userUpdate', user: { joined: true } })
     }
+    // Each socket's own update proves its join was applied: one socket's order says nothing of another's.
+    await Promise.all(sockets.map((s) => s.next(isEvent('UserUpdated', (d) => d.userId === s.id))))
     const [a, b, c] = sockets as [(typeof sockets)[0], (typeof sockets)[0], (typeof sockets)[0]]
-    await a.next(isEvent('UserUpdated', (d) => d.userId === c.id))
     expect((await serverState(room)).state.peakUserCount).toBe(3)
 
     c.send({ type: 'userLeft' })
@@ -87,25 +99,50 @@ describe('room sockets', () => {
   })
 
   it('times out a user whose heartbeats stop, and closes their socket', async () => {
-    const room = randomRoom()
-    const alive = await connect(room, 'Alive')
-    const silent = await connect(room, 'Silent')
-    await silent.next(isState)
-    // HEARTBEAT_INTERVAL_MS is 200 in tests: 2.5 missed intervals is 500 ms.
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 200))
-      alive.send({ type: 'heartbeat' })
+    // The room reads Date.now() in this isolate, so the test holds its clock: the wall clock
+    // (and how loaded the machine is) decides nothing. HEARTBEAT_INTERVAL_MS is an hour in tests,
+    // so no real sweep runs while the test moves time.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const interval = Number(env.HEARTBEAT_INTERVAL_MS)
+      const start = Date.now()
+      const room = randomRoom()
+      const stub = env.ROOM.getByName(room)
+      const [alive, silent] = (await inTurn(room, ['Alive', 'Silent'])) as [TestSocket, TestSocket]
+      await alive.next(isEvent('UserConnected', (d) => d.userId === silent.id))
+      const names = async () => (await serverState(room)).state.users.map((u) => u.name)
+
+      // Two intervals on, Alive pings as the page does every heartbeat; the pong says it was heard.
+      vi.setSystemTime(start + 2 * interval)
+      alive.send({ type: 'partyserver-ping' })
+      await alive.next((m) => m.type === 'partyserver-pong')
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+      expect(await names()).toEqual(['Alive', 'Silent'])
+      // Silent for exactly 2.5 intervals is still within the limit.
+      vi.setSystemTime(start + 2.5 * interval)
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+      expect(await names()).toEqual(['Alive', 'Silent'])
+
+      vi.setSystemTime(start + 2.5 * interval + 1)
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+      await alive.next(isEvent('UserDisconnected', (d) => d.userId === silent.id && d.reason === 'timeout'))
+      expect((await silent.closed).code).toBe(4001)
+      expect(await names()).toEqual(['Alive'])
+      expect(
+        alive.messages.some(
+          (m) => m.type === 'event' && m.event.type === 'UserDisconnected' && m.event.data.userId === alive.id,
+        ),
+      ).toBe(false)
+    } finally {
+      vi.useRealTimers()
     }
-    await runDurableObjectAlarm(env.ROOM.getByName(room))
-    await alive.next(isEvent('UserDisconnected', (d) => d.userId === silent.id && d.reason === 'timeout'))
-    expect((await silent.closed).code).toBe(4001)
-    expect((await serverState(room)).state.users.map((u) => u.name)).toEqual(['Alive'])
   })
 
   it('sends a direct message to its recipient only, and lets the host mute another', async () => {
     const room = randomRoom()
-    const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => connect(room, n)))
-    await Promise.all([a!, b!, c!].map((s) => s.next(isState)))
+    // One after the other: a socket hears of those who connect after its roomState, so A must be
+    // in before C connects for the wait on C's arrival below to mean anything.
+    const [a, b, c] = await inTurn(room, ['A', 'B', 'C'])
     await a!.next(isEvent('UserConnected', (d) => d.userId === c!.id))
     a!.send({ type: 'userUpdate', user: { joined: true } })
     await a!.next(isEvent('HostAssigned', (d) => d.userId === a!.id))
