@@ -19,7 +19,7 @@ const secrets = { key: receiverUrl.searchParams.get('key') ?? '', token: receive
 type Delivery = { key: string; attempt: string; card: ChatCardMessage }
 const deliveries: Delivery[] = []
 let receiver: Server
-const { newPage: pageOf, join: joinAs } = people()
+const { newPage: pageOf, join: joinAs } = people({ perTest: true })
 const newPage = () => pageOf('reporter')
 
 const readBody = (req: IncomingMessage) =>
@@ -152,7 +152,7 @@ describe('report a problem', () => {
     const dialog = page.getByRole('dialog', { name: 'Report a problem' })
     await dialog.getByRole('button', { name: 'Send report' }).click()
     await expect.poll(() => dialog.getByText('Describe the problem').isVisible()).toBe(true)
-    expect(await page.getByLabel('What went wrong?').getAttribute('aria-invalid')).toBe('true')
+    await expect.poll(() => page.getByLabel('What went wrong?').getAttribute('aria-invalid')).toBe('true')
     await page.keyboard.press('Escape')
     await expect.poll(() => dialog.isVisible()).toBe(false)
     expect(posted).toBe(0)

@@ -15,13 +15,13 @@ describe('the meeting page', () => {
     await ada
       .getByRole('listitem')
       .filter({ hasText: /^Bob joined$/ })
-      .waitFor({ timeout: 10_000 })
+      .waitFor()
     await ada.screenshot({ path: join(artifacts, 'toast-joined.png') })
     await bob.getByRole('button', { name: 'Leave' }).click()
     await ada
       .getByRole('listitem')
       .filter({ hasText: /^Bob left$/ })
-      .waitFor({ timeout: 10_000 })
+      .waitFor()
   })
 
   it('copies the room’s link, which brings someone else to the same meeting', async () => {
@@ -36,8 +36,6 @@ describe('the meeting page', () => {
     await bob.goto(link)
     await bob.getByLabel('Your name').fill('Bob')
     await bob.getByRole('button', { name: 'Continue' }).click()
-    await expect
-      .poll(() => bob.getByTestId('already-here').textContent(), { timeout: 10_000 })
-      .toBe('In the meeting: Ada')
+    await expect.poll(() => bob.getByTestId('already-here').textContent()).toBe('In the meeting: Ada')
   })
 })

@@ -9,7 +9,7 @@ import { framesIn, tileOf } from './tiles.ts'
  * the stack's coturn with credentials the media Worker got from the TURN API.
  */
 
-const { join } = people()
+const { join } = people({ perTest: true })
 
 /** Test-only: every peer connection on the page gets `iceTransportPolicy: 'relay'`, and is kept for getStats. */
 function forceRelay() {
@@ -129,14 +129,17 @@ describe('a meeting where only TURN relays get through', () => {
     const ada = await person('Ada', room)
     const bob = await person('Bob', room)
     await expect.poll(() => framesIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(3)
-    const turnUsers = () =>
+    // The TURN credential each of Ada's peer connections was made with, oldest first.
+    const turnCredentials = () =>
       ada.page.evaluate(() =>
-        (window as unknown as { __pcConfigs: RTCConfiguration[] }).__pcConfigs.map(
-          (c) => (c.iceServers ?? []).find((s) => [s.urls].flat().some((u) => u.startsWith('turn:')))?.username,
-        ),
+        (window as unknown as { __pcConfigs: RTCConfiguration[] }).__pcConfigs.map((c) => {
+          const turn = (c.iceServers ?? []).find((s) => [s.urls].flat().some((u) => u.startsWith('turn:')))
+          return { username: turn?.username, credential: turn?.credential }
+        }),
       )
-    const before = await turnUsers()
+    const before = await turnCredentials()
     expect(before.length).toBeGreaterThan(0)
+    const fetchedBefore = ada.iceRequests.length
     // As a lost network would: the transport reports 'failed', on which partytracks builds a new
     // peer connection and Calls session (test-only: the state is the browser's, faked here).
     await ada.page.evaluate(() => {
@@ -145,10 +148,14 @@ describe('a meeting where only TURN relays get through', () => {
       Object.defineProperty(pc, 'connectionState', { configurable: true, get: () => 'failed' })
       pc.dispatchEvent(new Event('connectionstatechange'))
     })
-    await expect.poll(async () => (await turnUsers()).length, { timeout: 20_000 }).toBe(before.length + 1)
-    const after = (await turnUsers()).at(-1)
-    expect(after).toMatch(/^\d+:/)
-    expect(before).not.toContain(after)
+    await expect.poll(async () => (await turnCredentials()).length, { timeout: 20_000 }).toBe(before.length + 1)
+    // Asked the media Worker again, and made the new connection with what it answered: a
+    // credential none of the old connections had, not one kept from before.
+    expect(ada.iceRequests.length).toBeGreaterThan(fetchedBefore)
+    const after = (await turnCredentials()).at(-1)!
+    expect(after).toMatchObject({ username: expect.stringMatching(/^\d+:/), credential: expect.any(String) })
+    expect(before.map((c) => c.username)).not.toContain(after.username)
+    expect(before.map((c) => c.credential)).not.toContain(after.credential)
     // The new connection runs over a relay with that credential.
     await expect
       .poll(

@@ -16,7 +16,9 @@ export async function framesShown(video: Locator) {
         setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames - before), 500)
       }),
     undefined,
-    { timeout: 2000 },
+    // Ten times the half second it measures: a busy page is slow to run it, and some callers read
+    // it once (no frames while a camera is off) rather than polling past a timeout.
+    { timeout: 5000 },
   )
 }
 

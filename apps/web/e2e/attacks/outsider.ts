@@ -97,7 +97,9 @@ export async function roomSocket(room: string, who: Outsider, id = `${who.key}${
     id,
     ws,
     label: `${id} in room ${room}`,
-    timeoutMs: 5000,
+    // How long a wait for a message may take before it fails: generous, as a cold room on a
+    // loaded machine can take seconds to answer; waits end as soon as the message is there.
+    timeoutMs: 20_000,
     onFrame: (receive) => ws.on('message', (data) => receive(String(data))),
     onClose: (end) => ws.on('close', (code, reason) => end({ code, reason: reason.toString() })),
   })

@@ -55,33 +55,54 @@ describe('forged call-quality answers', () => {
   })
 })
 
+/**
+ * A burst against a limit counted in wall-clock windows, from a fresh address, run until one run
+ * falls in one window. inOneWindow starts it where it should fit; on a machine loaded enough that
+ * it still straddles a boundary, the count restarted halfway and the run proves nothing either
+ * way, so it is run again in the next window.
+ */
+async function burstInOneWindow<T>(burst: (from: string) => Promise<T>): Promise<T> {
+  for (let run = 0; ; run++) {
+    await inOneWindow()
+    const window = Math.floor(Date.now() / 60_000)
+    const result = await burst(freshAddress())
+    if (Math.floor(Date.now() / 60_000) === window || run === 2) return result
+  }
+}
+
 describe('the feedback rate limit', () => {
   const report = (from: string, cookie?: string) =>
     call('POST', '/api/feedback', { from, cookie, json: { description: `attack report ${tab()}` } })
 
-  it('holds for a caller who picks a new lobby name for every report', async () => {
-    await inOneWindow()
-    const from = freshAddress()
-    const me = await outsider('Name 0', from)
-    const statuses = []
-    for (let i = 0; i < 6; i++) {
-      // Renaming keeps the cookie's session, and so its user key.
-      const renamed = await call('POST', '/api/session', { from, cookie: me.cookie, json: { name: `Name ${i}` } })
-      expect((renamed.body as { identity: { key: string } }).identity.key).toBe(me.key)
-      statuses.push((await report(from, renamed.cookie)).status)
-    }
+  it('holds for a caller who picks a new lobby name for every report', { timeout: 240_000 }, async () => {
+    const statuses = await burstInOneWindow(async (from) => {
+      const me = await outsider('Name 0', from)
+      const statuses = []
+      for (let i = 0; i < 6; i++) {
+        // Renaming keeps the cookie's session, and so its user key.
+        const renamed = await call('POST', '/api/session', { from, cookie: me.cookie, json: { name: `Name ${i}` } })
+        expect((renamed.body as { identity: { key: string } }).identity.key).toBe(me.key)
+        statuses.push((await report(from, renamed.cookie)).status)
+      }
+      return statuses
+    })
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
   })
 
-  it('holds per address for a caller who mints a fresh session cookie (a new key) each time, and for anonymous callers', async () => {
-    await inOneWindow()
-    const from = freshAddress()
-    const statuses = []
-    for (let i = 0; i < 9; i++) statuses.push((await report(from, (await outsider(`Fresh ${i}`, from)).cookie)).status)
-    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(202))
-    expect(statuses[8]).toBe(429)
-    const anonymous = await report(from)
-    expect(anonymous.status).toBe(429)
-    expect(problem(anonymous).title).toBe('Too many reports')
-  })
+  it(
+    'holds per address for a caller who mints a fresh session cookie (a new key) each time, and for anonymous callers',
+    { timeout: 240_000 },
+    async () => {
+      const { statuses, anonymous } = await burstInOneWindow(async (from) => {
+        const statuses = []
+        for (let i = 0; i < 9; i++)
+          statuses.push((await report(from, (await outsider(`Fresh ${i}`, from)).cookie)).status)
+        return { statuses, anonymous: await report(from) }
+      })
+      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(202))
+      expect(statuses[8]).toBe(429)
+      expect(anonymous.status).toBe(429)
+      expect(problem(anonymous).title).toBe('Too many reports')
+    },
+  )
 })
