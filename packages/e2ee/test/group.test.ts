@@ -68,7 +68,9 @@ describe('an MLS group of the room', () => {
     expect(dave.epoch).toBe(2n)
     expect(hex(current.secret)).not.toBe(hex(earlier.secret))
     // A frame of the epoch before dave joined: his decryptor has no key for it.
-    const old = await (await FrameEncryptor.create(earlier, people[0]!.leafIndex)).encrypt('opus', new Uint8Array([1, 2]))
+    const old = await (
+      await FrameEncryptor.create(earlier, people[0]!.leafIndex)
+    ).encrypt('opus', new Uint8Array([1, 2]))
     const davesView = new FrameDecryptor()
     davesView.setEpoch(await dave.mediaKey())
     await expect(davesView.decrypt('opus', old)).rejects.toThrow('no key for key id')

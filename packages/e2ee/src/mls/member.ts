@@ -16,7 +16,14 @@ import {
 } from 'ts-mls'
 import { ciphersuite } from './ciphersuite.ts'
 import { safetyNumber } from './safety-number.ts'
-import { decodeHandshake, decodeKeyPackage, decodeWelcome, encodeKeyPackage, encodeMessage, encodeWelcome } from './wire.ts'
+import {
+  decodeHandshake,
+  decodeKeyPackage,
+  decodeWelcome,
+  encodeKeyPackage,
+  encodeMessage,
+  encodeWelcome,
+} from './wire.ts'
 
 // The label binds the exported secret to its one use (RFC 9420 §8.5): frame keys for this app.
 export const MEDIA_KEY_LABEL = 'tangerine sframe'

@@ -18,10 +18,6 @@ export function isVp8KeyFrame(frame: Uint8Array): boolean {
 
 export function clearPrefixLength(codec: Codec, frame: Uint8Array): number {
   const wanted =
-    codec === 'opus'
-      ? OPUS_CLEAR_BYTES
-      : isVp8KeyFrame(frame)
-        ? VP8_KEY_FRAME_CLEAR_BYTES
-        : VP8_DELTA_FRAME_CLEAR_BYTES
+    codec === 'opus' ? OPUS_CLEAR_BYTES : isVp8KeyFrame(frame) ? VP8_KEY_FRAME_CLEAR_BYTES : VP8_DELTA_FRAME_CLEAR_BYTES
   return Math.min(wanted, frame.length)
 }
