@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FrameDecryptError, FrameDecryptor, FrameEncryptor, type Codec, type EpochSecret } from '../src/index.ts'
+import { decodeHeader } from '../src/sframe/header.ts'
+import { keyId } from '../src/sframe/keys.ts'
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
@@ -44,8 +46,11 @@ describe('frame encryption', () => {
       expect(hex(sealed.subarray(0, clear))).toBe(hex(frame.subarray(0, clear)))
       // The rest is not there in the clear: no 16-byte run of the plaintext after the prefix survives.
       expect(hex(sealed)).not.toContain(hex(frame.subarray(clear, clear + 16)))
-      // header (≥ 1 byte) + 16-byte tag
-      expect(sealed.length).toBeGreaterThanOrEqual(frame.length + 17)
+      // Right after the clear prefix: the SFrame header (this sender, epoch 5, first frame), then the
+      // rest of the frame sealed, 16 bytes of tag longer.
+      const header = decodeHeader(sealed, clear)
+      expect([header.kid, header.ctr]).toEqual([keyId(5n, 3), 0])
+      expect(sealed.length).toBe(header.end + frame.length - clear + 16)
       expect(hex(await decryptor.decrypt(codec, sealed))).toBe(hex(frame))
     })
   }
@@ -57,11 +62,15 @@ describe('frame encryption', () => {
     expect(hex(a!.subarray(1))).not.toBe(hex(b!.subarray(1)))
   })
 
-  it('refuses a frame sealed with another key for the same epoch', async () => {
-    const { encryptor } = await pair(epoch(5n))
+  it('refuses a frame sealed with another key for the same epoch, until given that key', async () => {
+    const right = epoch(5n)
+    const { encryptor } = await pair(right)
     const { decryptor } = await pair(epoch(5n))
     const sealed = await encryptor.encrypt('vp8', vp8DeltaFrame(500))
     await expect(decryptor.decrypt('vp8', sealed)).rejects.toThrow(FrameDecryptError)
+    // A member that rejoins holds a new secret under the same epoch number: keys of the old one go.
+    decryptor.setEpoch(right)
+    expect((await decryptor.decrypt('vp8', sealed)).length).toBe(500)
   })
 
   it('refuses a frame whose clear prefix, header or ciphertext was changed', async () => {
@@ -91,12 +100,13 @@ describe('frame encryption', () => {
 
   it('keeps the previous epoch for frames in flight, and no older one', async () => {
     const e5 = epoch(5n)
-    const old = await (await FrameEncryptor.create(e5, 1)).encrypt('opus', opusFrame(50))
+    const sender = await FrameEncryptor.create(e5, 1)
+    const [late, later] = [await sender.encrypt('opus', opusFrame(50)), await sender.encrypt('opus', opusFrame(50))]
     const { decryptor } = await pair(e5)
     decryptor.setEpoch(epoch(6n))
-    expect((await decryptor.decrypt('opus', old.slice())).length).toBe(50)
+    expect((await decryptor.decrypt('opus', late!)).length).toBe(50)
     decryptor.setEpoch(epoch(7n))
-    await expect(decryptor.decrypt('opus', old)).rejects.toThrow('no key for key id')
+    await expect(decryptor.decrypt('opus', later!)).rejects.toThrow('no key for key id')
   })
 
   it('tells senders apart by key id', async () => {

@@ -62,12 +62,12 @@ const EPOCHS_KEPT = 2
 /** Decrypts every sender's frames with the keys of the epochs it was given. */
 export class FrameDecryptor {
   private epochs: EpochSecret[] = []
-  private readonly senders = new Map<number, { epoch: bigint; key: Promise<SenderKey>; replay: ReplayWindow }>()
+  private readonly senders = new Map<number, { from: EpochSecret; key: Promise<SenderKey>; replay: ReplayWindow }>()
 
   setEpoch(epoch: EpochSecret): void {
     this.epochs = [epoch, ...this.epochs.filter((e) => e.epoch < epoch.epoch)].slice(0, EPOCHS_KEPT)
-    const kept = new Set(this.epochs.map((e) => e.epoch))
-    for (const [kid, sender] of this.senders) if (!kept.has(sender.epoch)) this.senders.delete(kid)
+    // Keys derived from a secret no longer held go with it (also when an epoch's secret is replaced).
+    for (const [kid, sender] of this.senders) if (!this.epochs.includes(sender.from)) this.senders.delete(kid)
   }
 
   async decrypt(codec: Codec, frame: Bytes): Promise<Bytes> {
@@ -104,7 +104,7 @@ export class FrameDecryptor {
     if (known) return known
     const epoch = this.epochs.find((e) => Number(e.epoch % 256n) === epochBitsOf(kid))
     if (!epoch) throw new FrameDecryptError(`no key for key id ${kid}`)
-    const sender = { epoch: epoch.epoch, key: deriveSenderKey(epoch.secret, kid), replay: new ReplayWindow() }
+    const sender = { from: epoch, key: deriveSenderKey(epoch.secret, kid), replay: new ReplayWindow() }
     this.senders.set(kid, sender)
     return sender
   }
