@@ -1,5 +1,4 @@
-export { GroupMember, MEDIA_KEY_LABEL, type MediaKey, type OutgoingCommit } from './mls/member.ts'
-export { safetyNumber } from './mls/safety-number.ts'
+export { GroupMember, type MediaKey, type OutgoingCommit } from './mls/member.ts'
 export { fromBase64, toBase64 } from './mls/wire.ts'
 export { FrameDecryptError, FrameDecryptor, FrameEncryptor, type EpochSecret } from './sframe/frame-crypto.ts'
-export { clearPrefixLength, type Codec } from './sframe/clear-prefix.ts'
+export type { Codec } from './sframe/clear-prefix.ts'

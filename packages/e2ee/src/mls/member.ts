@@ -26,7 +26,7 @@ import {
 } from './wire.ts'
 
 // The label binds the exported secret to its one use (RFC 9420 §8.5): frame keys for this app.
-export const MEDIA_KEY_LABEL = 'tangerine sframe'
+const MEDIA_KEY_LABEL = 'tangerine sframe'
 const MEDIA_KEY_BYTES = 32
 
 export interface OutgoingCommit {

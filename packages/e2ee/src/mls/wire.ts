@@ -5,7 +5,6 @@ import {
   type KeyPackage,
   type MLSMessage,
   type MlsPrivateMessage,
-  type MlsPublicMessage,
   type Welcome,
 } from 'ts-mls'
 
@@ -52,10 +51,10 @@ export function decodeWelcome(bytes: Uint8Array): Welcome {
   return message.welcome
 }
 
-export function decodeHandshake(bytes: Uint8Array): MlsPrivateMessage | MlsPublicMessage {
+// Our commits are always private messages: a public one (readable by the room) is refused.
+export function decodeHandshake(bytes: Uint8Array): MlsPrivateMessage {
   const message = decode(bytes)
-  if (message.wireformat !== 'mls_private_message' && message.wireformat !== 'mls_public_message') {
-    throw new Error(`expected a handshake message, got ${message.wireformat}`)
-  }
+  if (message.wireformat !== 'mls_private_message')
+    throw new Error(`expected a private message, got ${message.wireformat}`)
   return message
 }
