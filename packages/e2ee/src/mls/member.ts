@@ -14,6 +14,7 @@ import {
   type PrivateKeyPackage,
   type Proposal,
 } from 'ts-mls'
+import type { EpochSecret } from '../sframe/frame-crypto.ts'
 import { ciphersuite } from './ciphersuite.ts'
 import { safetyNumber } from './safety-number.ts'
 import {
@@ -37,11 +38,6 @@ export interface OutgoingCommit {
   welcome?: Uint8Array
 }
 
-export interface MediaKey {
-  epoch: bigint
-  secret: Uint8Array
-}
-
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -54,14 +50,12 @@ const decoder = new TextDecoder()
  * drops the pending one, and the caller retries its change in the new epoch.
  */
 export class GroupMember {
-  readonly identity: string
   readonly keyPackage: Uint8Array
   private readonly ownKeyPackage: { public: KeyPackage; private: PrivateKeyPackage }
   private state: ClientState | undefined
   private pending: { epoch: bigint; state: ClientState } | undefined
 
-  private constructor(identity: string, keyPackage: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }) {
-    this.identity = identity
+  private constructor(keyPackage: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }) {
     this.ownKeyPackage = { public: keyPackage.publicPackage, private: keyPackage.privatePackage }
     this.keyPackage = encodeKeyPackage(keyPackage.publicPackage)
   }
@@ -75,7 +69,7 @@ export class GroupMember {
       [],
       await ciphersuite(),
     )
-    return new GroupMember(identity, keyPackage)
+    return new GroupMember(keyPackage)
   }
 
   /** The first person in an E2EE room starts its group, alone at epoch 0. */
@@ -153,7 +147,7 @@ export class GroupMember {
   }
 
   /** The current epoch's media secret, from the MLS exporter; frame keys are derived from it. */
-  async mediaKey(): Promise<MediaKey> {
+  async mediaKey(): Promise<EpochSecret> {
     const state = this.active()
     const secret = await mlsExporter(
       state.keySchedule.exporterSecret,
