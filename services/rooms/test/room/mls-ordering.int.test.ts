@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers'
+import { MAX_MLS_MESSAGE_CHARS } from '@tangerine/contracts'
 import { describe, expect, it } from 'vitest'
 import { connect, isError, isEvent, isState, randomRoom } from '../helpers/socket.ts'
 import { joinedInTurn, mls } from '../helpers/meeting.ts'
@@ -97,6 +98,26 @@ describe('MLS handshake ordering', () => {
     expect((await b!.next(isError, from)).error).toMatch(/has not reached that epoch: it is at epoch 1/)
     expect(await serverState(room)).toEqual(before)
     expect(await commitsIn(room)).toHaveLength(1)
+  })
+
+  it('refuses MLS bytes that are not base64 or too long, and changes nothing', async () => {
+    const room = randomRoom()
+    const [a, b] = await joinedInTurn(room, ['A', 'B'])
+    const before = await serverState(room)
+    const sent = [
+      { type: 'mlsCommit', epoch: 0, commit: 'not base64!' },
+      { type: 'mlsCommit', epoch: 0, commit: 'A'.repeat(MAX_MLS_MESSAGE_CHARS + 4) },
+      { type: 'mlsKeyPackage', payload: '' },
+    ]
+    for (const message of sent) {
+      const from = a!.messages.length
+      a!.send(JSON.stringify(message))
+      expect(await a!.next(isError, from)).toMatchObject({ code: 'invalid_message' })
+    }
+    expect(await serverState(room)).toEqual(before)
+    a!.send({ type: 'raiseHand' })
+    await b!.next(isEvent('HandRaised'))
+    expect(b!.messages.some((m) => m.type === 'mlsKeyPackage')).toBe(false)
   })
 
   it('gives lobby sockets no MLS traffic and takes none from them', async () => {
