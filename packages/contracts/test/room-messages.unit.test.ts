@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ClientMessage, MAX_CHAT_LENGTH, ServerMessage } from '../src/rooms/messages.ts'
+import { MAX_MLS_MESSAGE_CHARS } from '../src/rooms/mls.ts'
 import { RoomName } from '../src/rooms/room.ts'
 
 describe('ClientMessage', () => {
@@ -9,6 +10,9 @@ describe('ClientMessage', () => {
     { type: 'chatMessage', message: 'hello' },
     { type: 'muteUser', id: 'u1' },
     { type: 'userUpdate', user: { name: 'Ada', tracks: { audioEnabled: true, audio: 'sess/track' } } },
+    { type: 'userUpdate', user: { joined: true }, e2ee: false },
+    { type: 'mlsKeyPackage', payload: 'AAEC' },
+    { type: 'mlsCommit', epoch: 0, commit: 'AAECAw==', welcome: { to: ['u2'], payload: 'AAE=' } },
   ])('accepts $type', (message) => {
     expect(ClientMessage.safeParse(message).success).toBe(true)
   })
@@ -20,6 +24,14 @@ describe('ClientMessage', () => {
     ['a blank chat message', { type: 'chatMessage', message: '   ' }],
     ['an oversized chat message', { type: 'chatMessage', message: 'x'.repeat(MAX_CHAT_LENGTH + 1) }],
     ['an empty display name', { type: 'userUpdate', user: { name: '' } }],
+    // MLS bytes are opaque to the room, but they are base64 of bounded size, at a whole epoch.
+    ['MLS bytes that are not base64', { type: 'mlsKeyPackage', payload: 'not base64!' }],
+    ['MLS bytes cut short', { type: 'mlsKeyPackage', payload: 'AAE' }],
+    ['oversized MLS bytes', { type: 'mlsKeyPackage', payload: 'A'.repeat(MAX_MLS_MESSAGE_CHARS + 4) }],
+    ['a negative epoch', { type: 'mlsCommit', epoch: -1, commit: 'AAEC' }],
+    ['a fractional epoch', { type: 'mlsCommit', epoch: 0.5, commit: 'AAEC' }],
+    ['a Welcome for nobody', { type: 'mlsCommit', epoch: 0, commit: 'AAEC', welcome: { to: [], payload: 'AAEC' } }],
+    ['the old untyped MLS relay', { type: 'e2eeMlsMessage', payload: 'anything' }],
     // Messages the socket once knew: the ai Worker drives the AI, and nobody sent API history.
     ['an AI message', { type: 'requestAiControl', track: { sessionId: 's1', trackName: 'mic' } }],
     [

@@ -70,11 +70,21 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
         ...state,
         meetingId: event.data.meetingId,
         meetingStartedAt: event.metadata.at,
+        ...(event.data.e2ee ? { e2ee: true, mlsEpoch: 0 } : { e2ee: false }),
         peakUserCount: joinedCount(state.users),
       }
     case 'MeetingEnded': {
       // The host, the lock and who was removed belong to the meeting: the next one starts afresh.
-      const { meetingId: _id, meetingStartedAt: _at, host: _host, locked: _locked, removed: _removed, ...rest } = state
+      const {
+        meetingId: _id,
+        meetingStartedAt: _at,
+        host: _host,
+        locked: _locked,
+        removed: _removed,
+        ...meeting
+      } = state
+      // So does its MLS group: the next meeting's first member starts a new one at epoch 0.
+      const { e2ee: _e2ee, mlsEpoch: _epoch, ...rest } = meeting
       return { ...rest, peakUserCount: 0 }
     }
     case 'UserConnected':
@@ -138,6 +148,11 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, locked: false }
     case 'MeetingEndedForAll':
       return without(state, (u) => u.joined)
+    case 'MlsCommitted':
+      return { ...state, mlsEpoch: event.data.epoch }
+    case 'MlsWelcomed':
+    case 'MlsRemovalNeeded':
+      return state
     default: {
       const unknown: never = event
       throw new Error(`Unknown event ${(unknown as { type: string }).type}`)

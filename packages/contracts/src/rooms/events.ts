@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MlsBytes, MlsEpoch } from './mls.ts'
 import { LoggedName, UserPatch } from './room.ts'
 
 /**
@@ -21,7 +22,8 @@ const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.object({ type: z.literal(type), data, metadata: EventMetadata })
 
 export const RoomEvent = z.discriminatedUnion('type', [
-  event('MeetingStarted', z.object({ meetingId: MeetingId })),
+  /** `e2ee`, the host's choice on opening, came later: absent in older events, which were all unencrypted. */
+  event('MeetingStarted', z.object({ meetingId: MeetingId, e2ee: z.boolean().optional() })),
   event('MeetingEnded', z.object({ meetingId: MeetingId, peakUserCount: z.number().int().nonnegative() })),
   /** A socket of the user's opened: they are in the room, in its lobby until they join the meeting. */
   // `verified` came later: absent in older events, which were all unverified.
@@ -55,6 +57,12 @@ export const RoomEvent = z.discriminatedUnion('type', [
   event('RoomUnlocked', z.object({ by: UserId })),
   /** Everyone in the meeting is out; a `MeetingEnded` follows, as when the last person leaves. */
   event('MeetingEndedForAll', z.object({ meetingId: MeetingId, by: UserId })),
+  /** The one Commit the room took for its epoch: `epoch` is the one it moves the group to. */
+  event('MlsCommitted', z.object({ by: UserId, epoch: MlsEpoch, commit: MlsBytes })),
+  /** The Welcome of that Commit, for those it adds (and its sender) only. */
+  event('MlsWelcomed', z.object({ by: UserId, to: z.array(UserId), epoch: MlsEpoch, welcome: MlsBytes })),
+  /** `userId` left the meeting: `committer` (the longest joined of those left) should commit their removal. */
+  event('MlsRemovalNeeded', z.object({ userId: UserId, committer: UserId, epoch: MlsEpoch })),
 ])
 export type RoomEvent = z.infer<typeof RoomEvent>
 export type RoomEventType = RoomEvent['type']
@@ -87,5 +95,6 @@ export type LoggedEvent = RoomEvent & { seq: number }
 export function audienceOf(event: RoomEvent): readonly string[] | 'everyone' {
   if (event.type === 'DirectMessageSent') return [event.data.from, event.data.to]
   if (event.type === 'UnmuteRequested') return [event.data.by, event.data.userId]
+  if (event.type === 'MlsWelcomed') return [event.data.by, ...event.data.to]
   return 'everyone'
 }

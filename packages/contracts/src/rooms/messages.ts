@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LoggedEvent } from './events.ts'
+import { MlsClientMessages, MlsServerMessages } from './mls.ts'
 import { RoomState, RoomUserId, UserPatch } from './room.ts'
 
 /** Largest WebSocket frame a room accepts; bigger ones are refused before parsing. */
@@ -26,7 +27,11 @@ const UserId = z.string().min(1).max(64)
 
 /** What a browser may send a room: Orange Meets' messages, plus chat and hands. */
 export const ClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('userUpdate'), user: UserPatch }),
+  /**
+   * `e2ee` is the host's choice for the meeting (default on): read only from the join that opens
+   * it, whose sender becomes host; later joins take the meeting as it is.
+   */
+  z.object({ type: z.literal('userUpdate'), user: UserPatch, e2ee: z.boolean().optional() }),
   z.object({ type: z.literal('directMessage'), to: UserId, message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
   z.object({ type: z.literal('chatMessage'), message: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }),
   z.object({ type: z.literal('muteUser'), id: UserId }),
@@ -41,7 +46,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userLeft') }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('partyserver-ping') }),
-  z.object({ type: z.literal('e2eeMlsMessage'), payload: z.string().max(MAX_CLIENT_MESSAGE_BYTES) }),
+  ...MlsClientMessages,
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 export type ClientMessageType = ClientMessage['type']
@@ -64,6 +69,10 @@ export const RoomErrorCode = z.enum([
   'too_many_connections',
   /** The host removed you (or another tab of yours) from this meeting. */
   'removed',
+  /** The MLS group is not at the epoch your Commit was made in: catch up on the log and commit again. */
+  'stale_epoch',
+  /** This meeting is not end-to-end encrypted: it has no MLS group. */
+  'e2ee_off',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
 
@@ -112,7 +121,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   /** An event this socket may not see (chat to a lobby, someone else's direct message): only its position. */
   z.object({ type: z.literal('withheld'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('error'), code: RoomErrorCode, error: z.string() }),
-  z.object({ type: z.literal('e2eeMlsMessage'), from: UserId, payload: z.string() }),
+  ...MlsServerMessages,
   z.object({ type: z.literal('partyserver-pong') }),
 ])
 export type ServerMessage = z.infer<typeof ServerMessage>

@@ -152,5 +152,9 @@ export const RoomState = z.object({
   locked: z.boolean().optional(),
   /** User keys (or, for guests without one, user ids) the host removed, barred until the meeting ends. */
   removed: z.array(z.string()).optional(),
+  /** The meeting is end-to-end encrypted (the host chose it on opening; absent when no meeting runs). */
+  e2ee: z.boolean().optional(),
+  /** The MLS group's epoch as of the last Commit the room took (0 before any); the lobby is not told. */
+  mlsEpoch: z.number().int().nonnegative().optional(),
 })
 export type RoomState = z.infer<typeof RoomState>

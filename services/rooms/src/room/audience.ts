@@ -11,7 +11,7 @@ import {
 /**
  * What a socket may see depends on its user: in the meeting, everything; in the lobby, who is
  * there and whether their mic and camera are on, but no Calls session ids or track names (which
- * would let a lobby pull the meeting's media) and no chat.
+ * would let a lobby pull the meeting's media), no chat and no MLS handshake.
  */
 export type View = 'meeting' | 'lobby'
 
@@ -42,7 +42,9 @@ function lobbyAi(ai: AiState): AiState {
 
 export function stateFor(state: RoomState, view: View): RoomState {
   if (view === 'meeting') return state
-  return { ...state, users: state.users.map(lobbyUser), ai: lobbyAi(state.ai), chat: [] }
+  // Whether the meeting is encrypted is the lobby's to know; where its MLS group stands is not.
+  const { mlsEpoch: _epoch, ...shown } = state
+  return { ...shown, users: state.users.map(lobbyUser), ai: lobbyAi(state.ai), chat: [] }
 }
 
 /** The event as `userId` in `view` may see it, or undefined when it is withheld from them. */
@@ -53,6 +55,9 @@ export function eventFor(event: LoggedEvent, view: View, userId: string): Logged
   switch (event.type) {
     case 'ChatMessageSent':
     case 'AiJoined':
+    case 'MlsCommitted':
+    case 'MlsWelcomed':
+    case 'MlsRemovalNeeded':
       return undefined
     case 'UserUpdated': {
       const patch = lobbyPatch(event.data.patch)

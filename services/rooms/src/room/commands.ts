@@ -4,7 +4,7 @@ import type { RoomCommand } from './decide.ts'
 import type { CommandMetadata } from './decision.ts'
 
 /** The messages that are not commands: the socket answers them itself. */
-type Commanding = Exclude<ClientMessage, { type: 'heartbeat' | 'partyserver-ping' | 'e2eeMlsMessage' }>
+type Commanding = Exclude<ClientMessage, { type: 'heartbeat' | 'partyserver-ping' | 'mlsKeyPackage' }>
 
 /**
  * What a client message asks the room to do, on behalf of the socket's user. `keyOf` tells what
@@ -18,7 +18,7 @@ export function commandFor(
 ): RoomCommand {
   switch (message.type) {
     case 'userUpdate':
-      return { type: 'UpdateUser', data: { userId, patch: message.user }, metadata }
+      return { type: 'UpdateUser', data: { userId, patch: message.user, e2ee: message.e2ee }, metadata }
     case 'userLeft':
       return { type: 'Disconnect', data: { userId, reason: 'left' }, metadata }
     case 'muteUser':
@@ -41,6 +41,10 @@ export function commandFor(
       return { type: 'SendChat', data: { userId, message: message.message }, metadata }
     case 'directMessage':
       return { type: 'SendDirect', data: { from: userId, to: message.to, message: message.message }, metadata }
+    case 'mlsCommit': {
+      const { type: _type, ...data } = message
+      return { type: 'CommitMls', data: { userId, ...data }, metadata }
+    }
     default: {
       const unknown: never = message
       throw new Error(`No command for ${(unknown as { type: string }).type}`)

@@ -10,13 +10,15 @@ import {
   type Emit,
   type EventData,
 } from './decision.ts'
+import { decideCommit, type MlsCommand } from './mls.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
 export type RoomCommand =
   /** `key` is the caller's user key (absent for anonymous guests): it bounds their tabs and bars the removed. */
   | Cmd<'Connect', Required<EventData<'UserConnected'>> & { key?: string }>
-  | Cmd<'UpdateUser', EventData<'UserUpdated'>>
+  /** `e2ee` is the opener's choice for the meeting their join starts. */
+  | Cmd<'UpdateUser', EventData<'UserUpdated'> & { e2ee?: boolean }>
   | Cmd<'Disconnect', EventData<'UserDisconnected'>>
   | Cmd<'RaiseHand', EventData<'HandRaised'>>
   | Cmd<'LowerHand', EventData<'HandLowered'>>
@@ -29,6 +31,7 @@ export type RoomCommand =
   | Cmd<'TakeAiControl', EventData<'AiControlTaken'>>
   | Cmd<'ReleaseAiControl', EventData<'AiControlReleased'>>
   | RoleCommand
+  | MlsCommand
 type CommandData<T extends RoomCommand['type']> = Extract<RoomCommand, { type: T }>['data']
 
 /** How many people a room takes; the room object reads them from its config. */
@@ -96,7 +99,7 @@ function updateUser(
     }
   }
   const events: RoomEvent[] = []
-  if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId }))
+  if (patch.joined && !state.meetingId) events.push(emit('MeetingStarted', { meetingId, e2ee: data.e2ee ?? true }))
   events.push(emit('UserUpdated', { userId, patch }))
   if (patch.joined && !state.host) events.push(emit('HostAssigned', { userId }))
   if (patch.joined === false) {
@@ -130,6 +133,8 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'SetLock':
     case 'EndMeeting':
       return decideRole(state, command, emit)
+    case 'CommitMls':
+      return decideCommit(state, command, emit)
     case 'RaiseHand':
       return userOf(state, command.data.userId).raisedHand ? [] : [emit('HandRaised', command.data)]
     case 'LowerHand':

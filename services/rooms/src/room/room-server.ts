@@ -24,6 +24,7 @@ import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from './dec
 import { RoomError } from './decision.ts'
 import { EventStore } from './event-store.ts'
 import { frameBytes } from './frame-size.ts'
+import { keyPackageFrame, removalNotices } from './mls.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
 import { fullBucket, take } from './rate-limit.ts'
@@ -154,15 +155,15 @@ export class Room extends Server {
         return
       case 'partyserver-ping':
         return this.#send(connection, { type: 'partyserver-pong' })
-      case 'e2eeMlsMessage': {
+      case 'mlsKeyPackage': {
         // Key exchange is the meeting's business: from and to people in it, never the lobby.
-        if (viewOf(this.#state, state.userId) !== 'meeting')
-          return this.#fail(connection, 'not_joined', 'Join the meeting first')
-        const frame = JSON.stringify({
-          type: 'e2eeMlsMessage',
-          from: state.userId,
-          payload: message.payload,
-        } satisfies ServerMessage)
+        let frame: string
+        try {
+          frame = keyPackageFrame(this.#state, state.userId, message.payload)
+        } catch (err) {
+          if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
+          throw err
+        }
         for (const c of this.getConnections<ConnectionState>()) {
           if (c.id !== connection.id && c.state && viewOf(this.#state, c.state.userId) === 'meeting') c.send(frame)
         }
@@ -233,7 +234,8 @@ export class Room extends Server {
   }
 
   async #run(command: RoomCommand): Promise<LoggedEvent[]> {
-    const fresh = decide(this.#state, command, this.#limits)
+    const decided = decide(this.#state, command, this.#limits)
+    const fresh = [...decided, ...removalNotices(this.#state, this.#seq, decided, command.metadata)]
     if (fresh.length === 0) return []
     const before = this.#state
     const aiBefore = this.#state.ai

@@ -42,7 +42,7 @@ describe('decide', () => {
     given({ type: 'UserConnected', data: { userId: 'a', name: 'A' }, metadata: meta })
       .when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true } } })
       .then([
-        { type: 'MeetingStarted', data: { meetingId: 'id-1' } },
+        { type: 'MeetingStarted', data: { meetingId: 'id-1', e2ee: true } },
         { type: 'UserUpdated', data: { userId: 'a', patch: { joined: true } } },
         { type: 'HostAssigned', data: { userId: 'a' } },
       ])

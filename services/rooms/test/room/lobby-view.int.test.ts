@@ -104,19 +104,19 @@ describe('end-to-end encryption messages', () => {
     await lobby.next(isState)
 
     const isKey = (payload: string) => (m: { type: string; payload?: string }) =>
-      m.type === 'e2eeMlsMessage' && m.payload === payload
-    host.send({ type: 'e2eeMlsMessage', payload: 'welcome-for-members' })
-    await guest.next(isKey('welcome-for-members') as never)
+      m.type === 'mlsKeyPackage' && m.payload === payload
+    host.send({ type: 'mlsKeyPackage', payload: btoa('key-for-members') })
+    await guest.next(isKey(btoa('key-for-members')) as never)
     // Frames to one socket keep their order: once the lobby has this later event, the key message would be in too.
     host.send({ type: 'raiseHand' })
     await lobby.next(isEvent('HandRaised'))
-    expect(lobby.messages.some((m) => m.type === 'e2eeMlsMessage')).toBe(false)
+    expect(lobby.messages.some((m) => m.type === 'mlsKeyPackage')).toBe(false)
 
     const from = guest.messages.length
-    lobby.send({ type: 'e2eeMlsMessage', payload: 'from-the-lobby' })
+    lobby.send({ type: 'mlsKeyPackage', payload: btoa('from-the-lobby') })
     expect(await lobby.next((m) => m.type === 'error')).toMatchObject({ code: 'not_joined' })
     host.send({ type: 'lowerHand' })
     await guest.next(isEvent('HandLowered'), from)
-    expect(guest.messages.slice(from).some((m) => m.type === 'e2eeMlsMessage')).toBe(false)
+    expect(guest.messages.slice(from).some((m) => m.type === 'mlsKeyPackage')).toBe(false)
   })
 })

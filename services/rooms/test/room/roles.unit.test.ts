@@ -14,7 +14,7 @@ describe('the host', () => {
     given(connected('a'))
       .when({ type: 'UpdateUser', data: { userId: 'a', patch: { joined: true } } })
       .then([
-        { type: 'MeetingStarted', data: { meetingId: 'id-1' } },
+        { type: 'MeetingStarted', data: { meetingId: 'id-1', e2ee: true } },
         { type: 'UserUpdated', data: { userId: 'a', patch: { joined: true } } },
         { type: 'HostAssigned', data: { userId: 'a' } },
       ])
