@@ -199,16 +199,22 @@ export class Meeting {
   #announce() {
     const { media } = this
     const { audio, video, screenshare } = this.#refs
-    this.room.update({
-      joined: true,
-      tracks: {
-        audioEnabled: media.micEnabled,
-        videoEnabled: media.cameraEnabled,
-        audioUnavailable: !media.mic,
-        audio,
-        video,
-        ...(screenshare ? { screenshare, screenShareEnabled: true } : {}),
+    this.room.send({
+      type: 'userUpdate',
+      user: {
+        joined: true,
+        tracks: {
+          audioEnabled: media.micEnabled,
+          videoEnabled: media.cameraEnabled,
+          audioUnavailable: !media.mic,
+          audio,
+          video,
+          ...(screenshare ? { screenshare, screenShareEnabled: true } : {}),
+        },
       },
+      // This page does not encrypt media yet, so a meeting it opens must not be recorded as
+      // end-to-end encrypted (the room's default); the opener's choice comes with #15's browser part.
+      e2ee: false,
     })
   }
 
