@@ -32,6 +32,8 @@ export interface RoomSocket<W extends Wire = Wire> {
   /** Resolves with the first message (from `from` on) that matches; fails after `timeoutMs`. */
   next<M extends ServerMessage>(match: (m: ServerMessage) => m is M, from?: number, timeoutMs?: number): Promise<M>
   next(match: (m: ServerMessage) => boolean, from?: number, timeoutMs?: number): Promise<ServerMessage>
+  /** Calls `listener` with every message from now on, as a page's socket handler would; returns its removal. */
+  onMessage(listener: (m: ServerMessage) => void): () => void
   close(): void
 }
 
@@ -53,9 +55,12 @@ export function roomSocketOver<W extends Wire>(opened: Opened<W>): RoomSocket<W>
   const frames: string[] = []
   const messages: ServerMessage[] = []
   const waiters = new Set<() => void>()
+  const listeners = new Set<(m: ServerMessage) => void>()
   opened.onFrame((frame) => {
     frames.push(frame)
-    messages.push(ServerMessage.parse(JSON.parse(frame)))
+    const message = ServerMessage.parse(JSON.parse(frame))
+    messages.push(message)
+    for (const listener of listeners) listener(message)
     for (const wake of waiters) wake()
   })
   const closed = new Promise<Closed>((resolve) => opened.onClose(resolve))
@@ -85,6 +90,10 @@ export function roomSocketOver<W extends Wire>(opened: Opened<W>): RoomSocket<W>
     send: (message) =>
       ws.send(typeof message === 'string' || message instanceof ArrayBuffer ? message : JSON.stringify(message)),
     next: next as RoomSocket<W>['next'],
+    onMessage: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
     close: () => ws.close(1000, 'test done'),
   }
 }

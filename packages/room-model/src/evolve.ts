@@ -64,13 +64,25 @@ function without(state: RoomState, gone: (u: User) => boolean): RoomState {
 }
 
 export function evolve(state: RoomState, event: LoggedEvent): RoomState {
+  const next = apply(state, event)
+  return next.mlsMembers && next.users !== state.users ? holdersStillJoined(next) : next
+}
+
+/** Whoever leaves the meeting (by any way out) stops holding its MLS group. */
+function holdersStillJoined(state: RoomState): RoomState {
+  const members = state.mlsMembers ?? []
+  const kept = members.filter((id) => state.users.some((u) => u.id === id && u.joined))
+  return kept.length === members.length ? state : { ...state, mlsMembers: kept }
+}
+
+function apply(state: RoomState, event: LoggedEvent): RoomState {
   switch (event.type) {
     case 'MeetingStarted':
       return {
         ...state,
         meetingId: event.data.meetingId,
         meetingStartedAt: event.metadata.at,
-        ...(event.data.e2ee ? { e2ee: true, mlsEpoch: 0 } : { e2ee: false }),
+        ...(event.data.e2ee ? { e2ee: true, mlsEpoch: 0, mlsMembers: [] } : { e2ee: false }),
         peakUserCount: joinedCount(state.users),
       }
     case 'MeetingEnded': {
@@ -84,7 +96,7 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
         ...meeting
       } = state
       // So does its MLS group: the next meeting's first member starts a new one at epoch 0.
-      const { e2ee: _e2ee, mlsEpoch: _epoch, ...rest } = meeting
+      const { e2ee: _e2ee, mlsEpoch: _epoch, mlsGroup: _group, mlsMembers: _members, ...rest } = meeting
       return { ...rest, peakUserCount: 0 }
     }
     case 'UserConnected':
@@ -148,11 +160,17 @@ export function evolve(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, locked: false }
     case 'MeetingEndedForAll':
       return without(state, (u) => u.joined)
-    case 'MlsCommitted':
-      return { ...state, mlsEpoch: event.data.epoch }
+    case 'MlsGroupStarted':
+      return { ...state, mlsGroup: event.data.groupId, mlsEpoch: 0, mlsMembers: [event.data.creator] }
+    case 'MlsCommitted': {
+      const members = state.mlsMembers ?? []
+      const adds = (event.data.adds ?? []).filter((id) => !members.includes(id))
+      return { ...state, mlsEpoch: event.data.epoch, ...(adds.length > 0 ? { mlsMembers: [...members, ...adds] } : {}) }
+    }
     case 'MlsWelcomed':
-    case 'MlsRemovalNeeded':
       return state
+    case 'MlsMemberLost':
+      return { ...state, mlsMembers: (state.mlsMembers ?? []).filter((id) => id !== event.data.userId) }
     default: {
       const unknown: never = event
       throw new Error(`Unknown event ${(unknown as { type: string }).type}`)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MlsBytes, MlsEpoch } from './mls.ts'
+import { MlsBytes, MlsEpoch, MlsGroupId } from './mls.ts'
 import { LoggedName, UserPatch } from './room.ts'
 
 /**
@@ -57,12 +57,20 @@ export const RoomEvent = z.discriminatedUnion('type', [
   event('RoomUnlocked', z.object({ by: UserId })),
   /** Everyone in the meeting is out; a `MeetingEnded` follows, as when the last person leaves. */
   event('MeetingEndedForAll', z.object({ meetingId: MeetingId, by: UserId })),
-  /** The one Commit the room took for its epoch: `epoch` is the one it moves the group to. */
-  event('MlsCommitted', z.object({ by: UserId, epoch: MlsEpoch, commit: MlsBytes })),
-  /** The Welcome of that Commit, for those it adds (and its sender) only. */
+  /**
+   * The one Commit the room took for its epoch: `epoch` is the one it moves the group to; `adds`,
+   * those its Welcome is for, hold the group from now on (absent when it adds nobody).
+   */
+  event('MlsCommitted', z.object({ by: UserId, epoch: MlsEpoch, commit: MlsBytes, adds: z.array(UserId).optional() })),
+  /** The Welcome of that Commit, for those it adds (and its sender) only; it changes no state. */
   event('MlsWelcomed', z.object({ by: UserId, to: z.array(UserId), epoch: MlsEpoch, welcome: MlsBytes })),
-  /** `userId` left the meeting: `committer` (the longest joined of those left) should commit their removal. */
-  event('MlsRemovalNeeded', z.object({ userId: UserId, committer: UserId, epoch: MlsEpoch })),
+  /**
+   * The meeting's people hold no MLS group (it has just opened, or everyone who held it has left):
+   * `creator`, the longest joined, starts one alone at epoch 0 under `groupId`; the others ask to be added.
+   */
+  event('MlsGroupStarted', z.object({ creator: UserId, groupId: MlsGroupId })),
+  /** `userId` sent a KeyPackage while holding the group: their client lost it (a reload) and asks to be added again. */
+  event('MlsMemberLost', z.object({ userId: UserId })),
 ])
 export type RoomEvent = z.infer<typeof RoomEvent>
 export type RoomEventType = RoomEvent['type']

@@ -73,6 +73,8 @@ export const RoomErrorCode = z.enum([
   'stale_epoch',
   /** This meeting is not end-to-end encrypted: it has no MLS group. */
   'e2ee_off',
+  /** An MLS message that is not what it claims (framing, group, epoch), or a Commit from someone not holding the group. */
+  'bad_mls',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
 

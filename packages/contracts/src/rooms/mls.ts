@@ -30,8 +30,11 @@ export type MlsWelcome = z.infer<typeof MlsWelcome>
 
 /** What a joined client sends in an E2EE meeting. */
 export const MlsClientMessages = [
-  /** A joiner's KeyPackage, for the members to add it: relayed to the meeting, never logged. */
-  z.object({ type: z.literal('mlsKeyPackage'), payload: MlsBytes }),
+  /**
+   * A KeyPackage asking to be added (again, with `lost`: the room has the sender holding the group but
+   * their client lost it, as on a reload). Relayed to the meeting, never logged.
+   */
+  z.object({ type: z.literal('mlsKeyPackage'), payload: MlsBytes, lost: z.literal(true).optional() }),
   /**
    * A Commit made at `epoch`, the group's epoch as the sender holds it. The room takes one per
    * epoch: the first one at the room's epoch; any other is refused with `stale_epoch`.
@@ -43,3 +46,6 @@ export const MlsClientMessages = [
 export const MlsServerMessages = [
   z.object({ type: z.literal('mlsKeyPackage'), from: UserId, payload: MlsBytes }),
 ] as const
+
+/** The meeting's MLS group id, as the room names it: `{meetingId}/{seq of MlsGroupStarted}`. */
+export const MlsGroupId = z.string().min(1).max(128)

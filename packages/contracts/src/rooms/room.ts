@@ -156,5 +156,13 @@ export const RoomState = z.object({
   e2ee: z.boolean().optional(),
   /** The MLS group's epoch as of the last Commit the room took (0 before any); the lobby is not told. */
   mlsEpoch: z.number().int().nonnegative().optional(),
+  /** The meeting's MLS group id (absent until the room names a creator); the lobby is not told. */
+  mlsGroup: z.string().optional(),
+  /**
+   * Who holds the MLS group, in the order they got it: its creator, then each person as a taken
+   * Commit's Welcome reached them; leaving the meeting takes them out. The first one commits the
+   * group's changes (the others only if it does not). The lobby is not told.
+   */
+  mlsMembers: z.array(z.string()).optional(),
 })
 export type RoomState = z.infer<typeof RoomState>

@@ -86,6 +86,20 @@ export class GroupMember {
     this.state = await joinGroup(decodeWelcome(welcome), keys.public, keys.private, emptyPskIndex, await ciphersuite())
   }
 
+  /** Whether this client has started or joined a group (it may since have been removed from it). */
+  get hasGroup(): boolean {
+    return this.state !== undefined
+  }
+
+  get groupId(): string {
+    return decoder.decode(this.active().groupContext.groupId)
+  }
+
+  /** The epoch a commit of ours awaits the room's word in, if one does. */
+  get pendingEpoch(): bigint | undefined {
+    return this.pending?.epoch
+  }
+
   get epoch(): bigint {
     return this.active().groupContext.epoch
   }
@@ -100,20 +114,32 @@ export class GroupMember {
   }
 
   async add(keyPackages: Uint8Array[]): Promise<OutgoingCommit> {
-    const proposals: Proposal[] = keyPackages.map((bytes) => ({
-      proposalType: 'add',
-      add: { keyPackage: decodeKeyPackage(bytes) },
-    }))
-    return this.commit(proposals)
+    return this.change({ add: keyPackages })
   }
 
   async remove(identities: string[]): Promise<OutgoingCommit> {
-    const proposals: Proposal[] = identities.map((identity) => {
+    return this.change({ remove: identities })
+  }
+
+  /**
+   * One Commit for a set of changes: removals first, so someone whose client was replaced (a reload)
+   * leaves with their old leaf and comes back with their new KeyPackage in the same epoch.
+   */
+  async change({ add = [], remove = [] }: { add?: Uint8Array[]; remove?: string[] }): Promise<OutgoingCommit> {
+    const removals: Proposal[] = remove.map((identity) => {
       const leaf = this.leaves().find((l) => l.identity === identity)
       if (!leaf) throw new Error(`${identity} is not a member`)
       return { proposalType: 'remove', remove: { removed: leaf.index } }
     })
-    return this.commit(proposals)
+    const adds: Proposal[] = add.map((bytes) => ({ proposalType: 'add', add: { keyPackage: decodeKeyPackage(bytes) } }))
+    return this.commit([...removals, ...adds])
+  }
+
+  /** The identity a KeyPackage claims (its basic credential), to check it against who sent it. */
+  static identityOf(keyPackage: Uint8Array): string {
+    const credential = decodeKeyPackage(keyPackage).leafNode.credential
+    if (credential.credentialType !== 'basic') throw new Error('not a basic credential')
+    return decoder.decode(credential.identity)
   }
 
   /** The room accepted this member's commit for its epoch: move to the next epoch. */

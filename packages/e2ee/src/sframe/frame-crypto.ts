@@ -44,7 +44,7 @@ export class FrameEncryptor {
     const clear = frame.subarray(0, clearPrefixLength(codec, frame))
     const header = encodeHeader({ kid: this.kid, ctr })
     const aad = concat(clear, header)
-    const sealed = await globalThis.crypto.subtle.encrypt(
+    const sealed = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv: nonce(this.senderKey.salt, ctr), additionalData: aad },
       this.senderKey.key,
       frame.subarray(clear.length),
@@ -83,7 +83,7 @@ export class FrameDecryptor {
     const senderKey = await sender.key
     let plain: ArrayBuffer
     try {
-      plain = await globalThis.crypto.subtle.decrypt(
+      plain = await crypto.subtle.decrypt(
         {
           name: 'AES-GCM',
           iv: nonce(senderKey.salt, header.ctr),

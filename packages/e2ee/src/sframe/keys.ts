@@ -34,7 +34,7 @@ function uint64(value: number): Uint8Array {
 }
 
 export async function deriveSenderKey(epochSecret: Uint8Array, kid: number): Promise<SenderKey> {
-  const subtle = globalThis.crypto.subtle
+  const subtle = crypto.subtle
   const base = await subtle.importKey('raw', epochSecret as BufferSource, 'HKDF', false, ['deriveBits'])
   const info = Uint8Array.from([...LABEL, ...uint64(kid), ...CIPHER_SUITE])
   const bits = new Uint8Array(

@@ -43,7 +43,7 @@ function lobbyAi(ai: AiState): AiState {
 export function stateFor(state: RoomState, view: View): RoomState {
   if (view === 'meeting') return state
   // Whether the meeting is encrypted is the lobby's to know; where its MLS group stands is not.
-  const { mlsEpoch: _epoch, ...shown } = state
+  const { mlsEpoch: _epoch, mlsGroup: _group, mlsMembers: _members, ...shown } = state
   return { ...shown, users: state.users.map(lobbyUser), ai: lobbyAi(state.ai), chat: [] }
 }
 
@@ -57,7 +57,8 @@ export function eventFor(event: LoggedEvent, view: View, userId: string): Logged
     case 'AiJoined':
     case 'MlsCommitted':
     case 'MlsWelcomed':
-    case 'MlsRemovalNeeded':
+    case 'MlsGroupStarted':
+    case 'MlsMemberLost':
       return undefined
     case 'UserUpdated': {
       const patch = lobbyPatch(event.data.patch)

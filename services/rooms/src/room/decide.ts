@@ -10,7 +10,7 @@ import {
   type Emit,
   type EventData,
 } from './decision.ts'
-import { decideCommit, type MlsCommand } from './mls.ts'
+import { decideCommit, decideKeyPackage, type MlsCommand } from './mls.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
@@ -134,7 +134,9 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'EndMeeting':
       return decideRole(state, command, emit)
     case 'CommitMls':
-      return decideCommit(state, command, emit)
+      return decideCommit(state, command.data, emit)
+    case 'OfferKeyPackage':
+      return decideKeyPackage(state, command.data.userId, command.data.lost === true, emit)
     case 'RaiseHand':
       return userOf(state, command.data.userId).raisedHand ? [] : [emit('HandRaised', command.data)]
     case 'LowerHand':

@@ -24,7 +24,7 @@ import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from './dec
 import { RoomError } from './decision.ts'
 import { EventStore } from './event-store.ts'
 import { frameBytes } from './frame-size.ts'
-import { keyPackageFrame, removalNotices } from './mls.ts'
+import { groupUpkeep, keyPackageFrame } from './mls.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
 import { fullBucket, take } from './rate-limit.ts'
@@ -160,6 +160,11 @@ export class Room extends Server {
         let frame: string
         try {
           frame = keyPackageFrame(this.#state, state.userId, message.payload)
+          await this.#run({
+            type: 'OfferKeyPackage',
+            data: { userId: state.userId, ...(message.lost ? { lost: true } : {}) },
+            metadata: this.#metadata(state.userId),
+          })
         } catch (err) {
           if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
           throw err
@@ -235,7 +240,7 @@ export class Room extends Server {
 
   async #run(command: RoomCommand): Promise<LoggedEvent[]> {
     const decided = decide(this.#state, command, this.#limits)
-    const fresh = [...decided, ...removalNotices(this.#state, this.#seq, decided, command.metadata)]
+    const fresh = [...decided, ...groupUpkeep(this.#state, this.#seq, decided, command.metadata)]
     if (fresh.length === 0) return []
     const before = this.#state
     const aiBefore = this.#state.ai

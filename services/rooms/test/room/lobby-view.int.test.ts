@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
 import { mirror, serverState } from '../helpers/mirror.ts'
+import { GroupMember, toBase64 } from '@tangerine/e2ee'
 
 /** What a lobby must never be sent: Calls session ids, track names, the AI's, and chat. */
 const SECRETS = [
@@ -105,15 +106,17 @@ describe('end-to-end encryption messages', () => {
 
     const isKey = (payload: string) => (m: { type: string; payload?: string }) =>
       m.type === 'mlsKeyPackage' && m.payload === payload
-    host.send({ type: 'mlsKeyPackage', payload: btoa('key-for-members') })
-    await guest.next(isKey(btoa('key-for-members')) as never)
+    const keyPackage = async (id: string) => toBase64((await GroupMember.create(id)).keyPackage)
+    const hostKey = await keyPackage(host.id)
+    host.send({ type: 'mlsKeyPackage', payload: hostKey })
+    await guest.next(isKey(hostKey) as never)
     // Frames to one socket keep their order: once the lobby has this later event, the key message would be in too.
     host.send({ type: 'raiseHand' })
     await lobby.next(isEvent('HandRaised'))
     expect(lobby.messages.some((m) => m.type === 'mlsKeyPackage')).toBe(false)
 
     const from = guest.messages.length
-    lobby.send({ type: 'mlsKeyPackage', payload: btoa('from-the-lobby') })
+    lobby.send({ type: 'mlsKeyPackage', payload: await keyPackage(lobby.id) })
     expect(await lobby.next((m) => m.type === 'error')).toMatchObject({ code: 'not_joined' })
     host.send({ type: 'lowerHand' })
     await guest.next(isEvent('HandLowered'), from)
