@@ -221,7 +221,9 @@ export async function startStack({
   const child = spawn('npx', args, {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    // Offline by construction: no metrics, and no fetch of Cloudflare's `Request.cf` sample
+    // (miniflare looks up workers.cloudflare.com at start otherwise; a placeholder serves).
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
     detached: true,
   })
   const output = []

@@ -12,6 +12,8 @@ import { join } from 'node:path'
 import { unstable_DevEnv } from 'wrangler'
 
 export async function startRooms(): Promise<{ url: URL; state: string; dispose(): Promise<void> }> {
+  // Offline: no fetch of Cloudflare's `Request.cf` sample (miniflare would look up workers.cloudflare.com).
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
   const parent = process.env.BENCH_STATE_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
   const state = mkdtempSync(join(parent, 'tangerine-rooms-bench-'))
   const devEnv = new unstable_DevEnv()
