@@ -118,4 +118,17 @@ describe('frame encryption', () => {
     const frames = [await a.encrypt('opus', opusFrame(40)), await b.encrypt('opus', opusFrame(40))]
     for (const f of frames) expect((await decryptor.decrypt('opus', f)).length).toBe(40)
   })
+
+  it('holds no key for key ids that never authenticated, however many are tried', async () => {
+    const e = epoch(4n)
+    const { encryptor, decryptor } = await pair(e, 2)
+    const genuine = await encryptor.encrypt('opus', opusFrame(60))
+    for (let sender = 10; sender < 300; sender++) {
+      const forged = await (await FrameEncryptor.create(epoch(4n), sender)).encrypt('opus', opusFrame(60))
+      await expect(decryptor.decrypt('opus', forged)).rejects.toThrow('did not authenticate')
+    }
+    expect(decryptor.senderCount).toBe(0)
+    expect((await decryptor.decrypt('opus', genuine)).length).toBe(60)
+    expect(decryptor.senderCount).toBe(1)
+  })
 })

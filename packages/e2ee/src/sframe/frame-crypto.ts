@@ -95,8 +95,21 @@ export class FrameDecryptor {
     } catch {
       throw new FrameDecryptError('frame did not authenticate')
     }
-    sender.replay.record(header.ctr)
+    // A sender is kept only once a frame of theirs authenticated: forged key ids (anyone on the
+    // path can write a header) cost a derivation each, never memory. Two first frames decrypted
+    // at once meet here: the one kept checks the other's counter too.
+    const kept = this.senders.get(header.kid)
+    if (kept && kept !== sender && !kept.replay.fresh(header.ctr)) {
+      throw new FrameDecryptError(`replayed counter ${header.ctr}`)
+    }
+    ;(kept ?? sender).replay.record(header.ctr)
+    if (!kept && this.epochs.includes(sender.from)) this.senders.set(header.kid, sender)
     return concat(frame.subarray(0, prefixLength), new Uint8Array(plain))
+  }
+
+  /** How many senders' keys are held: those whose frames authenticated, in the epochs kept. */
+  get senderCount(): number {
+    return this.senders.size
   }
 
   private sender(kid: number) {
@@ -104,8 +117,6 @@ export class FrameDecryptor {
     if (known) return known
     const epoch = this.epochs.find((e) => Number(e.epoch % 256n) === epochBitsOf(kid))
     if (!epoch) throw new FrameDecryptError(`no key for key id ${kid}`)
-    const sender = { from: epoch, key: deriveSenderKey(epoch.secret, kid), replay: new ReplayWindow() }
-    this.senders.set(kid, sender)
-    return sender
+    return { from: epoch, key: deriveSenderKey(epoch.secret, kid), replay: new ReplayWindow() }
   }
 }
