@@ -4,6 +4,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { connect, isEvent, isState, randomRoom, type TestSocket } from '../helpers/socket.ts'
 import { joinedInTurn } from '../helpers/meeting.ts'
+import { FrameDecryptError, FrameDecryptor, FrameEncryptor } from '@tangerine/e2ee'
 import { describeGroup, inStep, MlsPerson } from '../helpers/mls-person.ts'
 import { mirror, serverState } from '../helpers/mirror.ts'
 
@@ -23,6 +24,14 @@ async function groupOf(room: string, names: string[]) {
   await until(() => inStep(people))
   return people
 }
+
+/** A decryptor holding every media key the person was given (the last two epochs, as a page keeps them). */
+function decryptorOf(p: MlsPerson) {
+  const decryptor = new FrameDecryptor()
+  for (const key of p.keys) decryptor.setEpoch(key)
+  return decryptor
+}
+const opus = () => Uint8Array.from([0x78, ...crypto.getRandomValues(new Uint8Array(80))])
 
 /** The last epoch a person was given a media key for. */
 const lastKeyEpoch = (p: MlsPerson) => p.keys.at(-1)?.epoch
@@ -55,6 +64,11 @@ describe('the MLS group, with real clients over the room socket', () => {
       await until(() => inStep([a!, c!, d!, e!]) && a!.status.safetyNumber !== number)
       expect(lastKeyEpoch(b!)! < BigInt(a!.status.epoch!)).toBe(true)
       number = a!.status.safetyNumber
+      // What A says now: D decrypts it; B, with every key it was ever given, cannot.
+      const said = opus()
+      const frame = await (await FrameEncryptor.create(a!.keys.at(-1)!, 0)).encrypt('opus', said)
+      expect(await decryptorOf(d!).decrypt('opus', frame)).toEqual(said)
+      await expect(decryptorOf(b!).decrypt('opus', frame)).rejects.toBeInstanceOf(FrameDecryptError)
 
       // The host's kick.
       a!.socket.send({ type: 'removeUser', id: c!.id })
