@@ -73,6 +73,8 @@ export const RoomErrorCode = z.enum([
   'stale_epoch',
   /** This meeting is not end-to-end encrypted: it has no MLS group. */
   'e2ee_off',
+  /** This meeting is end-to-end encrypted: what needs the media in the clear (the AI) cannot take part. */
+  'e2ee_on',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
 
