@@ -1,5 +1,6 @@
-// Join time: click Join → first frame of the other person's video presented, over 10 runs on
-// loopback with the whole system running (`startStack`, the same stack as the e2e tests), and
+// Join time: click Join → first frame of the other person's video presented (and, once the page
+// encrypts media, the same into an end-to-end encrypted meeting: the first decrypted frame), over
+// 10 runs on loopback with the whole system running (`startStack`, the same stack as the e2e tests), and
 // the room page's initial JavaScript. Prints figures; asserts nothing.
 //
 // What the figure holds: the guest's Calls session is opened after the click, not in the lobby
@@ -19,6 +20,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startStack } from '../../../scripts/lib/stack.mjs'
 import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { E2EE_READY } from '../src/lib/e2ee/support.ts'
 
 const RUNS = Number(process.env.RUNS ?? 10)
 const LOBBY_MS = Number(process.env.LOBBY_MS ?? 2000)
@@ -76,21 +78,41 @@ async function callsOf(page: Page, clickedAt: number) {
   }, clickedAt)
 }
 
-const timings: number[] = []
-const breakdowns: Array<Awaited<ReturnType<typeof callsOf>>> = []
-let warmUp: number | undefined
+/** One meeting's kind: end-to-end encrypted (the host's choice in the lobby) or not. */
+type Mode = 'plain' | 'e2ee'
+// The encrypted figure waits for the page's frame encryption (E2EE_READY): until then the page
+// opens every meeting unencrypted, and the figure would be the plain one again.
+const modes: Mode[] = E2EE_READY ? ['plain', 'e2ee'] : ['plain']
+
+interface Figures {
+  timings: number[]
+  breakdowns: Array<Awaited<ReturnType<typeof callsOf>>>
+  warmUp?: number
+}
+
 let js: Awaited<ReturnType<typeof initialJs>> | undefined
-try {
+
+/**
+ * RUNS joins (after a warm-up) into meetings of `mode`. In an encrypted meeting a frame is
+ * presented only once decrypted (one that is not decrypts to nothing the decoder takes), so the
+ * same mark is the first decrypted frame there.
+ */
+async function measure(mode: Mode): Promise<Figures> {
+  const figures: Figures = { timings: [], breakdowns: [] }
   // Run 0 is the warm-up.
   for (let run = 0; run <= RUNS; run++) {
-    const room = `bench-join-${Date.now().toString(36)}-${run}`
+    const room = `bench-join-${mode}-${Date.now().toString(36)}-${run}`
     const host = await inLobby('Host', room)
+    if (E2EE_READY) await host.getByRole('switch', { name: 'End-to-end encryption' }).setChecked(mode === 'e2ee')
     await host.getByRole('button', { name: 'Join', exact: true }).click()
     // The host is publishing before the guest arrives, as in a meeting already going on.
     await host.waitForFunction(
       () => document.querySelector('[data-testid="tile"]')?.getAttribute('data-video') === 'true',
     )
     const guest = await inLobby('Guest', room)
+    // The lobby says what the meeting is: a figure for the wrong kind would be worse than none.
+    const e2ee = await guest.getByTestId('lobby-e2ee').getAttribute('data-e2ee')
+    if (e2ee !== String(mode === 'e2ee')) throw new Error(`A ${mode} run got a meeting with e2ee ${e2ee}`)
     js ??= await initialJs(guest)
     await guest.waitForTimeout(LOBBY_MS)
     await guest.bringToFront()
@@ -125,46 +147,61 @@ try {
       { polling: 50, timeout: 30_000 },
     )
     const { click, frame } = (await marks.jsonValue()) as { click: number; frame: number }
-    if (run === 0) warmUp = frame - click
+    if (run === 0) figures.warmUp = frame - click
     else {
-      timings.push(frame - click)
-      breakdowns.push(await callsOf(guest, click))
+      figures.timings.push(frame - click)
+      figures.breakdowns.push(await callsOf(guest, click))
     }
     await host.context().close()
     await guest.context().close()
   }
+  return figures
+}
+
+const results = new Map<Mode, Figures>()
+try {
+  for (const mode of modes) results.set(mode, await measure(mode))
 } finally {
   await browser.close()
   await stack.stop()
   rmSync(persistTo, { recursive: true, force: true })
 }
-const sorted = [...timings].sort((a, b) => a - b)
-const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-console.log(
-  `join → first remote frame, ${timings.length} runs on loopback after ${LOBBY_MS} ms in the lobby (ms): ${timings.map((t) => t.toFixed(0)).join(' ')}`,
-)
-if (warmUp !== undefined) console.log(`  warm-up run (not counted): ${warmUp.toFixed(0)} ms`)
-const opened = breakdowns.map((calls) => calls.find((c) => c.call === '/sessions/new')?.start)
-const inLobbyRuns = opened.filter((t) => t !== undefined && t < 0).length
-console.log(
-  `  Calls session opened ${inLobbyRuns === 0 ? 'after the click in every run' : `in the lobby in ${inLobbyRuns} of ${opened.length} runs`} (ms after the click: ${opened.map((t) => t?.toFixed(0) ?? '?').join(' ')})`,
-)
-console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
-// The median run's Calls calls, in order: where the join's time goes before the first frame.
-const median = breakdowns[timings.indexOf(pct(50))]
-if (median) {
+
+function report(mode: Mode, { timings, breakdowns, warmUp }: Figures) {
+  const sorted = [...timings].sort((a, b) => a - b)
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+  const what = mode === 'e2ee' ? 'first decrypted remote frame, end-to-end encrypted' : 'first remote frame'
   console.log(
-    "  the median run's Calls calls (ms after the click; server: total in the Workers, the gateway's auth, the media Worker's checks and its Calls API call):",
+    `join → ${what}, ${timings.length} runs on loopback after ${LOBBY_MS} ms in the lobby (ms): ${timings.map((t) => t.toFixed(0)).join(' ')}`,
   )
-  for (const c of median) {
-    const server = Object.entries(c.server)
-      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-      .join(', ')
+  if (warmUp !== undefined) console.log(`  warm-up run (not counted): ${warmUp.toFixed(0)} ms`)
+  const opened = breakdowns.map((calls) => calls.find((c) => c.call === '/sessions/new')?.start)
+  const inLobbyRuns = opened.filter((t) => t !== undefined && t < 0).length
+  console.log(
+    `  Calls session opened ${inLobbyRuns === 0 ? 'after the click in every run' : `in the lobby in ${inLobbyRuns} of ${opened.length} runs`} (ms after the click: ${opened.map((t) => t?.toFixed(0) ?? '?').join(' ')})`,
+  )
+  console.log(`  p50 ${pct(50).toFixed(0)} ms, p90 ${pct(90).toFixed(0)} ms`)
+  // The median run's Calls calls, in order: where the join's time goes before the first frame.
+  const median = breakdowns[timings.indexOf(pct(50))]
+  if (median) {
     console.log(
-      `    ${c.start.toFixed(0).padStart(5)} → ${c.end.toFixed(0).padStart(5)}  ${c.call}${server ? `  (${server})` : ''}`,
+      "  the median run's Calls calls (ms after the click; server: total in the Workers, the gateway's auth, the media Worker's checks and its Calls API call):",
     )
+    for (const c of median) {
+      const server = Object.entries(c.server)
+        .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+        .join(', ')
+      console.log(
+        `    ${c.start.toFixed(0).padStart(5)} → ${c.end.toFixed(0).padStart(5)}  ${c.call}${server ? `  (${server})` : ''}`,
+      )
+    }
   }
+  return pct(50)
 }
+const p50s = [...results].map(([mode, figures]) => [mode, report(mode, figures)] as const)
+if (p50s.length > 1)
+  console.log(`p50 side by side: ${p50s.map(([mode, p50]) => `${mode} ${p50.toFixed(0)} ms`).join(', ')}`)
+else console.log('(no end-to-end encrypted figure: E2EE_READY is off in apps/web/src/lib/e2ee/support.ts)')
 if (js)
   console.log(
     `room page initial JS: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KiB raw, ${(js.gzip / 1024).toFixed(1)} KiB gzipped`,

@@ -1,5 +1,5 @@
 import { problemTypes, type RoomState } from '@tangerine/contracts'
-import { AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
+import { AI_REFUSED_IN_E2EE, AI_TRACK_NAME } from '@tangerine/contracts/ai/api'
 
 import { CallsApiError } from '@tangerine/contracts/calls/client'
 import { env, exports } from 'cloudflare:workers'
@@ -121,6 +121,19 @@ describe('inviting the AI', () => {
       instructions: 'Hello there',
     })
     expect(await roomAi(room)).toMatchObject({ status: 'joined' })
+  })
+
+  it('is refused in an end-to-end encrypted meeting, before any Calls or OpenAI work', async () => {
+    const room = randomRoom()
+    const ada = await joinMeeting(room, 'Ada', { e2ee: true })
+    const before = (await peerCalls()).length
+    const res = await post(ada, '', {})
+    expect(res.status).toBe(409)
+    // The room's verified state decided it, and says why in words the page can show.
+    expect(await res.json()).toMatchObject({ type: problemTypes.room.e2ee_on, detail: AI_REFUSED_IN_E2EE })
+    expect((await peerCalls()).length).toBe(before)
+    expect(await roomAi(room)).toEqual({ status: 'absent' })
+    expect(ada.events.map((e) => e.type)).not.toContain('AiFailed')
   })
 
   it('refuses callers who are not in the room, or not who they say', async () => {

@@ -23,6 +23,10 @@ export type AiVoice = z.infer<typeof AiVoice>
 
 export const MAX_AI_INSTRUCTIONS = 4000
 
+/** Why an end-to-end encrypted meeting refuses the AI: the room's refusal and the page's Invite button both say it. */
+export const AI_REFUSED_IN_E2EE =
+  'This meeting is end-to-end encrypted: the AI cannot decrypt what is said, so it cannot be invited'
+
 export const InviteAiRequest = z.strictObject({
   user: RoomUserId,
   instructions: z.string().trim().max(MAX_AI_INSTRUCTIONS).optional(),

@@ -75,6 +75,8 @@ export const RoomErrorCode = z.enum([
   'e2ee_off',
   /** An MLS message that is not what it claims (framing, group, epoch), or a Commit from someone not holding the group. */
   'bad_mls',
+  /** This meeting is end-to-end encrypted: what needs the media in the clear (the AI) cannot take part. */
+  'e2ee_on',
 ])
 export type RoomErrorCode = z.infer<typeof RoomErrorCode>
 

@@ -20,8 +20,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** Someone in the meeting, through a real room socket, as the gateway would connect them. */
-export async function joinMeeting(room: string, name: string) {
+/**
+ * Someone in the meeting, through a real room socket, as the gateway would connect them. The
+ * first to join opens the meeting unencrypted unless told otherwise: the AI takes part only there.
+ */
+export async function joinMeeting(room: string, name: string, { e2ee = false } = {}) {
   const id = newUserId()
   const socket = await openRoomSocket(
     env.ROOMS,
@@ -40,7 +43,7 @@ export async function joinMeeting(room: string, name: string) {
       return socket.messages.flatMap((m) => (m.type === 'event' ? [m.event] : []))
     },
   }
-  socket.send({ type: 'userUpdate', user: { joined: true } })
+  socket.send({ type: 'userUpdate', user: { joined: true }, e2ee })
   await waitFor('joined', async () => person.events.some((e) => e.type === 'UserUpdated'))
   return person
 }

@@ -1,4 +1,5 @@
 import type { RoomEvent, RoomState, UserPatch } from '@tangerine/contracts'
+import { AI_REFUSED_IN_E2EE } from '@tangerine/contracts/ai/api'
 import { aiController, aiPresent } from '@tangerine/room-model'
 import {
   emitter,
@@ -162,6 +163,9 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
       const user = userOf(state, command.data.by)
       if (!user.joined) throw new RoomError('not_joined', 'Join the meeting to invite the AI')
       if (aiPresent(state.ai)) throw new RoomError('conflict', 'The AI is already here or on its way')
+      // The AI hears and speaks through the SFU, which only ever sees encrypted frames here; a
+      // meeting's e2ee is fixed when it opens, so an AI in a meeting means it is not encrypted.
+      if (state.e2ee) throw new RoomError('e2ee_on', AI_REFUSED_IN_E2EE)
       return [emit('AiInvited', command.data)]
     }
     case 'CompleteAi':

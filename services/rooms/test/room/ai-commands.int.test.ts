@@ -1,5 +1,5 @@
 import { problemTypes } from '@tangerine/contracts'
-import type { RoomAiCommand } from '@tangerine/contracts/ai/api'
+import { AI_REFUSED_IN_E2EE, type RoomAiCommand } from '@tangerine/contracts/ai/api'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { connect, isState, randomRoom } from '../helpers/socket.ts'
@@ -20,7 +20,8 @@ describe("the ai Worker's commands", () => {
     const ada = await connect(room, 'Ada')
     const bob = await connect(room, 'Bob')
     await Promise.all([ada.next(isState), bob.next(isState)])
-    for (const s of [ada, bob]) s.send({ type: 'userUpdate', user: { joined: true } })
+    // Ada opens the meeting unencrypted: the AI takes part only there.
+    for (const s of [ada, bob]) s.send({ type: 'userUpdate', user: { joined: true }, e2ee: false })
     // Each socket's own update proves its join was applied: one socket's order says nothing of another's.
     await Promise.all(
       [ada, bob].map((s) =>
@@ -45,6 +46,25 @@ describe("the ai Worker's commands", () => {
     ada.send({ type: 'userLeft' })
     await bob.next((m) => m.type === 'event' && m.event.type === 'AiControlReleased')
     expect((await command(room, { type: 'TakeAiControl', userId: bob.id })).status).toBe(200)
+  })
+
+  it('refuses the AI in an end-to-end encrypted meeting, whose log then has no invitation', async () => {
+    const room = randomRoom()
+    const ada = await connect(room, 'Ada')
+    await ada.next(isState)
+    ada.send({ type: 'userUpdate', user: { joined: true }, e2ee: true })
+    await ada.next((m) => m.type === 'event' && m.event.type === 'UserUpdated')
+
+    const refused = await command(room, { type: 'InviteAi', by: ada.id, voice: 'alloy' })
+    expect(refused.status).toBe(409)
+    expect(await refused.json()).toMatchObject({ type: problemTypes.room.e2ee_on, detail: AI_REFUSED_IN_E2EE })
+    // Nothing was recorded: by the chat message sent after it (one socket's frames keep their
+    // order), Ada has had no AI event, and the AI is absent.
+    ada.send({ type: 'chatMessage', message: 'after' })
+    await ada.next((m) => m.type === 'event' && m.event.type === 'ChatMessageSent')
+    expect(ada.messages.filter((m) => m.type === 'event' && m.event.type.startsWith('Ai'))).toEqual([])
+    const state = await exports.default.fetch(`http://rooms.internal/rooms/${room}`)
+    expect(await state.json()).toMatchObject({ state: { e2ee: true, ai: { status: 'absent' } } })
   })
 
   it('refuses an invitation from the lobby, and bad commands', async () => {

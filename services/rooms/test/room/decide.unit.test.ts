@@ -115,6 +115,16 @@ describe('decide', () => {
       .thenRefused('not_joined')
   })
 
+  it('refuses the AI in an end-to-end encrypted meeting, and takes it in an unencrypted one', () => {
+    const encrypted: RoomEvent = { type: 'MeetingStarted', data: { meetingId: 'm1', e2ee: true }, metadata: meta }
+    given(encrypted, ...joined('a'))
+      .when({ type: 'InviteAi', data: { by: 'a' } })
+      .thenRefused('e2ee_on')
+    given(started, ...joined('a'))
+      .when({ type: 'InviteAi', data: { by: 'a' } })
+      .then([{ type: 'AiInvited', data: { by: 'a' } }])
+  })
+
   it('does not raise a raised hand twice, nor mute a muted mic', () => {
     const g = given(started, ...joined('a'), host('a'), ...joined('b'), {
       type: 'HandRaised',

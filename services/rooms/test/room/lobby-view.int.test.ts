@@ -18,8 +18,11 @@ const SECRETS = [
 
 const leaked = (socket: TestSocket) => SECRETS.filter((s) => JSON.stringify(socket.messages).includes(s))
 
-/** A meeting whose host publishes a mic and camera, has the AI in and has chatted. */
-async function busyMeeting(room: string) {
+/**
+ * A meeting whose host publishes a mic and camera, has chatted and, unless the meeting is end-to-end
+ * encrypted (which refuses the AI), has the AI in.
+ */
+async function busyMeeting(room: string, { e2ee = false } = {}) {
   const host = await connect(room, 'Host')
   await host.next(isState)
   host.send({
@@ -29,10 +32,12 @@ async function busyMeeting(room: string) {
       transceiverSessionId: 'sess-host',
       tracks: { audio: 'sess-host/mic', audioEnabled: true, video: 'sess-host/cam', videoEnabled: true },
     },
+    e2ee,
   })
   await host.next(isEvent('UserUpdated', (d) => d.userId === host.id))
   host.send({ type: 'chatMessage', message: 'first words' })
   await host.next(isEvent('ChatMessageSent'))
+  if (e2ee) return host
   const stub = env.ROOM.getByName(room)
   await stub.runAiCommand({ type: 'InviteAi', by: host.id })
   await stub.runAiCommand({ type: 'CompleteAi', sessionId: 'ai-sess', trackName: 'ai-voice' })
@@ -96,7 +101,7 @@ describe('a lobby socket', () => {
 describe('end-to-end encryption messages', () => {
   it('go between people in the meeting only: the lobby neither gets nor sends them', async () => {
     const room = randomRoom()
-    const host = await busyMeeting(room)
+    const host = await busyMeeting(room, { e2ee: true })
     const guest = await connect(room, 'Guest')
     await guest.next(isState)
     guest.send({ type: 'userUpdate', user: { joined: true } })

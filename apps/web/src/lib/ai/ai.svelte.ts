@@ -1,4 +1,4 @@
-import type { AiVoice } from '@tangerine/contracts/ai/api'
+import { AI_REFUSED_IN_E2EE, type AiVoice } from '@tangerine/contracts/ai/api'
 import { aiController } from '@tangerine/room-model'
 import { of, type Subscription } from 'rxjs'
 import { callApi, type ApiResult } from '../api.ts'
@@ -28,6 +28,11 @@ export class AiParticipant {
 
   get state() {
     return this.#meeting.room.state?.ai
+  }
+
+  /** Why the room would refuse an invitation whatever we ask: the AI cannot decrypt an encrypted meeting. */
+  get refusedWhy() {
+    return this.#meeting.room.state?.e2ee ? AI_REFUSED_IN_E2EE : undefined
   }
 
   /** The person talking to the AI, if anyone. */

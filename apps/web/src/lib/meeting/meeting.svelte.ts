@@ -1,5 +1,6 @@
 import type { LoggedEvent, RoomErrorCode, RoomState } from '@tangerine/contracts'
 import { of, type Subscription } from 'rxjs'
+import { openingE2ee } from '../e2ee/support.ts'
 import { Calls } from '../media/calls.svelte.ts'
 import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
 import { LocalMedia } from '../media/local-media.svelte.ts'
@@ -39,6 +40,8 @@ export class Meeting {
   endedBy = $state<{ why: 'removed' | 'ended'; name: string }>()
   /** What stops us joining (locked, full, removed), as the room said it. */
   refusal = $state<string>()
+  /** The lobby's choice of end-to-end encryption, for a meeting our join opens. */
+  e2ee = $state(true)
   readonly #pushes: Subscription[] = []
   /** What we publish, as last announced: the room forgets it if it times us out. */
   #refs: { audio?: string; video?: string; screenshare?: string } = {}
@@ -212,9 +215,8 @@ export class Meeting {
           ...(screenshare ? { screenshare, screenShareEnabled: true } : {}),
         },
       },
-      // This page does not encrypt media yet, so a meeting it opens must not be recorded as
-      // end-to-end encrypted (the room's default); the opener's choice comes with #15's browser part.
-      e2ee: false,
+      // Read by the room only from the join that opens the meeting; its default would be on.
+      e2ee: openingE2ee(this.e2ee),
     })
   }
 

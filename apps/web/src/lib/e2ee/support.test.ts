@@ -1,0 +1,21 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { E2EE_READY, e2eeChoiceUnavailable, e2eeSupported, openingE2ee } from './support.ts'
+
+describe('what the opening join says of encryption', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('is never on where the browser has no encoded transforms, whatever the host chose', () => {
+    vi.stubGlobal('RTCRtpScriptTransform', undefined)
+    expect(e2eeSupported()).toBe(false)
+    expect(e2eeChoiceUnavailable()).toContain('no RTCRtpScriptTransform')
+    expect(openingE2ee(true)).toBe(false)
+  })
+
+  it('is the host’s choice where the browser has them, once the page encrypts media', () => {
+    vi.stubGlobal('RTCRtpScriptTransform', class {})
+    expect(e2eeSupported()).toBe(true)
+    expect(openingE2ee(true)).toBe(E2EE_READY)
+    expect(openingE2ee(false)).toBe(false)
+    expect(e2eeChoiceUnavailable() === undefined).toBe(E2EE_READY)
+  })
+})
