@@ -1,6 +1,6 @@
 /**
- * Whether this page can take part in end-to-end encrypted meetings: the browser's side (an
- * encoded-transform API) and ours (the frame encryption, which lands on its own).
+ * Whether this page can take part in end-to-end encrypted meetings, and through which API.
+ * Loaded with the room page, so it stays tiny: everything else of E2EE loads only when needed.
  */
 
 /**
@@ -9,9 +9,29 @@
  */
 export const E2EE_READY = false
 
-/** The browser runs encoded transforms in a worker, which frame encryption needs. */
+/** The encoded-transform API this browser has, which frame encryption runs in. */
+export type TransformApi =
+  /** The standard one: the transform runs in our worker. */
+  | 'script-transform'
+  /**
+   * Chromium's older `createEncodedStreams`, whose streams are handed to the worker. Chromium once
+   * refused it on a peer connection not made with `encodedInsertableStreams: true`, which
+   * partytracks gives no way to set; Chromium 156 allows it on a transceiver that has not sent yet
+   * (ours get it as they are added: an e2e test runs a meeting this way). Where a browser still
+   * refuses, the meeting's lock says why. It has no key-frame requests, so video after a rekey
+   * waits for the encoder's next key frame.
+   */
+  | 'encoded-streams'
+
+export function transformApi(): TransformApi | undefined {
+  if (typeof globalThis.RTCRtpScriptTransform === 'function') return 'script-transform'
+  if (typeof RTCRtpSender !== 'undefined' && 'createEncodedStreams' in RTCRtpSender.prototype) return 'encoded-streams'
+  return undefined
+}
+
+/** The browser runs encoded transforms, which frame encryption needs. */
 export function e2eeSupported(): boolean {
-  return typeof globalThis.RTCRtpScriptTransform === 'function'
+  return transformApi() !== undefined
 }
 
 export const E2EE_UNSUPPORTED = 'This browser cannot encrypt calls end to end (it has no RTCRtpScriptTransform)'

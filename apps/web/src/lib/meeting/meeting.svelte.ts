@@ -1,5 +1,6 @@
 import type { LoggedEvent, RoomErrorCode, RoomState } from '@tangerine/contracts'
 import { of, type Subscription } from 'rxjs'
+import { MeetingEncryption } from '../e2ee/meeting-encryption.svelte.ts'
 import { openingE2ee } from '../e2ee/support.ts'
 import { Calls } from '../media/calls.svelte.ts'
 import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
@@ -29,6 +30,7 @@ const REJOIN_HOLD_MS = 15_000
 export class Meeting {
   readonly room: RoomConnection
   readonly media = new LocalMedia()
+  readonly encryption = new MeetingEncryption()
   calls = $state<Calls>()
   phase = $state<'lobby' | 'joined' | 'left'>('lobby')
   screen = $state<MediaStreamTrack>()
@@ -72,14 +74,18 @@ export class Meeting {
     // the lobby gets no media): the Calls session waits until the room has taken our `joined`.
     await this.#inMeeting()
     if (this.phase !== 'joined') return
+    const encrypting = await this.encryption.start(room, () => this.phase === 'joined')
+    if (this.phase !== 'joined') return
     const calls = (this.calls ??= new Calls(room.room, room.userId))
+    this.encryption.attach(calls.tracks)
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.
     for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
     // Publishing waits for the tiles' own pulls too (the AI's voice is not prefetched):
     // partytracks runs its Calls requests in order.
     await nextTask()
-    if (this.phase !== 'joined') return
+    // A page that cannot encrypt in an E2EE meeting sends nothing rather than clear media.
+    if (this.phase !== 'joined' || !encrypting) return
     if (media.mic) {
       this.#pushes.push(calls.push(media.mic$).subscribe((audio) => audio && this.#published({ audio })))
     }
@@ -146,7 +152,7 @@ export class Meeting {
   }
 
   async shareScreen() {
-    if (!this.calls || this.screen) return
+    if (!this.calls || this.screen || this.encryption.unsupported) return
     const stream = await navigator.mediaDevices.getDisplayMedia({
       video: { frameRate: MAX_SCREENSHARE_FRAMERATE },
       audio: false,
@@ -196,6 +202,7 @@ export class Meeting {
     this.screen?.stop()
     this.calls?.close()
     this.media.stop()
+    this.encryption.stop()
   }
 
   /** That we are in the meeting, with our current tracks and whether each is on. */

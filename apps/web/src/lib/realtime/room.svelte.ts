@@ -51,6 +51,8 @@ export class RoomConnection {
   readonly #stateListeners = new Set<() => void>()
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #errorListeners = new Set<(code: RoomErrorCode, error: string) => void>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #keyPackageListeners = new Set<(from: string, payload: string) => void>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
   #liveness: ReturnType<typeof setInterval> | undefined
   #lastHeard = 0
@@ -120,6 +122,12 @@ export class RoomConnection {
     return () => this.#errorListeners.delete(listener)
   }
 
+  /** Called with each MLS KeyPackage the room relays (E2EE meetings): not logged, so not an event. */
+  onKeyPackage(listener: (from: string, payload: string) => void): () => void {
+    this.#keyPackageListeners.add(listener)
+    return () => this.#keyPackageListeners.delete(listener)
+  }
+
   send(message: ClientMessage) {
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message))
   }
@@ -171,6 +179,9 @@ export class RoomConnection {
       case 'error':
         this.lastError = { code: message.code, error: message.error }
         for (const listener of this.#errorListeners) listener(message.code, message.error)
+        return
+      case 'mlsKeyPackage':
+        for (const listener of this.#keyPackageListeners) listener(message.from, message.payload)
         return
     }
   }
