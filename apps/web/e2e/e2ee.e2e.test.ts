@@ -46,7 +46,9 @@ async function seesAndHears(viewer: Page, name: string) {
 /** What this page sends (needs `keepPeerConnections`): each live sender's kind, codec and whether it has a transform. */
 const sending = (page: Page) =>
   page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed')
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter(
+      (pc) => pc.connectionState !== 'closed',
+    )
     const out: { kind: string; codec?: string; transform: boolean }[] = []
     for (const pc of pcs) {
       const stats = [...(await pc.getStats()).values()]
@@ -101,7 +103,7 @@ describe('an end-to-end encrypted meeting', () => {
     // Media goes on under the new epoch's keys.
     await seesAndHears(ada, 'Bob')
     await seesAndHears(bob, 'Ada')
-  })
+  }, 180_000)
 
   it('says why a meeting is not end-to-end encrypted', async () => {
     const room = roomName('why-not')

@@ -22,6 +22,8 @@ export class E2eeClient {
 
   constructor(room: RoomConnection, api: TransformApi) {
     this.#api = api
+    // Vite bundles the worker from this exact `new Worker(new URL(…))` form; the URL is not state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.#worker = new Worker(new URL('./e2ee.worker.ts', import.meta.url), { type: 'module', name: 'e2ee' })
     this.#worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if (data.type === 'send') room.send(data.message)

@@ -44,7 +44,8 @@ function pipe(
 }
 
 // A rejected key-frame request (no encoder yet, the track stopped) only means it was not needed.
-const quietly = (request: (() => Promise<void>) | undefined) => (request ? () => void request().catch(() => {}) : undefined)
+const quietly = (request: (() => Promise<void>) | undefined) =>
+  request ? () => void request().catch(() => {}) : undefined
 
 scope.onrtctransform = ({ transformer }) => {
   pipe(transformer.readable, transformer.writable, transformer.options, {

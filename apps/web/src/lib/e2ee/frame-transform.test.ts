@@ -74,7 +74,10 @@ describe('encrypting our frames', () => {
     const audio = encryptFrames(keys, 'audio')
     const video = encryptFrames(keys, 'video')
     const sealed = await Promise.all([
-      run(audio, Array.from({ length: 20 }, () => frame('audio', 80))),
+      run(
+        audio,
+        Array.from({ length: 20 }, () => frame('audio', 80)),
+      ),
       run(video, [frame('key'), ...Array.from({ length: 19 }, () => frame('delta'))]),
     ])
     // One decryptor for both tracks: its replay window refuses any counter it has seen under this key.
