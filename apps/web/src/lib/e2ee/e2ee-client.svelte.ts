@@ -40,8 +40,7 @@ export class E2eeClient {
     this.#stops.push(
       room.onState(sendState),
       room.onEvent((event) => {
-        sendState()
-        this.#post({ type: 'event', event: $state.snapshot(event) })
+        if (room.state) this.#post({ type: 'event', event: $state.snapshot(event), after: $state.snapshot(room.state) })
       }),
       room.onKeyPackage((from, payload) => this.#post({ type: 'keyPackage', from, payload })),
       room.onError((code) => this.#post({ type: 'error', code })),

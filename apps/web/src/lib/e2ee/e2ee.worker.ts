@@ -68,7 +68,7 @@ scope.onmessage = ({ data }) => {
     case 'state':
       return session?.state(data.state)
     case 'event':
-      return session?.event(data.event)
+      return session?.event(data.event, data.after)
     case 'keyPackage':
       return session?.keyPackage(data.from, data.payload)
     case 'error':

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { E2EE_READY, e2eeChoiceUnavailable, e2eeSupported, openingE2ee } from './support.ts'
+import { E2EE_READY, e2eeChoiceUnavailable, e2eeSupported, openingE2ee, transformApi } from './support.ts'
 
 describe('what the opening join says of encryption', () => {
   afterEach(() => vi.unstubAllGlobals())
@@ -7,7 +7,7 @@ describe('what the opening join says of encryption', () => {
   it('is never on where the browser has no encoded transforms, whatever the host chose', () => {
     vi.stubGlobal('RTCRtpScriptTransform', undefined)
     expect(e2eeSupported()).toBe(false)
-    expect(e2eeChoiceUnavailable()).toContain('no RTCRtpScriptTransform')
+    expect(e2eeChoiceUnavailable()).toContain('no encoded transforms')
     expect(openingE2ee(true)).toBe(false)
   })
 
@@ -17,5 +17,19 @@ describe('what the opening join says of encryption', () => {
     expect(openingE2ee(true)).toBe(E2EE_READY)
     expect(openingE2ee(false)).toBe(false)
     expect(e2eeChoiceUnavailable() === undefined).toBe(E2EE_READY)
+  })
+
+  it("takes Chromium's createEncodedStreams where there is no RTCRtpScriptTransform, and prefers the standard one", () => {
+    vi.stubGlobal('RTCRtpScriptTransform', undefined)
+    vi.stubGlobal(
+      'RTCRtpSender',
+      class {
+        createEncodedStreams() {}
+      },
+    )
+    expect(transformApi()).toBe('encoded-streams')
+    expect(e2eeSupported()).toBe(true)
+    vi.stubGlobal('RTCRtpScriptTransform', class {})
+    expect(transformApi()).toBe('script-transform')
   })
 })

@@ -7,7 +7,7 @@
  * Off until the page encrypts media: until then a meeting it opens must not be recorded as end-to-end
  * encrypted, whatever the host chose. Flipped once, when the browser part of E2EE is in.
  */
-export const E2EE_READY = false
+export const E2EE_READY = true
 
 /** The encoded-transform API this browser has, which frame encryption runs in. */
 export type TransformApi =
@@ -34,7 +34,7 @@ export function e2eeSupported(): boolean {
   return transformApi() !== undefined
 }
 
-export const E2EE_UNSUPPORTED = 'This browser cannot encrypt calls end to end (it has no RTCRtpScriptTransform)'
+export const E2EE_UNSUPPORTED = 'This browser cannot encrypt calls end to end (it has no encoded transforms)'
 
 /** Why the host cannot open an end-to-end encrypted meeting from this page, if they cannot. */
 export function e2eeChoiceUnavailable(): string | undefined {

@@ -19,9 +19,10 @@ export interface TransformOptions {
 
 export type ToWorker =
   | { type: 'start'; userId: string }
-  /** Each whole state the room sends, and the state after each event (then that event). */
+  /** Each whole state the room sends. */
   | { type: 'state'; state: RoomState }
-  | { type: 'event'; event: LoggedEvent }
+  /** Each event, in order, with the state after it. */
+  | { type: 'event'; event: LoggedEvent; after: RoomState }
   /** A relayed mlsKeyPackage from the room. */
   | { type: 'keyPackage'; from: string; payload: string }
   | { type: 'error'; code: RoomErrorCode }
