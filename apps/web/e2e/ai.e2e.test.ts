@@ -78,11 +78,11 @@ async function heardOver(ms: number) {
   return (lastCall()?.packetsReceived ?? 0) - before
 }
 
-/** A room of its own for each test, with Ada and Bob in its meeting. */
+/** A room of its own for each test, with Ada and Bob in its meeting: not end-to-end encrypted, or the AI could not come. */
 let rooms = 0
 async function adaAndBob(options: PersonOptions = {}) {
   const room = `e2e-ai-${Date.now().toString(36)}-${++rooms}`
-  return { ada: await person('Ada', room, options), bob: await person('Bob', room) }
+  return { ada: await person('Ada', room, { e2ee: false, ...options }), bob: await person('Bob', room) }
 }
 
 /** Ada invites the AI; both pages see it joined. */

@@ -21,6 +21,11 @@ export interface PersonOptions {
   waitForCamera?: boolean
   /** In the lobby, just before Join. */
   inLobby?: (page: Page) => Promise<void>
+  /**
+   * For the person whose join opens the meeting: the lobby's end-to-end encryption switch, set
+   * so (left as it is, on, by default). The AI cannot come into an encrypted meeting.
+   */
+  e2ee?: boolean
 }
 
 /**
@@ -63,6 +68,8 @@ export function people({ perTest = false } = {}) {
     await page.getByLabel('Your name').fill(name)
     await page.getByRole('button', { name: 'Continue' }).click()
     if (options.waitForCamera ?? true) await expect.poll(() => previewFrames(page)).toBeGreaterThan(3)
+    if (options.e2ee !== undefined)
+      await page.getByRole('switch', { name: 'End-to-end encryption' }).setChecked(options.e2ee)
     await options.inLobby?.(page)
     await page.getByRole('button', { name: 'Join', exact: true }).click()
     await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
