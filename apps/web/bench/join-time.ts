@@ -20,7 +20,6 @@ import type { Browser, Page } from 'playwright-core'
 import { startStack } from '../../../scripts/lib/stack.mjs'
 import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
 import { launchChromium } from '../../../scripts/test-support/browser.ts'
-import { E2EE_READY } from '../src/lib/e2ee/support.ts'
 
 const RUNS = Number(process.env.RUNS ?? 10)
 const LOBBY_MS = Number(process.env.LOBBY_MS ?? 2000)
@@ -80,9 +79,7 @@ async function callsOf(page: Page, clickedAt: number) {
 
 /** One meeting's kind: end-to-end encrypted (the host's choice in the lobby) or not. */
 type Mode = 'plain' | 'e2ee'
-// The encrypted figure waits for the page's frame encryption (E2EE_READY): until then the page
-// opens every meeting unencrypted, and the figure would be the plain one again.
-const modes: Mode[] = E2EE_READY ? ['plain', 'e2ee'] : ['plain']
+const modes: Mode[] = ['plain', 'e2ee']
 
 interface Figures {
   timings: number[]
@@ -103,7 +100,7 @@ async function measure(mode: Mode): Promise<Figures> {
   for (let run = 0; run <= RUNS; run++) {
     const room = `bench-join-${mode}-${Date.now().toString(36)}-${run}`
     const host = await inLobby('Host', room)
-    if (E2EE_READY) await host.getByRole('switch', { name: 'End-to-end encryption' }).setChecked(mode === 'e2ee')
+    await host.getByRole('switch', { name: 'End-to-end encryption' }).setChecked(mode === 'e2ee')
     await host.getByRole('button', { name: 'Join', exact: true }).click()
     // The host is publishing before the guest arrives, as in a meeting already going on.
     await host.waitForFunction(
@@ -201,7 +198,6 @@ function report(mode: Mode, { timings, breakdowns, warmUp }: Figures) {
 const p50s = [...results].map(([mode, figures]) => [mode, report(mode, figures)] as const)
 if (p50s.length > 1)
   console.log(`p50 side by side: ${p50s.map(([mode, p50]) => `${mode} ${p50.toFixed(0)} ms`).join(', ')}`)
-else console.log('(no end-to-end encrypted figure: E2EE_READY is off in apps/web/src/lib/e2ee/support.ts)')
 if (js)
   console.log(
     `room page initial JS: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KiB raw, ${(js.gzip / 1024).toFixed(1)} KiB gzipped`,

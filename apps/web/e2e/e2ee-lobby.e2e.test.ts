@@ -2,14 +2,12 @@ import { join } from 'node:path'
 import { AI_REFUSED_IN_E2EE } from '@tangerine/contracts/ai/api'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { E2EE_READY } from '../src/lib/e2ee/support.ts'
 import { isEvent, isState, outsider, roomSocket, tab, type RawSocket } from './attacks/outsider.ts'
 import { artifacts, people, stackUrl } from './people.ts'
 
 /*
  * End-to-end encryption as the lobby shows it: the host's choice before a meeting opens, whether a
  * meeting under way is encrypted, who cannot join one, and the AI an encrypted meeting refuses.
- * Until the page encrypts media (E2EE_READY), its meetings open unencrypted whatever was chosen.
  */
 
 const { join: joinAs, newPage } = people({ perTest: true })
@@ -53,20 +51,19 @@ describe('the host’s choice of end-to-end encryption', () => {
     const room = roomName('choice')
     const ada = await inLobby('Ada', room)
     await toggle(ada).waitFor()
-    // On by default where the page can encrypt; off and disabled, saying why, where it cannot yet.
-    expect(await toggle(ada).isChecked()).toBe(E2EE_READY)
-    expect(await toggle(ada).isDisabled()).toBe(!E2EE_READY)
-    if (!E2EE_READY) await expect.poll(() => ada.getByTestId('e2ee-why').textContent()).toContain('not available')
+    // On by default where the page can encrypt.
+    expect(await toggle(ada).isChecked()).toBe(true)
+    expect(await toggle(ada).isDisabled()).toBe(false)
     await ada.screenshot({ path: join(artifacts, 'lobby-e2ee-choice.png') })
 
     await ada.getByRole('button', { name: 'Join', exact: true }).click()
     const bob = await inLobby('Bob', room)
-    await expect.poll(() => status(bob).getAttribute('data-e2ee')).toBe(String(E2EE_READY))
+    await expect.poll(() => status(bob).getAttribute('data-e2ee')).toBe('true')
     // Once the meeting is under way, its encryption is fixed: no choice is offered.
     expect(await toggle(bob).count()).toBe(0)
   })
 
-  it.skipIf(!E2EE_READY)('opens the meeting unencrypted when the host turns it off', async () => {
+  it('opens the meeting unencrypted when the host turns it off', async () => {
     const room = roomName('off')
     await joinAs('Ada', room, { inLobby: (page) => toggle(page).uncheck() })
     const bob = await inLobby('Bob', room)

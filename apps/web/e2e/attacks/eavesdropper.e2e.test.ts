@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { E2EE_READY } from '../../src/lib/e2ee/support.ts'
 import { people } from '../people.ts'
 import { captured, decodeOpus, decodeVp8, frameCapture, micTone, pull, refOf, type TrackRef } from './eavesdropper.ts'
 import { isEvent, isState, outsider, roomSocket, stackUrl, tab, type RawSocket } from './outsider.ts'
@@ -47,7 +46,7 @@ async function listenIn(room: string, e2ee: boolean) {
   await joinAs('Ada', room, {
     inLobby: async (page) => {
       const toggle = page.getByRole('switch', { name: 'End-to-end encryption' })
-      if (E2EE_READY) await toggle.setChecked(e2ee)
+      await toggle.setChecked(e2ee)
     },
   })
   const tracks = await publishedBy(room, 'Ada')
@@ -94,8 +93,7 @@ describe('the SFU operator listening in', () => {
     },
   )
 
-  // Switched on with the page's frame encryption (E2EE_READY in src/lib/e2ee/support.ts).
-  it.skipIf(!E2EE_READY)(
+  it(
     'cannot decode an end-to-end encrypted meeting: no VP8 keyframe decodes, and the Opus is not the tone',
     { timeout: 240_000 },
     async () => {

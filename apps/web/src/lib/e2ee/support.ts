@@ -3,12 +3,6 @@
  * Loaded with the room page, so it stays tiny: everything else of E2EE loads only when needed.
  */
 
-/**
- * Off until the page encrypts media: until then a meeting it opens must not be recorded as end-to-end
- * encrypted, whatever the host chose. Flipped once, when the browser part of E2EE is in.
- */
-export const E2EE_READY = true
-
 /** The encoded-transform API this browser has, which frame encryption runs in. */
 export type TransformApi =
   /** The standard one: the transform runs in our worker. */
@@ -38,9 +32,7 @@ export const E2EE_UNSUPPORTED = 'This browser cannot encrypt calls end to end (i
 
 /** Why the host cannot open an end-to-end encrypted meeting from this page, if they cannot. */
 export function e2eeChoiceUnavailable(): string | undefined {
-  if (!e2eeSupported()) return `${E2EE_UNSUPPORTED}.`
-  if (!E2EE_READY) return 'End-to-end encryption is not available here yet'
-  return undefined
+  return e2eeSupported() ? undefined : `${E2EE_UNSUPPORTED}.`
 }
 
 /** What the opening join says of encryption: the host's choice, where this page can keep it. */
