@@ -110,6 +110,38 @@ describe('an end-to-end encrypted meeting', () => {
     await seesAndHears(bob, 'Ada')
   }, 180_000)
 
+  it('brings two people who click Join in the same instant into one epoch with the host', async () => {
+    const room = roomName('together')
+    const ada = await joinAs('Ada', room)
+    const alone = await sameSafetyNumber([ada])
+    // Both wait in the lobby until the other is there too, then click at once.
+    let arrived = 0
+    let go: () => void = () => {}
+    const bothThere = new Promise<void>((resolve) => (go = resolve))
+    const atOnce = async () => {
+      if (++arrived === 2) go()
+      await bothThere
+    }
+    const [bob, carol] = await Promise.all(['Bob', 'Carol'].map((name) => joinAs(name, room, { inLobby: atOnce })))
+    await sameSafetyNumber([ada, bob!, carol!], [alone])
+    await seesAndHears(bob!, 'Carol')
+    await seesAndHears(carol!, 'Bob')
+  }, 150_000)
+
+  it('rekeys when the host removes someone, and the others go on seeing and hearing each other', async () => {
+    const room = roomName('removed')
+    const ada = await joinAs('Ada', room)
+    const bob = await joinAs('Bob', room)
+    const carol = await joinAs('Carol', room)
+    const before = await sameSafetyNumber([ada, bob, carol])
+    await ada.getByRole('button', { name: 'People', exact: true }).click()
+    await ada.getByRole('button', { name: 'Remove Carol' }).click()
+    await carol.getByTestId('removed').waitFor()
+    await sameSafetyNumber([ada, bob], [before])
+    await seesAndHears(ada, 'Bob')
+    await seesAndHears(bob, 'Ada')
+  }, 150_000)
+
   it("works through Chromium's createEncodedStreams where RTCRtpScriptTransform is absent", async () => {
     // partytracks makes its peer connections without `encodedInsertableStreams`; current Chromium
     // lets the fallback run without it, on transceivers that have not sent yet.
