@@ -20,7 +20,8 @@ export const DURATION_BUCKETS: ReadonlyArray<[number, number | null]> = [
 
 const utcMidnight = (now: number) => Math.floor(now / DAY_MS) * DAY_MS
 const iso = (ms: number) => new Date(ms).toISOString()
-const SECONDS = `(julianday(ended_at) - julianday(started_at)) * 86400.0`
+// Rounded: julianday's floating point makes five minutes 299.99… seconds, which is not under 300.
+const SECONDS = `round((julianday(ended_at) - julianday(started_at)) * 86400.0)`
 
 /** The value below which `q` of the sorted values lie (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number | null {

@@ -263,7 +263,7 @@ export class Room extends Server {
     this.#broadcast(logged, before)
     this.#closeRemoved(logged, before)
     await projectMeetings(this.env.DB, this.name, logged, state)
-    await reportToRegistry(this.env, this.name, before, state)
+    await reportToRegistry(this.env, this.name, seq, before, state)
     const dismissal = systemDismissal(logged)
     const call = dismissal && (await this.#aiCall.takeIfEnded(aiBefore, logged))
     // Only the ai Worker can close the AI's calls; the queue retries until it has.
