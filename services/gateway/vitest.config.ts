@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 import { sfuAsCalls } from '../../scripts/test-support/sfu-bindings.ts'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
+import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './test/support/operators.ts'
 
 // The gateway is tested against the real sibling Workers, built as they deploy
 // (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare,
@@ -15,7 +16,6 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
       const media = {
         ...sfuAsCalls(sfu),
         TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
-        ADMIN_TOKEN: 'gateway-test-media-admin',
       }
       // The media Worker once more, under another name, whose Calls API never answers: health.int.test.ts
       // binds it as MEDIA to see a slow service through the gateway's real health route.
@@ -37,6 +37,9 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             USER_DIRECTORY_URL: servers.directoryUrl,
             USER_DIRECTORY_TIMEOUT_MS: '500',
             TEST_PRIVATE_JWK: servers.privateJwk,
+            // The one operator secret, and the Access emails that are operators (ops.int.test.ts).
+            ADMIN_TOKEN: OPERATOR_TOKEN,
+            OPERATOR_EMAILS: `${OPERATOR_EMAIL}, second-operator@example.com`,
             ...vars,
           },
           serviceBindings: { STALLED_MEDIA: 'tangerine-media-stalled' },
@@ -53,7 +56,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             {
               'services/media': media,
               // No receiver: reports are logged by the consumer.
-              'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
+              'services/feedback': { FEEDBACK_URL: '' },
               // No sweep counts out a test's quiet socket (12.5 s without a heartbeat) on a slow run.
               'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
             },
