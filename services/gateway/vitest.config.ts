@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { roomsDatabase } from '../../scripts/test-support/rooms-database.ts'
 import { sfuAsCalls } from '../../scripts/test-support/sfu-bindings.ts'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
@@ -8,6 +9,10 @@ import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './test/support/operators.ts'
 // The gateway is tested against the real sibling Workers, built as they deploy
 // (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare,
 // and against a real JWKS endpoint, user directory and the local SFU on loopback.
+// The rooms Worker's meetings database, bound here too and migrated before each file, so the
+// meetings projection and the ops views of it work as under `npm run dev`.
+const roomsDb = await roomsDatabase()
+
 const project = (name: string, include: string[], vars: Record<string, string>) => ({
   plugins: [
     cloudflareTest(({ inject }) => {
@@ -37,11 +42,13 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             USER_DIRECTORY_URL: servers.directoryUrl,
             USER_DIRECTORY_TIMEOUT_MS: '500',
             TEST_PRIVATE_JWK: servers.privateJwk,
+            ...roomsDb.bindings,
             // The one operator secret, and the Access emails that are operators (ops.int.test.ts).
             ADMIN_TOKEN: OPERATOR_TOKEN,
             OPERATOR_EMAILS: `${OPERATOR_EMAIL}, second-operator@example.com`,
             ...vars,
           },
+          d1Databases: roomsDb.d1Databases,
           serviceBindings: { STALLED_MEDIA: 'tangerine-media-stalled' },
           // The deployed limiters' kind with a small limit, for the flood tests: a loaded machine
           // cannot be relied on to send 500 requests within 10 s. 60 s, the longest period, so a
@@ -65,7 +72,11 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
       }
     }),
   ],
-  test: { name, include, setupFiles: ['./test/support/warm-up.ts'] },
+  test: {
+    name,
+    include,
+    setupFiles: ['../../scripts/test-support/migrate-rooms-database.ts', './test/support/warm-up.ts'],
+  },
 })
 
 export default defineConfig({
@@ -75,9 +86,12 @@ export default defineConfig({
       './test/support/stalled-server.ts',
       '../../scripts/test-support/sfu-setup.ts',
     ],
-    projects: [
-      project('gateway', ['test/*.int.test.ts'], {}),
-      project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),
-    ],
+    // `npm run bench` (GATEWAY_BENCH=1) runs the ops bench instead of the tests, on the same setup.
+    projects: process.env.GATEWAY_BENCH
+      ? [project('gateway-bench', ['bench/*.bench.ts'], {})]
+      : [
+          project('gateway', ['test/*.int.test.ts'], {}),
+          project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),
+        ],
   },
 })

@@ -8,12 +8,13 @@ import {
   OpsStateAt,
   RoomCallsSessions,
 } from '@tangerine/contracts/ops/api'
-import { encodeOperator, OPERATOR_HEADER } from '@tangerine/contracts/ops/operator'
+import { decodeOperator, encodeOperator, OPERATOR_HEADER } from '@tangerine/contracts/ops/operator'
 import { env, exports } from 'cloudflare:workers'
 import { isEvent, isState } from '../../../scripts/test-support/room-socket.ts'
 import { openRoomSocket } from '../../../scripts/test-support/workerd-room-socket.ts'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { forwardRequest } from '../src/forward.ts'
 import { accessToken } from './support/access.ts'
 import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './support/operators.ts'
 import { base, signIn } from './support/session.ts'
@@ -132,6 +133,17 @@ describe('everyone who is not an operator', () => {
       }
     }
     expect(await (await call('GET', '/api/ops/turn/keys', bearer)).json()).toEqual(keysBefore)
+  })
+})
+
+describe('the operator header', () => {
+  it('is dropped from whatever the gateway forwards, and set only where it is given an operator', () => {
+    const forged = new Request(`${base}/api/partytracks/sessions/x/history`, {
+      headers: { [OPERATOR_HEADER]: encodeOperator({ via: 'token' }) },
+    })
+    expect(forwardRequest(forged, undefined).headers.get(OPERATOR_HEADER)).toBeNull()
+    const marked = forwardRequest(forged, undefined, forged.url, { via: 'access', email: OPERATOR_EMAIL })
+    expect(decodeOperator(marked.headers.get(OPERATOR_HEADER))).toEqual({ via: 'access', email: OPERATOR_EMAIL })
   })
 })
 

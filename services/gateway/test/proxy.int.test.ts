@@ -20,7 +20,6 @@ describe('the proxy table', () => {
     ['POST', '/api/thirdparty/sessions/new'],
     ['GET', '/api/turn/keys'],
     ['GET', '/api/admin/turn/keys'],
-    ['GET', '/api/feedback/dead-letters'],
   ])('does not pass %s %s to any Worker', async (method, path) => {
     const { cookie } = await signIn('Ada')
     const res = await exports.default.fetch(

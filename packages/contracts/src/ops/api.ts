@@ -170,7 +170,8 @@ export const RoomCallsSessions = z.object({
       /** Last call through the proxy (ms since the epoch). */
       lastAt: z.int(),
       tracks: z.array(z.string()),
-      history: z.array(ProxyHistoryEntry),
+      /** Oldest first; `body` is absent where the call had none (a GET), as JSON leaves out undefined. */
+      history: z.array(ProxyHistoryEntry.extend({ body: z.unknown().optional() })),
     }),
   ),
 })
