@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { joinedInTurn } from '../helpers/meeting.ts'
-import { randomRoom } from '../helpers/socket.ts'
+import { isEvent, randomRoom } from '../helpers/socket.ts'
 import { ops } from './support.ts'
 
 const page = async (room: string, query = '') => {
@@ -37,6 +37,13 @@ describe("a room's log, for operators", () => {
       expect(e.metadata.actor === `user:${ada.id}` || (e.data as { userId?: string }).userId === ada.id).toBe(true)
     }
     expect(adas.events.some((e) => e.type === 'UserConnected')).toBe(true)
+
+    // Ada, the host, asks Bob to unmute: done by Ada, about Bob, so it is in both people's pages.
+    ada.send({ type: 'askToUnmute', id: bob.id })
+    await bob.next(isEvent('UnmuteRequested'))
+    const bobs = await page(room, `?user=${bob.id}&type=UnmuteRequested`)
+    expect(bobs.events.map((e) => [e.type, e.metadata.actor])).toEqual([['UnmuteRequested', `user:${ada.id}`]])
+    expect((await page(room, `?user=${ada.id}&type=UnmuteRequested`)).events).toHaveLength(1)
     const both = await page(room, '?type=UserConnected,HostAssigned')
     expect(new Set(both.events.map((e) => e.type))).toEqual(new Set(['UserConnected', 'HostAssigned']))
   })
