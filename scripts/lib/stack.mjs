@@ -54,6 +54,17 @@ export function ensureDevVars() {
   }
 }
 
+/**
+ * The local operator sign-in link: the ops page with the gateway's ADMIN_TOKEN in the fragment,
+ * which browsers never send to a server; the page trades it for a cookie (POST /api/ops/session).
+ */
+export function operatorSignInLink(url) {
+  const vars = join(root, 'services/gateway/.dev.vars')
+  if (!existsSync(vars)) return undefined
+  const token = /^\s*ADMIN_TOKEN\s*=\s*(\S+)\s*$/m.exec(readFileSync(vars, 'utf8'))?.[1]
+  return token ? `${url}/ops#token=${encodeURIComponent(token)}` : undefined
+}
+
 /** D1 schema for the meeting records, applied to the local database the stack will use. */
 export async function applyD1Migrations(persistTo) {
   await run(

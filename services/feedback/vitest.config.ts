@@ -19,7 +19,6 @@ const project = (name: string, include: string[], exclude: string[], maxRetries:
         bindings: {
           TANGERINE_ENV: 'development',
           FEEDBACK_URL: inject('feedbackReceiver').hookUrl,
-          ADMIN_TOKEN: 'test-admin-token',
           FEEDBACK_TIMEOUT_MS: '300',
           FEEDBACK_RETRY_BASE_SECONDS: '0',
           TEST_MAX_RETRIES: String(maxRetries),

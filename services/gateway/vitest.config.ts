@@ -1,12 +1,18 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { roomsDatabase } from '../../scripts/test-support/rooms-database.ts'
 import { sfuAsCalls } from '../../scripts/test-support/sfu-bindings.ts'
 import { siblingWorkers } from '../../scripts/test-support/sibling-workers.ts'
 import { ACCESS_AUD, ACCESS_TEAM_DOMAIN } from './test/support/access.ts'
+import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './test/support/operators.ts'
 
 // The gateway is tested against the real sibling Workers, built as they deploy
 // (`wrangler deploy --dry-run`), with the bindings their own wrangler configs declare,
 // and against a real JWKS endpoint, user directory and the local SFU on loopback.
+// The rooms Worker's meetings database, bound here too and migrated before each file, so the
+// meetings projection and the ops views of it work as under `npm run dev`.
+const roomsDb = await roomsDatabase()
+
 const project = (name: string, include: string[], vars: Record<string, string>) => ({
   plugins: [
     cloudflareTest(({ inject }) => {
@@ -15,7 +21,6 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
       const media = {
         ...sfuAsCalls(sfu),
         TURN_KEY_ENCRYPTION_KEY: 'gateway-test-turn-key',
-        ADMIN_TOKEN: 'gateway-test-media-admin',
       }
       // The media Worker once more, under another name, whose Calls API never answers: health.int.test.ts
       // binds it as MEDIA to see a slow service through the gateway's real health route.
@@ -37,8 +42,13 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             USER_DIRECTORY_URL: servers.directoryUrl,
             USER_DIRECTORY_TIMEOUT_MS: '500',
             TEST_PRIVATE_JWK: servers.privateJwk,
+            ...roomsDb.bindings,
+            // The one operator secret, and the Access emails that are operators (ops.int.test.ts).
+            ADMIN_TOKEN: OPERATOR_TOKEN,
+            OPERATOR_EMAILS: `${OPERATOR_EMAIL}, second-operator@example.com`,
             ...vars,
           },
+          d1Databases: roomsDb.d1Databases,
           serviceBindings: { STALLED_MEDIA: 'tangerine-media-stalled' },
           // The deployed limiters' kind with a small limit, for the flood tests: a loaded machine
           // cannot be relied on to send 500 requests within 10 s. 60 s, the longest period, so a
@@ -53,7 +63,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             {
               'services/media': media,
               // No receiver: reports are logged by the consumer.
-              'services/feedback': { FEEDBACK_URL: '', ADMIN_TOKEN: 'gateway-test-admin' },
+              'services/feedback': { FEEDBACK_URL: '' },
               // No sweep counts out a test's quiet socket (12.5 s without a heartbeat) on a slow run.
               'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
             },
@@ -62,7 +72,11 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
       }
     }),
   ],
-  test: { name, include, setupFiles: ['./test/support/warm-up.ts'] },
+  test: {
+    name,
+    include,
+    setupFiles: ['../../scripts/test-support/migrate-rooms-database.ts', './test/support/warm-up.ts'],
+  },
 })
 
 export default defineConfig({
@@ -72,9 +86,12 @@ export default defineConfig({
       './test/support/stalled-server.ts',
       '../../scripts/test-support/sfu-setup.ts',
     ],
-    projects: [
-      project('gateway', ['test/*.int.test.ts'], {}),
-      project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),
-    ],
+    // `npm run bench` (GATEWAY_BENCH=1) runs the ops bench instead of the tests, on the same setup.
+    projects: process.env.GATEWAY_BENCH
+      ? [project('gateway-bench', ['bench/*.bench.ts'], {})]
+      : [
+          project('gateway', ['test/*.int.test.ts'], {}),
+          project('gateway-open', ['test/open/*.int.test.ts'], { DISABLE_LOBBY_ENFORCEMENT: 'true' }),
+        ],
   },
 })

@@ -20,7 +20,6 @@ export default defineConfig(async () => {
               TANGERINE_ENV: 'development',
               ...sfuAsCalls(sfu),
               TURN_KEY_ENCRYPTION_KEY: 'test-turn-key-encryption-key',
-              ADMIN_TOKEN: 'test-admin-token',
               ...roomsDb.bindings,
             },
             d1Databases: roomsDb.d1Databases,

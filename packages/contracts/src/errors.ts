@@ -32,6 +32,7 @@ export const problemTypes = {
   internal: 'https://tangerine.dev/problems/internal',
   payloadTooLarge: 'https://tangerine.dev/problems/payload-too-large',
   unauthorized: 'https://tangerine.dev/problems/unauthorized',
+  forbidden: 'https://tangerine.dev/problems/forbidden',
   rateLimited: 'https://tangerine.dev/problems/rate-limited',
 } as const
 

@@ -20,7 +20,7 @@ export const EXAMPLE_SECRETS: readonly string[] = [
   'dev-only-session-secret-change-me', // services/gateway/.dev.vars.example SESSION_SECRET
   'dev-secret', // services/media/.dev.vars.example CALLS_APP_SECRET, CLOUDFLARE_API_TOKEN; the SFU's fallback app
   'dev-turn-key-encryption-key', // services/media/.dev.vars.example
-  'dev-admin-token', // services/media and services/feedback .dev.vars.example ADMIN_TOKEN
+  'dev-admin-token', // services/gateway/.dev.vars.example ADMIN_TOKEN, the operator secret
   'local-fake-openai-token', // services/ai/.dev.vars.example
 ]
 

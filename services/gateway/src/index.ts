@@ -5,11 +5,14 @@ import type { AppEnv } from './app-env.ts'
 import { forwardRequest } from './forward.ts'
 import { accessGate } from './middleware/access.ts'
 import { identity, requireIdentity } from './middleware/identity.ts'
+import { operator, requireOperator } from './middleware/operator.ts'
 import { strongSecrets } from './middleware/secrets.ts'
 import { timeFrom, timeTo } from './middleware/timed.ts'
 import { limitBody, pageHeaders, rateLimit, sameOriginWrites, strictCors } from './middleware/security.ts'
 import { health } from './routes/health.ts'
-import { proxied } from './routes/proxy.ts'
+import { opsOverview } from './routes/ops-overview.ts'
+import { opsSession } from './routes/ops-session.ts'
+import { opsProxied, proxied } from './routes/proxy.ts'
 import { session } from './routes/session.ts'
 
 const app = new Hono<AppEnv>()
@@ -36,6 +39,12 @@ const app = new Hono<AppEnv>()
   .use('/api/rooms/*', requireIdentity())
   .use('/api/partytracks/*', requireIdentity())
   .use('/api/ice-servers', requireIdentity())
+  // Operators: sign-in is open (it checks the token); everything else under /api/ops is theirs alone.
+  .use('/api/ops/*', operator())
+  .route('/api/ops/session', opsSession)
+  .use('/api/ops/*', requireOperator())
+  .route('/api/ops/overview', opsOverview)
+  .route('/', opsProxied)
   .route('/api/health', health)
   .route('/api/session', session)
   .route('/', proxied)

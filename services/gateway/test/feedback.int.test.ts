@@ -2,6 +2,7 @@ import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
 import { DeadLetterList, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { OPERATOR_TOKEN } from './support/operators.ts'
 import { base, sessionCookie } from './support/session.ts'
 
 const report = (body: unknown, headers: Record<string, string> = {}) =>
@@ -40,11 +41,12 @@ describe('feedback through the gateway', () => {
     expect((await report({ description: 'hi' }, { origin: 'https://evil.example' })).status).toBe(403)
   })
 
-  it('exposes the dead letters to the admin token only', async () => {
-    expect((await exports.default.fetch(new Request(`${base}/api/feedback/dead-letters`))).status).toBe(401)
-    const res = await exports.default.fetch(
-      new Request(`${base}/api/feedback/dead-letters`, { headers: { authorization: 'Bearer gateway-test-admin' } }),
-    )
+  it('exposes the dead letters to operators only, under /api/ops', async () => {
+    const at = (path: string, headers: Record<string, string> = {}) =>
+      exports.default.fetch(new Request(`${base}${path}`, { headers }))
+    expect((await at('/api/ops/feedback/dead-letters')).status).toBe(403)
+    expect((await at('/api/feedback/dead-letters', { authorization: `Bearer ${OPERATOR_TOKEN}` })).status).toBe(404)
+    const res = await at('/api/ops/feedback/dead-letters', { authorization: `Bearer ${OPERATOR_TOKEN}` })
     expect(res.status).toBe(200)
     expect(DeadLetterList.parse(await res.json())).toEqual({ deadLetters: [] })
   })

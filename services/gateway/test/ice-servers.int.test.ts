@@ -1,6 +1,7 @@
 import { BrowserIceServers, ManagedTurnKey } from '@tangerine/contracts/calls/turn'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { OPERATOR_TOKEN } from './support/operators.ts'
 import { base, sessionCookie } from './support/session.ts'
 import { z } from 'zod'
 
@@ -24,10 +25,12 @@ describe('ICE servers and TURN administration through the gateway', { timeout: 3
     )
   })
 
-  it('passes /api/admin/turn to the media Worker, which wants its admin token', async () => {
-    expect((await get('/api/admin/turn/keys')).status).toBe(401)
-    expect((await get('/api/admin/turn/keys', { authorization: 'Bearer wrong' })).status).toBe(401)
-    const res = await get('/api/admin/turn/keys', { authorization: 'Bearer gateway-test-media-admin' })
+  it('passes /api/ops/turn to the media Worker for operators only', async () => {
+    expect((await get('/api/ops/turn/keys')).status).toBe(403)
+    expect((await get('/api/ops/turn/keys', { authorization: 'Bearer wrong' })).status).toBe(403)
+    // The old route is gone: TURN keys are the operators' now.
+    expect((await get('/api/admin/turn/keys', { authorization: `Bearer ${OPERATOR_TOKEN}` })).status).toBe(404)
+    const res = await get('/api/ops/turn/keys', { authorization: `Bearer ${OPERATOR_TOKEN}` })
     expect(res.status).toBe(200)
     const { keys } = z.object({ keys: z.array(ManagedTurnKey) }).parse(await res.json())
     expect(keys.filter((k) => k.state === 'active')).toHaveLength(1)

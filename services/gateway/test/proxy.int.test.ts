@@ -19,6 +19,7 @@ describe('the proxy table', () => {
     ['POST', '/api/ice-servers'],
     ['POST', '/api/thirdparty/sessions/new'],
     ['GET', '/api/turn/keys'],
+    ['GET', '/api/admin/turn/keys'],
   ])('does not pass %s %s to any Worker', async (method, path) => {
     const { cookie } = await signIn('Ada')
     const res = await exports.default.fetch(

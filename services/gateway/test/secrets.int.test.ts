@@ -28,8 +28,15 @@ describe('gateway secrets outside local development', () => {
     )
   })
 
-  it('200 with a strong secret (the directory token may be empty)', async () => {
-    const answer = await ask({ SESSION_SECRET: STRONG, USER_DIRECTORY_TOKEN: '' })
+  it.each([
+    ['the committed example', 'dev-admin-token'],
+    ['a short one', 'x7Hq-9Lm'],
+  ])('503 with %s as the operator secret ADMIN_TOKEN', async (_, value) => {
+    expectRefused(await ask({ SESSION_SECRET: STRONG, ADMIN_TOKEN: value }), 'ADMIN_TOKEN', value)
+  })
+
+  it('200 with a strong secret (the directory token and the operator secret may be empty)', async () => {
+    const answer = await ask({ SESSION_SECRET: STRONG, USER_DIRECTORY_TOKEN: '', ADMIN_TOKEN: '' })
     expect(answer.status).toBe(200)
     expect(answer.logged).toBe('')
   })

@@ -5,7 +5,7 @@ import { strongSecrets } from './middleware/secrets.ts'
 import { health } from './routes/health.ts'
 import { iceServersRoute } from './routes/ice-servers.ts'
 import { partytracks } from './routes/partytracks.ts'
-import { turnAdmin } from './routes/turn-admin.ts'
+import { ops } from './routes/ops.ts'
 import { thirdparty } from './routes/thirdparty.ts'
 
 export { RoomMedia } from './room-media/room-media.ts'
@@ -16,7 +16,7 @@ const app = new Hono<AppEnv>()
   .route('/health', health)
   .route('/partytracks', partytracks)
   .route('/ice-servers', iceServersRoute)
-  .route('/turn', turnAdmin)
+  .route('/ops', ops)
   // The ai Worker's third-party sessions; the gateway never routes browsers here.
   .route('/thirdparty', thirdparty)
 app.onError(onError).notFound(notFound)

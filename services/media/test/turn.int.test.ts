@@ -1,4 +1,5 @@
 import { encodeIdentity, IDENTITY_HEADER } from '@tangerine/contracts'
+import { encodeOperator, OPERATOR_HEADER } from '@tangerine/contracts/ops/operator'
 import { BrowserIceServers, ManagedTurnKey } from '@tangerine/contracts/calls/turn'
 import { env, exports } from 'cloudflare:workers'
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
@@ -13,7 +14,7 @@ import type { TurnKeys } from '../src/turn/turn-keys.ts'
  */
 
 const asAda = { [IDENTITY_HEADER]: encodeIdentity({ name: 'Ada', source: 'session' }) }
-const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}` }
+const admin = { [OPERATOR_HEADER]: encodeOperator({ via: 'token' }) }
 const get = (path: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`http://media.internal${path}`, { headers }))
 const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = admin) =>
@@ -26,7 +27,7 @@ const send = (method: string, path: string, body?: unknown, headers: Record<stri
   )
 
 const Keys = z.object({ keys: z.array(ManagedTurnKey) })
-const listKeys = async () => Keys.parse(await (await get('/turn/keys', admin)).json()).keys
+const listKeys = async () => Keys.parse(await (await get('/ops/turn/keys', admin)).json()).keys
 const activeKeys = async () => (await listKeys()).filter((k) => k.state === 'active')
 
 /** The SFU's own key list, asked directly: what exists at the TURN API. */
@@ -114,16 +115,17 @@ describe('GET /ice-servers', () => {
 })
 
 describe('TURN administration', () => {
-  it('needs the admin token', async () => {
-    expect((await get('/turn/keys')).status).toBe(401)
-    expect((await get('/turn/keys', { authorization: 'Bearer wrong' })).status).toBe(401)
-    expect((await send('POST', '/turn/keys/rotate', {}, { authorization: 'Bearer wrong' })).status).toBe(401)
+  it('is for operators as the gateway marks them, and nobody else', async () => {
+    expect((await get('/ops/turn/keys')).status).toBe(403)
+    // The old per-service token counts for nothing here: the gateway alone checks it.
+    expect((await get('/ops/turn/keys', { authorization: 'Bearer test-admin-token' })).status).toBe(403)
+    expect((await send('POST', '/ops/turn/keys/rotate', {}, { ...asAda, [OPERATOR_HEADER]: 'e30' })).status).toBe(403)
   })
 
   it('rotates with an overlap: the old key retires, keeps working, and the alarm deletes it at the TURN API', async () => {
     const oldCredential = await iceServers()
     const [old] = await activeKeys()
-    const res = await send('POST', '/turn/keys/rotate', { overlapSeconds: 3600 })
+    const res = await send('POST', '/ops/turn/keys/rotate', { overlapSeconds: 3600 })
     expect(res.status).toBe(200)
     const rotated = z.object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) }).parse(await res.json())
     expect(rotated.active.uid).not.toBe(old!.uid)
@@ -145,7 +147,7 @@ describe('TURN administration', () => {
     // A rotation with no overlap: the previous key is deleted at its alarm.
     const again = z
       .object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) })
-      .parse(await (await send('POST', '/turn/keys/rotate', { overlapSeconds: 0 })).json())
+      .parse(await (await send('POST', '/ops/turn/keys/rotate', { overlapSeconds: 0 })).json())
     expect(again.retiring.map((k) => k.uid)).toEqual([rotated.active.uid])
     // Due at once: the alarm may already have gone off by itself; running it again is harmless.
     // vi.waitFor gives up after 1 s by default, which a loaded machine can take for the deletion.
@@ -167,19 +169,19 @@ describe('TURN administration', () => {
     const [old] = await activeKeys()
     const { active } = z
       .object({ active: ManagedTurnKey })
-      .parse(await (await send('POST', '/turn/keys/rotate', {})).json())
-    expect((await send('DELETE', `/turn/keys/${active.uid}`)).status).toBe(409)
-    expect((await send('DELETE', `/turn/keys/${old!.uid}`)).status).toBe(204)
+      .parse(await (await send('POST', '/ops/turn/keys/rotate', {})).json())
+    expect((await send('DELETE', `/ops/turn/keys/${active.uid}`)).status).toBe(409)
+    expect((await send('DELETE', `/ops/turn/keys/${old!.uid}`)).status).toBe(204)
     expect(await keysAtSfu()).not.toContain(old!.uid)
-    expect((await send('DELETE', `/turn/keys/${old!.uid}`)).status).toBe(404)
+    expect((await send('DELETE', `/ops/turn/keys/${old!.uid}`)).status).toBe(404)
 
-    const renamed = await send('PATCH', `/turn/keys/${active.uid}`, { name: 'meetings' })
+    const renamed = await send('PATCH', `/ops/turn/keys/${active.uid}`, { name: 'meetings' })
     expect(ManagedTurnKey.parse(await renamed.json())).toMatchObject({
       uid: active.uid,
       name: 'meetings',
       state: 'active',
     })
-    expect((await send('PATCH', `/turn/keys/${active.uid}`, { name: '' })).status).toBe(400)
+    expect((await send('PATCH', `/ops/turn/keys/${active.uid}`, { name: '' })).status).toBe(400)
   })
 
   it('revokes a credential at the TURN API: coturn refuses it from then on, and only it', async () => {
@@ -187,9 +189,9 @@ describe('TURN administration', () => {
     const kept = await iceServers()
     expect(await allocateWith(revoked)).toMatchObject({ ok: true })
     const username = revoked.iceServers[1]!.username!
-    expect((await send('POST', `/turn/credentials/${encodeURIComponent(username)}/revoke`)).status).toBe(204)
+    expect((await send('POST', `/ops/turn/credentials/${encodeURIComponent(username)}/revoke`)).status).toBe(204)
     expect(await allocateWith(revoked)).toEqual({ ok: false, code: 401, reason: expect.any(String) })
     expect(await allocateWith(kept)).toMatchObject({ ok: true })
-    expect((await send('POST', `/turn/credentials/${encodeURIComponent('bad name!')}/revoke`)).status).toBe(400)
+    expect((await send('POST', `/ops/turn/credentials/${encodeURIComponent('bad name!')}/revoke`)).status).toBe(400)
   })
 })

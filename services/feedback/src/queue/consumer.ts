@@ -3,6 +3,7 @@ import { issuesOf } from '@tangerine/contracts'
 import { log } from '@tangerine/contracts/log'
 import { deliveryTimeoutMs, retryDelaySeconds, retryPolicy } from './backoff.ts'
 import { deliver, safeTarget } from './deliver.ts'
+import { markReport } from '../report/report-log.ts'
 import { clearFailure, noteFailure, storeDeadLetter } from './failures.ts'
 
 /**
@@ -41,12 +42,15 @@ export async function consumeFeedback(batch: MessageBatch, env: FeedbackEnv): Pr
     if (!env.FEEDBACK_URL) {
       log('info', 'feedback (FEEDBACK_URL not set, logged instead of sent)', { ...ids, card: message.card })
       msg.ack()
+      await markReport(env.REPORTS, message, 'delivered').catch(() => {})
       return
     }
     const result = await deliver(env.FEEDBACK_URL, message, msg.attempts, timeoutMs)
     if (result.ok) {
       log('info', 'feedback delivered', { ...ids, status: result.status })
       msg.ack()
+      // The ops view's status is best effort: the card is delivered either way.
+      await markReport(env.REPORTS, message, 'delivered').catch(() => {})
       if (msg.attempts > 1) await clearFailure(env.DEAD_LETTERS, message.idempotencyKey).catch(() => {})
       return
     }
@@ -79,6 +83,7 @@ export async function consumeDeadLetters(batch: MessageBatch, env: FeedbackEnv):
         lastError: entry.lastError,
       })
       msg.ack()
+      await markReport(env.REPORTS, message, 'dead').catch(() => {})
     } catch (err) {
       log('error', 'could not store a dead letter, will retry', {
         idempotencyKey: message.idempotencyKey,

@@ -1,5 +1,4 @@
 import { problem, problemTypes } from '@tangerine/contracts'
-import { requireAdmin } from '@tangerine/contracts/admin'
 import {
   DeadLetterListQuery,
   DeadLetterParams,
@@ -8,13 +7,14 @@ import {
 } from '@tangerine/contracts/feedback'
 import { validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
+import { log } from '@tangerine/contracts/log'
+import { operatorName, type WithOperator } from '@tangerine/contracts/ops/operator'
 import type { AppEnv } from '../app-env.ts'
 import { deleteDeadLetter, getDeadLetter, listDeadLetters } from '../queue/failures.ts'
-import { log } from '@tangerine/contracts/log'
+import { markReport } from '../report/report-log.ts'
 
-/** Ops: messages the consumer gave up on, and putting one back on the queue. */
-export const deadLetters = new Hono<AppEnv>()
-  .use(requireAdmin<AppEnv>('tangerine-feedback-admin'))
+/** Ops (behind `requireOperator` in ops.ts): messages the consumer gave up on, and putting one back on the queue. */
+export const deadLetters = new Hono<AppEnv & WithOperator>()
   .get('/', validate('query', DeadLetterListQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query')
     return c.json((await listDeadLetters(c.env.DEAD_LETTERS, limit, cursor)) satisfies DeadLetterList, 200)
@@ -31,6 +31,11 @@ export const deadLetters = new Hono<AppEnv>()
     // key again, which a receiver drops; the other order could lose the message.
     await c.env.FEEDBACK_QUEUE.send(entry.message, { contentType: 'json' })
     await deleteDeadLetter(c.env.DEAD_LETTERS, id)
-    log('info', 'dead letter replayed', { idempotencyKey: id, feedbackId: entry.message.feedbackId })
+    await markReport(c.env.REPORTS, entry.message, 'queued').catch(() => {})
+    log('info', 'dead letter replayed', {
+      idempotencyKey: id,
+      feedbackId: entry.message.feedbackId,
+      by: operatorName(c.var.operator),
+    })
     return c.json({ id, replayed: true } satisfies ReplayAccepted, 202)
   })

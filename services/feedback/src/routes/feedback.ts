@@ -12,6 +12,7 @@ import type { AppEnv } from '../app-env.ts'
 import { reportRateLimit } from '../middleware/rate-limit.ts'
 import { feedbackCard } from '../report/card.ts'
 import { readDebugInfo, storeDebugInfo } from '../report/debug-info.ts'
+import { recordReport } from '../report/report-log.ts'
 
 /*
  * Reports from the web app's "report a problem" dialog, reached as /api/feedback through the
@@ -43,6 +44,13 @@ export const feedback = new Hono<AppEnv>()
       }),
     }
     await c.env.FEEDBACK_QUEUE.send(message, { contentType: 'json' })
+    await recordReport(c.env.REPORTS, {
+      id: feedbackId,
+      at: message.createdAt,
+      description: report.description,
+      ...(room ? { room } : {}),
+      ...(reporter ? { reporter: reporter.name } : {}),
+    })
     return c.json({ id: feedbackId, debugInfoUrl } satisfies FeedbackAccepted, 202)
   })
   .get('/debug-info/:id', validate('param', DebugInfoParams), async (c) => {

@@ -1,7 +1,6 @@
 import { encodeIdentity, IDENTITY_HEADER, type Identity } from '@tangerine/contracts'
+import { encodeOperator, OPERATOR_HEADER } from '@tangerine/contracts/ops/operator'
 import { exports } from 'cloudflare:workers'
-
-export const ADMIN_TOKEN = 'test-admin-token'
 
 /** A caller of its own (a fresh session: its own user key), so each test has its own rate-limit bucket. */
 export const someone = (name = `Tester ${crypto.randomUUID().slice(0, 8)}`): Identity => ({
@@ -37,9 +36,12 @@ export function postFeedback(
   )
 }
 
-/** An ops request; `token: null` sends no Authorization header. */
-export function admin(path: string, init: RequestInit = {}, token: string | null = ADMIN_TOKEN) {
+/** The operator mark as the gateway sets it. */
+export const OPERATOR_MARK = encodeOperator({ via: 'access', email: 'ops@example.com' })
+
+/** An ops request (`/ops` + path) as the gateway forwards it; `mark: null` sends no operator header. */
+export function admin(path: string, init: RequestInit = {}, mark: string | null = OPERATOR_MARK) {
   const headers = new Headers(init.headers)
-  if (token !== null) headers.set('authorization', `Bearer ${token}`)
-  return exports.default.fetch(new Request(`https://meet.example.com${path}`, { ...init, headers }))
+  if (mark !== null) headers.set(OPERATOR_HEADER, mark)
+  return exports.default.fetch(new Request(`https://meet.example.com/ops${path}`, { ...init, headers }))
 }

@@ -39,10 +39,8 @@ export const proxies: readonly Proxy[] = [
     binding: 'MEDIA',
     rewrite: { prefix: '/api/ice-servers', to: '/ice-servers' },
   },
-  // TURN key administration; the media Worker checks the admin token.
-  { method: 'ALL', path: '/api/admin/turn/*', binding: 'MEDIA', rewrite: { prefix: '/api/admin/turn', to: '/turn' } },
-  // Problem reports and their ops endpoints. Reports need no identity (the landing page has none);
-  // the feedback Worker limits them per caller and checks the admin token itself.
+  // Problem reports. They need no identity (the landing page has none); the feedback Worker
+  // limits them per caller.
   {
     method: 'ALL',
     path: '/api/feedback/*',
@@ -51,13 +49,44 @@ export const proxies: readonly Proxy[] = [
   },
 ]
 
+const toOps = { prefix: '/api/ops/', to: '/ops/' }
+
+/**
+ * The operators' API, each part to the Worker that owns it; `requireOperator` has let only
+ * operators this far, and only these requests carry the operator header.
+ */
+export const opsProxies: readonly Proxy[] = [
+  // A room's Calls sessions are the media Worker's; the rest of a room is the rooms Worker's.
+  { method: 'GET', path: '/api/ops/rooms/:name/calls', binding: 'MEDIA', rewrite: toOps },
+  { method: 'GET', path: '/api/ops/rooms', binding: 'ROOMS', rewrite: toOps },
+  { method: 'GET', path: '/api/ops/rooms/*', binding: 'ROOMS', rewrite: toOps },
+  { method: 'GET', path: '/api/ops/meetings', binding: 'ROOMS', rewrite: toOps },
+  { method: 'ALL', path: '/api/ops/turn/*', binding: 'MEDIA', rewrite: toOps },
+  { method: 'ALL', path: '/api/ops/feedback/*', binding: 'FEEDBACK', rewrite: toOps },
+]
+
+const rewritten = (requestUrl: string, rewrite: Proxy['rewrite']) => {
+  const url = new URL(requestUrl)
+  if (url.pathname.startsWith(rewrite.prefix)) url.pathname = rewrite.to + url.pathname.slice(rewrite.prefix.length)
+  return url
+}
+
 /** Every proxied route, one handler: rewrite the path, then forward with the caller's identity attached. */
 export const proxied = proxies.reduce(
   (app, { method, path, binding, rewrite }) =>
-    app.on(method, path, (c) => {
-      const url = new URL(c.req.url)
-      if (url.pathname.startsWith(rewrite.prefix)) url.pathname = rewrite.to + url.pathname.slice(rewrite.prefix.length)
-      return c.env[binding].fetch(forwardRequest(c.req.raw, c.get('identity'), url))
-    }),
+    app.on(method, path, (c) =>
+      c.env[binding].fetch(forwardRequest(c.req.raw, c.get('identity'), rewritten(c.req.url, rewrite))),
+    ),
+  new Hono<AppEnv>(),
+)
+
+/** The ops routes, forwarded with the operator the gateway established. */
+export const opsProxied = opsProxies.reduce(
+  (app, { method, path, binding, rewrite }) =>
+    app.on(method, path, (c) =>
+      c.env[binding].fetch(
+        forwardRequest(c.req.raw, c.get('identity'), rewritten(c.req.url, rewrite), c.get('operator')),
+      ),
+    ),
   new Hono<AppEnv>(),
 )

@@ -2,12 +2,11 @@ import { refuseWeakSecrets, type SecretRule } from '@tangerine/contracts/secrets
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env.ts'
 
-/** This Worker's secrets. Empty ADMIN_TOKEN closes the TURN admin routes, so only a set one must be strong. */
+/** This Worker's secrets. Operators are the gateway's business: no admin token here. */
 const SECRETS: SecretRule[] = [
   { name: 'CALLS_APP_SECRET' },
   { name: 'CLOUDFLARE_API_TOKEN' },
   { name: 'TURN_KEY_ENCRYPTION_KEY' },
-  { name: 'ADMIN_TOKEN', optional: true },
 ]
 
 /**

@@ -1,5 +1,6 @@
 import { TracksRequest, TracksResponse, type ProxyHistoryEntry } from '@tangerine/contracts/calls/api'
 import { onlyPushes } from '@tangerine/contracts/calls/proxy'
+import type { RoomCallsSessions } from '@tangerine/contracts/ops/api'
 import { DurableObject } from 'cloudflare:workers'
 import { and, desc, eq, lte, min, notInArray, sql } from 'drizzle-orm'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
@@ -107,6 +108,25 @@ export class RoomMedia extends DurableObject<MediaEnv> {
       .orderBy(history.id)
       .all()
       .map((row) => JSON.parse(row.entry) as ProxyHistoryEntry)
+  }
+
+  /** For operators: every session of this room, newest first, with its tracks and API history. */
+  opsSessions(): RoomCallsSessions['sessions'] {
+    return this.#db
+      .select()
+      .from(sessions)
+      .orderBy(desc(sessions.createdAt))
+      .all()
+      .map((s) => ({
+        ...s,
+        tracks: this.#db
+          .select({ name: tracks.trackName })
+          .from(tracks)
+          .where(eq(tracks.sessionId, s.sessionId))
+          .all()
+          .map((t) => t.name),
+        history: this.history(s.sessionId),
+      }))
   }
 
   /** Deletes every session quiet for the retention period whose owner has left, with its rows. */

@@ -1,5 +1,6 @@
 import { problem, problemTypes } from '@tangerine/contracts'
-import { requireAdmin } from '@tangerine/contracts/admin'
+import { log } from '@tangerine/contracts/log'
+import { operatorName, requireOperator, type WithOperator } from '@tangerine/contracts/ops/operator'
 import { RenameTurnKeyRequest, RotateTurnKeyRequest, TurnUsername } from '@tangerine/contracts/calls/turn'
 import { onError, validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
@@ -11,14 +12,19 @@ import { TurnApiError, unwrap } from '../turn/turn-api.ts'
 const KeyParam = z.object({ uid: z.string().min(1).max(128) })
 const UsernameParam = z.object({ username: TurnUsername })
 
-/** TURN key administration, behind ADMIN_TOKEN (the gateway's `/api/admin/turn/*`). */
-export const turnAdmin = new Hono<AppEnv>()
-  .use(requireAdmin<AppEnv>('tangerine-media-admin'))
+/**
+ * TURN key administration, for operators only (the gateway's `/api/ops/turn/*`). Each change is
+ * logged with the operator who made it.
+ */
+export const turnAdmin = new Hono<AppEnv & WithOperator>()
+  .use(requireOperator())
   .get('/keys', async (c) => c.json({ keys: unwrap(await turnKeys(c.env).list()) }, 200))
   /** A new active key; the old one keeps working for `overlapSeconds` (default: the credential TTL) so live meetings go on. */
   .post('/keys/rotate', validate('json', RotateTurnKeyRequest), async (c) => {
     const { overlapSeconds = credentialTtl(c.env) } = c.req.valid('json')
-    return c.json(unwrap(await turnKeys(c.env).rotate(overlapSeconds)), 200)
+    const rotated = unwrap(await turnKeys(c.env).rotate(overlapSeconds))
+    log('info', 'turn key rotated', { by: operatorName(c.var.operator), overlapSeconds })
+    return c.json(rotated, 200)
   })
   .patch('/keys/:uid', validate('param', KeyParam), validate('json', RenameTurnKeyRequest), async (c) =>
     c.json(unwrap(await turnKeys(c.env).rename(c.req.valid('param').uid, c.req.valid('json').name)), 200),
@@ -28,10 +34,15 @@ export const turnAdmin = new Hono<AppEnv>()
     if (!unwrap(await turnKeys(c.env).delete(uid))) {
       return c.json(problem(409, 'Active key', { detail: `${uid} is the active TURN key: rotate first` }), 409)
     }
+    log('info', 'turn key deleted', { by: operatorName(c.var.operator), uid })
     return c.body(null, 204)
   })
   .post('/credentials/:username/revoke', validate('param', UsernameParam), async (c) => {
     unwrap(await turnKeys(c.env).revoke(c.req.valid('param').username))
+    log('info', 'turn credential revoked', {
+      by: operatorName(c.var.operator),
+      username: c.req.valid('param').username,
+    })
     return c.body(null, 204)
   })
   .onError((err, c) => {

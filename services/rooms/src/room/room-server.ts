@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from '@tangerine/contracts'
 import { AI_SERVICE, type RoomAiCommand, type RoomAiResult } from '@tangerine/contracts/ai/api'
+import type { OpsEventsPage, OpsEventsQuery, OpsStateAt } from '@tangerine/contracts/ops/api'
 import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
@@ -27,6 +28,8 @@ import { frameBytes } from './frame-size.ts'
 import { groupUpkeep, keyPackageFrame } from './mls.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
+import { opsEventsPage, stateAt } from './ops-log.ts'
+import { reportToRegistry } from './registry-report.ts'
 import { fullBucket, take } from './rate-limit.ts'
 
 /** A client that missed more than this many events gets the whole state instead of a replay. */
@@ -217,6 +220,16 @@ export class Room extends Server {
     return { events: this.#store.before(before ?? this.#seq + 1, limit), seq: this.#seq }
   }
 
+  /** For the ops view: a page of the log filtered by type and user, with the quarantined rows of its range. */
+  getOpsEvents(query: OpsEventsQuery): OpsEventsPage {
+    return opsEventsPage(this.ctx.storage, this.#seq, query)
+  }
+
+  /** For the ops view's scrubber: the log folded up to `seq`. */
+  getStateAt(seq: number): OpsStateAt {
+    return stateAt(this.ctx.storage, this.#seq, seq)
+  }
+
   /** The ai Worker's side of the AI participant, decided by the same rules as everything else. */
   async runAiCommand(command: RoomAiCommand): Promise<RoomAiResult> {
     const metadata = { now: new Date().toISOString(), actor: AI_SERVICE, id: crypto.randomUUID() }
@@ -250,6 +263,7 @@ export class Room extends Server {
     this.#broadcast(logged, before)
     this.#closeRemoved(logged, before)
     await projectMeetings(this.env.DB, this.name, logged, state)
+    await reportToRegistry(this.env, this.name, seq, before, state)
     const dismissal = systemDismissal(logged)
     const call = dismissal && (await this.#aiCall.takeIfEnded(aiBefore, logged))
     // Only the ai Worker can close the AI's calls; the queue retries until it has.
