@@ -8,6 +8,7 @@ import { LocalMedia } from '../media/local-media.svelte.ts'
 import { RoomConnection } from '../realtime/room.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
 import { chime } from './chime.ts'
+import { nameIn, noticeOf } from './notices.ts'
 import { shownTracksOf } from './shown-tracks.ts'
 
 export interface Toast {
@@ -240,10 +241,6 @@ export class Meeting {
     setTimeout(() => this.dismissToast(id), 4000)
   }
 
-  #nameOf(id: string, state = this.room.state) {
-    return state?.users.find((u) => u.id === id)?.name ?? 'Someone'
-  }
-
   /** Joining refused (locked, full) or no room for us at all: back to the lobby, saying why. */
   #refused(code: RoomErrorCode, error: string) {
     if (code === 'forbidden') return this.#toast(error)
@@ -256,7 +253,7 @@ export class Meeting {
 
   /** Out of the meeting by someone else's hand: stop everything and say who. */
   #out(why: 'removed' | 'ended', by: string, meetingId: string | undefined, before: RoomState) {
-    this.endedBy = { why, name: by === this.room.userId ? 'You' : this.#nameOf(by, before) }
+    this.endedBy = { why, name: by === this.room.userId ? 'You' : nameIn(before, by) }
     this.leftMeetingId = why === 'ended' ? meetingId : undefined
     this.room.close()
     this.#close()
@@ -271,43 +268,11 @@ export class Meeting {
       return this.#out('ended', event.data.by, event.data.meetingId, before)
     }
     if (this.phase !== 'joined') return
-    switch (event.type) {
-      case 'UserUpdated':
-        if (event.data.patch.joined && event.data.userId !== me) {
-          this.#toast(`${this.#nameOf(event.data.userId)} joined`)
-          chime('join')
-        }
-        return
-      case 'UserDisconnected':
-        if (event.data.userId !== me) {
-          this.#toast(`${this.#nameOf(event.data.userId, before)} left`)
-          chime('leave')
-        }
-        return
-      case 'UserMuted':
-        if (event.data.userId === me) {
-          this.media.setMicEnabled(false)
-          if (event.data.by !== me) this.#toast(`You were muted by ${this.#nameOf(event.data.by)}`)
-        }
-        return
-      case 'HandRaised':
-        if (event.data.userId !== me) this.#toast(`${this.#nameOf(event.data.userId)} raised their hand`)
-        return
-      case 'UnmuteRequested':
-        if (event.data.userId === me) this.#toast(`${this.#nameOf(event.data.by)} asks you to unmute`)
-        return
-      case 'HostAssigned':
-        this.#toast(
-          event.data.userId === me ? 'You are now the host' : `${this.#nameOf(event.data.userId)} is now the host`,
-        )
-        return
-      case 'UserRemoved':
-        this.#toast(`${this.#nameOf(event.data.by)} removed ${this.#nameOf(event.data.userId, before)}`)
-        return
-      case 'RoomLocked':
-      case 'RoomUnlocked':
-        this.#toast(`${this.#nameOf(event.data.by)} ${event.type === 'RoomLocked' ? 'locked' : 'unlocked'} the meeting`)
-        return
-    }
+    // Muted by the host: our mic goes off, whoever did it.
+    if (event.type === 'UserMuted' && event.data.userId === me) this.media.setMicEnabled(false)
+    const notice = noticeOf(event, me, before, this.room.state)
+    if (!notice) return
+    this.#toast(notice.toast)
+    if (notice.chime) chime(notice.chime)
   }
 }
