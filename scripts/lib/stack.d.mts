@@ -15,7 +15,11 @@ export declare function startStack(options?: {
   timeoutMs?: number
   /** Where the feedback consumer POSTs cards; unset, it logs them (as `npm run dev` does). */
   feedbackUrl?: string
+  /** With `feedbackUrl`: an undeliverable report is dead after two tries at once, not half an hour (the e2e stack). */
+  quickDeadLetters?: boolean
 }): Promise<Stack>
+/** The gateway's local ADMIN_TOKEN (services/gateway/.dev.vars), if one is set. */
+export declare function operatorToken(): string | undefined
 export declare const SFU_PORT: number
 export declare const TURN_PORT: number
 export declare function startSfu(options?: {

@@ -59,10 +59,15 @@ export function ensureDevVars() {
  * which browsers never send to a server; the page trades it for a cookie (POST /api/ops/session).
  */
 export function operatorSignInLink(url) {
+  const token = operatorToken()
+  return token ? `${url}/ops#token=${encodeURIComponent(token)}` : undefined
+}
+
+/** The gateway's local ADMIN_TOKEN (services/gateway/.dev.vars), if one is set. */
+export function operatorToken() {
   const vars = join(root, 'services/gateway/.dev.vars')
   if (!existsSync(vars)) return undefined
-  const token = /^\s*ADMIN_TOKEN\s*=\s*(\S+)\s*$/m.exec(readFileSync(vars, 'utf8'))?.[1]
-  return token ? `${url}/ops#token=${encodeURIComponent(token)}` : undefined
+  return /^\s*ADMIN_TOKEN\s*=\s*(\S+)\s*$/m.exec(readFileSync(vars, 'utf8'))?.[1]
 }
 
 /** D1 schema for the meeting records, applied to the local database the stack will use. */
@@ -180,17 +185,23 @@ const FEEDBACK_CONFIG = 'services/feedback/wrangler.jsonc'
  * from the .dev.vars beside the config, so a copy of the config (its `main` made absolute) goes in
  * the stack's state folder with a .dev.vars of its own: nobody's own .dev.vars is touched.
  */
-function feedbackConfigFor(feedbackUrl, persistTo) {
+function feedbackConfigFor(feedbackUrl, persistTo, quickDeadLetters) {
   const source = join(root, dirname(FEEDBACK_CONFIG))
   const dir = join(persistTo, 'feedback-worker')
   mkdirSync(dir, { recursive: true })
   const config = readFileSync(join(root, FEEDBACK_CONFIG), 'utf8')
   const main = '"main": "src/index.ts"'
-  if (!config.includes(main)) throw new Error(`${FEEDBACK_CONFIG} no longer has ${main}: update feedbackConfigFor`)
-  writeFileSync(
-    join(dir, 'wrangler.jsonc'),
-    config.replace(main, `"main": ${JSON.stringify(join(source, 'src/index.ts'))}`),
-  )
+  // The test stack's reports die after two quick tries (the ops test's dead letters) rather than
+  // half an hour of backoff; a delivery that works is the same either way.
+  const quick = [
+    ['"FEEDBACK_RETRY_BASE_SECONDS": "10"', '"FEEDBACK_RETRY_BASE_SECONDS": "0"'],
+    ['"max_retries": 8', '"max_retries": 1'],
+  ]
+  for (const text of [main, ...(quickDeadLetters ? quick.map(([from]) => from) : [])])
+    if (!config.includes(text)) throw new Error(`${FEEDBACK_CONFIG} no longer has ${text}: update feedbackConfigFor`)
+  let copy = config.replace(main, `"main": ${JSON.stringify(join(source, 'src/index.ts'))}`)
+  if (quickDeadLetters) for (const [from, to] of quick) copy = copy.replace(from, to)
+  writeFileSync(join(dir, 'wrangler.jsonc'), copy)
   const devVars = existsSync(join(source, '.dev.vars')) ? readFileSync(join(source, '.dev.vars'), 'utf8') : ''
   const kept = devVars.split('\n').filter((line) => line.trim() && !/^\s*FEEDBACK_URL\s*=/.test(line))
   writeFileSync(join(dir, '.dev.vars'), [...kept, `FEEDBACK_URL=${feedbackUrl}`, ''].join('\n'))
@@ -201,7 +212,8 @@ function feedbackConfigFor(feedbackUrl, persistTo) {
  * Starts the local SFU and every Worker in one `wrangler dev`, and waits until `/api/health`
  * reports all services up (the media Worker's check reaches the SFU).
  * `persistTo` keeps local D1, KV, Queue and Durable Object state between runs.
- * `feedbackUrl` points the feedback consumer at a receiver (the end-to-end tests run one).
+ * `feedbackUrl` points the feedback consumer at a receiver (the end-to-end tests run one);
+ * `quickDeadLetters` has an undeliverable report dead after two tries at once (with `feedbackUrl`).
  */
 export async function startStack({
   port = 8787,
@@ -209,13 +221,14 @@ export async function startStack({
   stdio = 'inherit',
   timeoutMs = 90_000,
   feedbackUrl,
+  quickDeadLetters = false,
 } = {}) {
   if (!existsSync(join(root, 'apps/web/.svelte-kit/cloudflare/_worker.js'))) await buildWeb()
   ensureDevVars()
   await applyD1Migrations(persistTo)
   const sfu = await startSfu({ stdio, persistTo })
   const configs = feedbackUrl
-    ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo) : c))
+    ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo, quickDeadLetters) : c))
     : workerConfigs
   const args = [
     'wrangler',

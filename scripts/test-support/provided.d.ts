@@ -7,6 +7,8 @@ declare module 'vitest' {
     stackUrl: string
     /** stack-setup.ts: where the stack's feedback consumer POSTs cards (the e2e test listens there). */
     feedbackReceiverUrl: string
+    /** stack-setup.ts: the stack's ADMIN_TOKEN, the operator secret (apps/web/e2e/ops.e2e.test.ts signs in with it). */
+    operatorToken: string
     /**
      * sfu-setup.ts: the local SFU standing in for Cloudflare Calls, and for Cloudflare's TURN API
      * (account id = app id, API token = app secret) over coturn on `turnPort`.

@@ -64,6 +64,14 @@ export const ManagedTurnKey = TurnKey.extend({
 })
 export type ManagedTurnKey = z.infer<typeof ManagedTurnKey>
 
+/** `GET /api/ops/turn/keys`: every key the media Worker holds. */
+export const ManagedTurnKeys = z.object({ keys: z.array(ManagedTurnKey) })
+export type ManagedTurnKeys = z.infer<typeof ManagedTurnKeys>
+
+/** `POST /api/ops/turn/keys/rotate`: the new active key, and those now retiring. */
+export const RotatedTurnKeys = z.object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) })
+export type RotatedTurnKeys = z.infer<typeof RotatedTurnKeys>
+
 export const RotateTurnKeyRequest = z.object({
   /** How long the previous key keeps working; default: the credential TTL. */
   overlapSeconds: z.number().int().min(0).max(MAX_TURN_TTL_SECONDS).optional(),
