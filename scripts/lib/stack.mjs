@@ -228,7 +228,9 @@ export async function startStack({
   await applyD1Migrations(persistTo)
   const sfu = await startSfu({ stdio, persistTo })
   const configs = feedbackUrl
-    ? workerConfigs.map((c) => (c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo, quickDeadLetters) : c))
+    ? workerConfigs.map((c) =>
+        c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo, quickDeadLetters) : c,
+      )
     : workerConfigs
   const args = [
     'wrangler',

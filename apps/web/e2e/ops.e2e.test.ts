@@ -69,8 +69,7 @@ async function turnCredential() {
   const [host, port] = url.slice('turn:'.length).split('?')[0]!.split(':')
   return { host: host!, port: Number(port), username: turn.username!, password: turn.credential! }
 }
-const relays = async (c: Awaited<ReturnType<typeof turnCredential>>) =>
-  allocate(c.host, c.port, c.username, c.password)
+const relays = async (c: Awaited<ReturnType<typeof turnCredential>>) => allocate(c.host, c.port, c.username, c.password)
 
 describe('the ops page', () => {
   let ops: Page
@@ -98,10 +97,13 @@ describe('the ops page', () => {
     await joinAs('Bob', room)
     const joinedAt = Date.now()
     await expect.poll(() => people.textContent(), { timeout: 2_000 }).toBe('2')
-    await expect.poll(async () => Number(await overview.getByTestId('people-now').textContent()), { timeout: 2_000 })
+    await expect
+      .poll(async () => Number(await overview.getByTestId('people-now').textContent()), { timeout: 2_000 })
       .toBeGreaterThanOrEqual(2)
     expect(Number(await overview.getByTestId('rooms-live').textContent())).toBeGreaterThanOrEqual(1)
-    console.log(`ops: the meeting of two was on the rooms list and the overview ${Date.now() - joinedAt} ms after Bob’s join`)
+    console.log(
+      `ops: the meeting of two was on the rooms list and the overview ${Date.now() - joinedAt} ms after Bob’s join`,
+    )
     await shot(ops, 'rooms')
     await shot(overview, 'overview')
     await overview.close()
@@ -174,7 +176,9 @@ describe('the ops page', () => {
     await expect.poll(() => dead.count(), { timeout: 60_000 }).toBe(1)
     expect(await dead.textContent()).toContain('HTTP 500')
     await expect
-      .poll(() => ops.locator(`[data-testid="recent-reports"] tr[data-feedback-id="${id}"]`).getAttribute('data-status'))
+      .poll(() =>
+        ops.locator(`[data-testid="recent-reports"] tr[data-feedback-id="${id}"]`).getAttribute('data-status'),
+      )
       .toBe('dead')
     await shot(ops, 'feedback-dead')
 
@@ -183,7 +187,9 @@ describe('the ops page', () => {
     await expect.poll(() => delivered.filter((card) => card.text?.includes(marker)).length, { timeout: 30_000 }).toBe(1)
     await expect.poll(() => dead.count()).toBe(0)
     await expect
-      .poll(() => ops.locator(`[data-testid="recent-reports"] tr[data-feedback-id="${id}"]`).getAttribute('data-status'))
+      .poll(() =>
+        ops.locator(`[data-testid="recent-reports"] tr[data-feedback-id="${id}"]`).getAttribute('data-status'),
+      )
       .toBe('delivered')
     await shot(ops, 'feedback')
   })

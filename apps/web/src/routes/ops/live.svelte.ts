@@ -1,4 +1,5 @@
 import type { OpsResult } from './ops-api'
+import { operatorSession } from './operator-session.svelte'
 
 /**
  * An answer kept fresh: asked again `intervalMs` after the last one came back (never two at once),
@@ -35,6 +36,11 @@ export class Live<T> {
   async refresh() {
     clearTimeout(this.#timer)
     const call = ++this.#calls
+    // The view's script runs under the sign-in page too: ask nothing until this is an operator.
+    if (operatorSession.status !== 'operator') {
+      if (this.#running) this.#timer = setTimeout(() => void this.refresh(), 200)
+      return
+    }
     const answer = await this.#load()
     // A newer ask (a changed filter) is under way: this answer is stale, and that one goes on.
     if (call !== this.#calls) return
