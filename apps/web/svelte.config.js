@@ -6,6 +6,9 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ platformProxy: { configPath: 'wrangler.jsonc' } }),
+    // The server resolves routes, so no page carries the table of all of them (the /ops views
+    // would otherwise add theirs to the meeting page's first load).
+    router: { resolution: 'server' },
     // Pages get a CSP with hashes for SvelteKit's own inline scripts; media and sockets stay same-origin.
     csp: {
       mode: 'auto',
