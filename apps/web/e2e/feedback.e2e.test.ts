@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { type ChatCardMessage, FeedbackAccepted, StoredDebugInfo } from '@tangerine/contracts/feedback'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { checkWebhookRequest } from '../../../scripts/test-support/google-chat-webhook.ts'
 import { artifacts, people, stackUrl as url } from './people.ts'
+import { readBody } from './receiver.ts'
 
 /*
  * "Report a problem" from the page to the chat: the dialog in Chromium, the gateway, the feedback
@@ -21,13 +22,6 @@ const deliveries: Delivery[] = []
 let receiver: Server
 const { newPage: pageOf, join: joinAs } = people({ perTest: true })
 const newPage = () => pageOf('reporter')
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-  })
 
 beforeAll(async () => {
   receiver = createServer(async (req, res) => {

@@ -1,13 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
-import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { FeedbackAccepted, type ChatCardMessage } from '@tangerine/contracts/feedback'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { allocate } from '../../../packages/sfu/test/helpers/turn-client.ts'
 import { checkWebhookRequest } from '../../../scripts/test-support/google-chat-webhook.ts'
-import { call, outsider } from './attacks/outsider.ts'
+import { call, outsider, turnCredential } from './attacks/outsider.ts'
 import { artifacts, people, stackUrl } from './people.ts'
+import { readBody } from './receiver.ts'
 
 /*
  * The operators' page, /ops, as an operator and as an outsider use it: Chromium against the
@@ -26,12 +26,6 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(artifact
 let refusing = true
 const delivered: ChatCardMessage[] = []
 let receiver: Server
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-  })
 
 beforeAll(async () => {
   receiver = createServer(async (req, res) => {
@@ -59,16 +53,6 @@ async function operator(): Promise<Page> {
   return page
 }
 
-/** A TURN credential as a browser in a meeting gets it (`/api/ice-servers`). */
-async function turnCredential() {
-  const { cookie } = await outsider('Turn Tester')
-  const res = await fetch(`${stackUrl}/api/ice-servers`, { headers: { cookie } })
-  expect(res.status).toBe(200)
-  const turn = IceServersResponse.parse(await res.json()).iceServers.find((s) => s.username)!
-  const url = [turn.urls].flat().find((u) => u.startsWith('turn:'))!
-  const [host, port] = url.slice('turn:'.length).split('?')[0]!.split(':')
-  return { host: host!, port: Number(port), username: turn.username!, password: turn.credential! }
-}
 const relays = async (c: Awaited<ReturnType<typeof turnCredential>>) => allocate(c.host, c.port, c.username, c.password)
 
 describe('the ops page', () => {
@@ -195,7 +179,7 @@ describe('the ops page', () => {
   })
 
   it('rotates the TURN key: a new credential relays, and so does the old one for the overlap; a revoked one does not', async () => {
-    const before = await turnCredential()
+    const before = await turnCredential('Turn Tester')
     await ops.getByRole('link', { name: 'TURN keys', exact: true }).click()
     const active = ops.locator('[data-testid="turn-keys"] tr[data-state="active"]')
     const oldUid = await active.getAttribute('data-uid')
@@ -204,7 +188,7 @@ describe('the ops page', () => {
     await expect.poll(() => active.getAttribute('data-uid')).not.toBe(oldUid)
     await expect.poll(() => ops.locator(`tr[data-uid="${oldUid}"]`).getAttribute('data-state')).toBe('retiring')
 
-    const after = await turnCredential()
+    const after = await turnCredential('Turn Tester')
     expect(await relays(after)).toMatchObject({ ok: true })
     expect(await relays(before)).toMatchObject({ ok: true })
 

@@ -1,5 +1,6 @@
 import { request } from 'node:http'
-import { inject } from 'vitest'
+import { IceServersResponse } from '@tangerine/contracts/calls/api'
+import { expect, inject } from 'vitest'
 import WebSocket from 'ws'
 import { roomSocketOver, type RoomSocket } from '../../../../scripts/test-support/room-socket.ts'
 
@@ -116,3 +117,14 @@ export async function roomSocket(room: string, who: Outsider, id = `${who.key}${
 }
 
 export { isErrorCode, isEvent, isState } from '../../../../scripts/test-support/room-socket.ts'
+
+/** A TURN credential as a browser in a meeting gets it from `/api/ice-servers`, for `name`. */
+export async function turnCredential(name: string) {
+  const { cookie } = await outsider(name)
+  const res = await fetch(`${stackUrl}/api/ice-servers`, { headers: { cookie } })
+  expect(res.status).toBe(200)
+  const turn = IceServersResponse.parse(await res.json()).iceServers.find((s) => s.username)!
+  const url = [turn.urls].flat().find((u) => u.startsWith('turn:'))!
+  const [host, port] = url.slice('turn:'.length).split('?')[0]!.split(':')
+  return { host: host!, port: Number(port), username: turn.username!, password: turn.credential! }
+}

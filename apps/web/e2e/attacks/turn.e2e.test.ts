@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { TurnClient } from '../../../../packages/sfu/test/helpers/turn-client.ts'
-import { outsider, stackUrl } from './outsider.ts'
+import { stackUrl, turnCredential } from './outsider.ts'
 
 /*
  * An outsider with a lobby name and the TURN credential every browser gets tries to use the
@@ -13,15 +12,7 @@ import { outsider, stackUrl } from './outsider.ts'
 const gatewayPort = Number(new URL(stackUrl).port)
 const SFU_API_PORT = 7880
 
-async function credential() {
-  const { cookie } = await outsider('Mallory')
-  const res = await fetch(`${stackUrl}/api/ice-servers`, { headers: { cookie } })
-  expect(res.status).toBe(200)
-  const turn = IceServersResponse.parse(await res.json()).iceServers.find((s) => s.username)!
-  const url = [turn.urls].flat().find((u) => u.startsWith('turn:'))!
-  const [host, port] = url.slice('turn:'.length).split('?')[0]!.split(':')
-  return { host: host!, port: Number(port), username: turn.username!, password: turn.credential! }
-}
+const credential = () => turnCredential('Mallory')
 
 describe('attacks: TURN as an open relay into the host', () => {
   it('no TCP relay reaches the gateway’s or the SFU API’s port', async () => {
