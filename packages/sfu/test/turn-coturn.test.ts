@@ -125,7 +125,11 @@ describe('TURN credentials', () => {
     expect(ok.ok && ok.relayed).toMatch(/^127\.0\.0\.1:\d+$/)
 
     const [expiry, id] = good.username.split(':')
-    expect(await tryAllocate({ ...good, credential: `x${good.credential.slice(1)}` })).toEqual({
+    // Another first character, whatever it was: a fixed 'x' left a credential that began with one
+    // (1 in 64) unchanged, and a fresh-clone run then got a relay.
+    const tampered = good.credential.replace(/^./, (ch) => (ch === 'x' ? 'y' : 'x'))
+    expect(tampered).not.toBe(good.credential)
+    expect(await tryAllocate({ ...good, credential: tampered })).toEqual({
       ok: false,
       code: 401,
       reason: 'Unauthorized',
