@@ -57,6 +57,8 @@ const relays = async (c: Awaited<ReturnType<typeof turnCredential>>) => allocate
 
 describe('the ops page', () => {
   let ops: Page
+  let alice: Page
+  let bob: Page
   const room = `ops-${Date.now().toString(36)}`
 
   it('signs in from the dev link’s fragment, and takes the token out of the address', async () => {
@@ -76,9 +78,9 @@ describe('the ops page', () => {
     await ops.getByRole('heading', { name: 'Rooms' }).waitFor()
 
     const people = ops.locator(`tr[data-room="${room}"] [data-testid="people"]`)
-    await joinAs('Alice', room)
+    alice = await joinAs('Alice', room)
     await expect.poll(() => people.textContent(), { timeout: 2_000 }).toBe('1')
-    await joinAs('Bob', room)
+    bob = await joinAs('Bob', room)
     const joinedAt = Date.now()
     await expect.poll(() => people.textContent(), { timeout: 2_000 }).toBe('2')
     await expect
@@ -140,6 +142,26 @@ describe('the ops page', () => {
     await shot(ops, 'room')
   })
 
+  it('removes Bob, then ends the meeting: each page says an operator did it, and the log says which', async () => {
+    const actions = ops.getByRole('region', { name: 'In the meeting now' })
+    await expect.poll(() => actions.getByTestId('room-people').locator('li').count()).toBe(2)
+    await actions.getByRole('button', { name: 'Remove Bob' }).click()
+    await shot(ops, 'room-actions')
+    await actions.getByRole('group', { name: 'Confirm removing Bob' }).getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => bob.getByTestId('removed').textContent()).toBe('An operator removed you from the meeting')
+    await expect.poll(() => actions.getByTestId('room-people').locator('li').count()).toBe(1)
+    await expect.poll(() => alice.getByText('An operator removed Bob').count()).toBe(1)
+
+    await actions.getByRole('button', { name: 'End meeting for everyone…' }).click()
+    await actions.getByRole('button', { name: 'End meeting', exact: true }).click()
+    await expect.poll(() => alice.getByTestId('ended').textContent()).toBe('An operator ended the meeting')
+    await actions.getByTestId('no-meeting').waitFor()
+
+    const log = ops.getByTestId('event-log')
+    await expect.poll(() => log.getByText('Bob removed by operator token').count()).toBe(1)
+    await expect.poll(() => log.getByText('Meeting ended for all by operator token').count()).toBe(1)
+  })
+
   it('draws the meetings history with charts', async () => {
     await ops.getByRole('link', { name: 'Meetings', exact: true }).click()
     const charts = ops.getByTestId('meeting-charts')
@@ -197,6 +219,14 @@ describe('the ops page', () => {
     await expect.poll(() => ops.getByTestId('turn-outcome').textContent()).toContain('Revoked')
     await expect.poll(async () => (await relays(after)).ok).toBe(false)
     expect(await relays(before)).toMatchObject({ ok: true })
+
+    const newUid = await active.getAttribute('data-uid')
+    await active.getByRole('button', { name: /^Rename key / }).click()
+    await active.getByLabel(/^New name for /).fill('rotated by the e2e test')
+    await active.getByRole('button', { name: 'Save' }).click()
+    await expect
+      .poll(() => ops.locator(`tr[data-uid="${newUid}"] td`).first().textContent())
+      .toContain('rotated by the e2e test')
     await shot(ops, 'turn')
   })
 

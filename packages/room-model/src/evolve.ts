@@ -149,7 +149,8 @@ function apply(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, host: event.data.userId }
     case 'UnmuteRequested':
       return state
-    case 'UserRemoved': {
+    case 'UserRemoved':
+    case 'UserRemovedByOperator': {
       const removed = state.removed ?? []
       const next = without(state, (u) => u.id === event.data.userId)
       return { ...next, removed: removed.includes(event.data.key) ? removed : [...removed, event.data.key] }
@@ -159,6 +160,7 @@ function apply(state: RoomState, event: LoggedEvent): RoomState {
     case 'RoomUnlocked':
       return { ...state, locked: false }
     case 'MeetingEndedForAll':
+    case 'MeetingEndedByOperator':
       return without(state, (u) => u.joined)
     case 'MlsGroupStarted':
       return { ...state, mlsGroup: event.data.groupId, mlsEpoch: 0, mlsMembers: [event.data.creator] }

@@ -1,3 +1,4 @@
+import { RoomCloseCode } from '@tangerine/contracts'
 import { ManagedTurnKey } from '@tangerine/contracts/calls/turn'
 import {
   LiveRooms,
@@ -96,6 +97,8 @@ const ROUTES: Array<[string, string, unknown?]> = [
   ['GET', '/api/ops/feedback/summary'],
   ['GET', '/api/ops/feedback/dead-letters'],
   ['POST', `/api/ops/feedback/dead-letters/${crypto.randomUUID()}/replay`, {}],
+  ['POST', '/api/ops/rooms/ops-outsider/end', {}],
+  ['POST', `/api/ops/rooms/ops-outsider/users/${'a'.repeat(32)}/remove`, {}],
   ['GET', '/api/ops/turn/keys'],
   ['POST', '/api/ops/turn/keys/rotate', { overlapSeconds: 60 }],
   ['PATCH', '/api/ops/turn/keys/some-key', { name: 'mine' }],
@@ -204,6 +207,48 @@ describe('the ops API for an operator', () => {
     const history = MeetingsHistory.parse(await (await call('GET', '/api/ops/meetings?days=7', bearer)).json())
     expect(history.perDay.at(-1)!.meetings).toBeGreaterThanOrEqual(1)
     for (const s of sockets) s.close()
+  })
+
+  it('removes a person and ends a meeting held through the gateway; a participant or another site cannot', async () => {
+    const room = `ops-${crypto.randomUUID().slice(0, 8)}`
+    const people = await Promise.all(['Ada', 'Bob', 'Cy'].map((name) => signIn(name)))
+    const sockets = []
+    for (const person of people) {
+      const socket = await openRoomSocket(
+        exports.default,
+        new Request(`${base}/api/rooms/${room}/ws?_pk=${person.id}`, {
+          headers: { Upgrade: 'websocket', cookie: person.cookie },
+        }),
+      )
+      await socket.next(isState)
+      socket.send({ type: 'userUpdate', user: { joined: true } })
+      await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
+      sockets.push(socket)
+    }
+    const [ada, bob, cy] = sockets
+    const cookie = (await opsCookie()).split(';')[0]!
+    const remove = `/api/ops/rooms/${room}/users/${bob!.id}/remove`
+    const end = `/api/ops/rooms/${room}/end`
+
+    // Ada is the host, but this is the operators' route: a participant's cookie gets 403.
+    expect((await call('POST', remove, { cookie: people[0]!.cookie }, {})).status).toBe(403)
+    // The operator's own cookie, sent by another site's page: refused before it reaches the room.
+    expect((await call('POST', remove, { cookie, origin: 'https://evil.example' }, {})).status).toBe(403)
+    expect((await call('POST', end, { cookie, origin: 'https://evil.example' }, {})).status).toBe(403)
+
+    expect((await call('POST', remove, { cookie }, {})).status).toBe(200)
+    expect((await bob!.closed).code).toBe(RoomCloseCode.removed)
+    expect((await call('POST', end, { cookie }, {})).status).toBe(200)
+    for (const s of [ada!, cy!]) expect((await s.closed).code).toBe(RoomCloseCode.meetingEnded)
+
+    const types = 'UserRemovedByOperator,MeetingEndedByOperator'
+    const acts = OpsEventsPage.parse(
+      await (await call('GET', `/api/ops/rooms/${room}/events?type=${types}`, bearer)).json(),
+    )
+    expect(acts.events.map((e) => [e.type, (e.data as { operator: string }).operator])).toEqual([
+      ['MeetingEndedByOperator', 'token'],
+      ['UserRemovedByOperator', 'token'],
+    ])
   })
 
   it('answers bad input with 400 and changes nothing', async () => {

@@ -8,8 +8,9 @@ import { z } from 'zod'
 import { ProxyHistoryEntry } from '../calls/api.ts'
 import { SystemHealth } from '../health.ts'
 import { LoggedEvent, RoomEvent } from '../rooms/events.ts'
-import { QuarantineEntry } from '../rooms/health.ts'
-import { RoomName, RoomState } from '../rooms/room.ts'
+import { QuarantineEntry, RoomHealth } from '../rooms/health.ts'
+import { RoomErrorCode } from '../rooms/messages.ts'
+import { RoomName, RoomState, RoomUserId } from '../rooms/room.ts'
 import { Operator } from './operator.ts'
 
 // --- Sign-in ---------------------------------------------------------------------------------
@@ -95,6 +96,27 @@ export const OpsStateAt = z.object({
 })
 export type OpsStateAt = z.infer<typeof OpsStateAt>
 
+/** `GET /api/ops/rooms/:name`: the room's state now, its log position and its log's health. */
+export const OpsRoomNow = z.object({ seq: z.int().nonnegative(), state: RoomState, health: RoomHealth })
+export type OpsRoomNow = z.infer<typeof OpsRoomNow>
+
+/** `POST /api/ops/rooms/:name/users/:userId/remove`: the person named (every tab of theirs). */
+export const OpsRoomUserParam = z.object({ name: RoomName, userId: RoomUserId })
+
+/** What an operator does to a room from the dashboard; the room logs it with the operator's name. */
+export const OperatorAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('endMeeting') }),
+  z.object({ type: z.literal('removeUser'), userId: RoomUserId }),
+])
+export type OperatorAction = z.infer<typeof OperatorAction>
+
+/** The room's answer to an operator's action: the seq it reached, or why it refused. */
+export const OperatorActionResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), seq: z.int().nonnegative() }),
+  z.object({ ok: z.literal(false), code: RoomErrorCode, error: z.string() }),
+])
+export type OperatorActionResult = z.infer<typeof OperatorActionResult>
+
 /** The rooms Worker's part of the overview. */
 export const RoomsOverview = z.object({
   roomsLive: z.int().nonnegative(),
@@ -150,9 +172,9 @@ export const SfuStats = z.discriminatedUnion('status', [
     sessions: z.int().nonnegative(),
     /** Packets forwarded since the SFU started. */
     packetsOut: z.int().nonnegative(),
-    /** Measured over `windowMs` during this request. */
-    packetsPerSecond: z.number().nonnegative(),
-    windowMs: z.int().positive(),
+    /** Over the SFU's last whole window of `windowMs` (≥ 1 s); null until one has passed. */
+    packetsPerSecond: z.number().nonnegative().nullable(),
+    windowMs: z.int().positive().nullable(),
   }),
   Unavailable,
 ])

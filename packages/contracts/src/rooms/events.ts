@@ -8,11 +8,13 @@ import { LoggedName, UserPatch } from './room.ts'
  */
 const UserId = z.string().min(1).max(64)
 const MeetingId = z.string().min(1).max(64)
+/** An operator as the log names them: their Access email, or "token" (`operatorName`). */
+const OperatorName = z.string().min(1).max(254)
 
 export const EventMetadata = z.object({
   /** When the command that produced the event was accepted, ISO 8601. */
   at: z.iso.datetime(),
-  /** The user (connection) or service that caused it: `user:<id>`, `system`, `service:ai`. */
+  /** The user (connection) or service that caused it: `user:<id>`, `system`, `service:ai`, `operator`. */
   actor: z.string().max(80),
   schemaVersion: z.literal(1),
 })
@@ -57,6 +59,10 @@ export const RoomEvent = z.discriminatedUnion('type', [
   event('RoomUnlocked', z.object({ by: UserId })),
   /** Everyone in the meeting is out; a `MeetingEnded` follows, as when the last person leaves. */
   event('MeetingEndedForAll', z.object({ meetingId: MeetingId, by: UserId })),
+  /** An operator (the ops dashboard) took someone out, barring `key` as the host's removal does. */
+  event('UserRemovedByOperator', z.object({ userId: UserId, operator: OperatorName, key: z.string().min(1).max(64) })),
+  /** An operator ended the meeting for everyone in it; a `MeetingEnded` follows. */
+  event('MeetingEndedByOperator', z.object({ meetingId: MeetingId, operator: OperatorName })),
   /**
    * The one Commit the room took for its epoch: `epoch` is the one it moves the group to; `adds`,
    * those its Welcome is for, hold the group from now on (absent when it adds nobody).

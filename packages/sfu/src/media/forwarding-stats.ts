@@ -1,5 +1,7 @@
 const BUCKET_MS = 0.1
 const BUCKETS = 1000 // 0–100 ms; slower packets land in the last bucket
+/** The shortest window a forwarding rate is measured over. */
+export const RATE_WINDOW_MS = 1000
 
 /**
  * Counters and a latency histogram for forwarded packets, one sample per forwarded copy:
@@ -14,6 +16,10 @@ export class ForwardingStats {
   packetsOut = 0
   private readonly histogram = new Uint32Array(BUCKETS)
   private samples = 0
+  /** Where the current rate window began: time (ms, monotonic) and the counter then. */
+  private windowStart = performance.now()
+  private windowCount = 0
+  private rate: { packetsPerSecond: number; windowMs: number } | undefined
 
   recordLatency(ms: number): void {
     this.histogram[Math.min(BUCKETS - 1, Math.floor(ms / BUCKET_MS))]!++
@@ -31,17 +37,39 @@ export class ForwardingStats {
     return BUCKETS * BUCKET_MS
   }
 
-  snapshot() {
+  /**
+   * Packets forwarded per second over the last whole window of at least `RATE_WINDOW_MS`,
+   * closed by whichever reading comes first after it: readers (the ops overview, every second)
+   * get a rate from one request, without a timer here or two readings and a wait there.
+   */
+  private rateAt(now: number) {
+    const elapsed = now - this.windowStart
+    if (elapsed >= RATE_WINDOW_MS) {
+      this.rate = {
+        packetsPerSecond: Math.round(((this.packetsOut - this.windowCount) * 1000) / elapsed),
+        windowMs: Math.round(elapsed),
+      }
+      this.windowStart = now
+      this.windowCount = this.packetsOut
+    }
+    return this.rate ?? { packetsPerSecond: null, windowMs: null }
+  }
+
+  snapshot(now = performance.now()) {
     const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 100) / 100)
     return {
       packetsOut: this.packetsOut,
+      ...this.rateAt(now),
       latencyMs: { p50: round(this.percentile(0.5)), p99: round(this.percentile(0.99)), samples: this.samples },
     }
   }
 
-  reset(): void {
+  reset(now = performance.now()): void {
     this.packetsOut = 0
     this.histogram.fill(0)
     this.samples = 0
+    this.windowStart = now
+    this.windowCount = 0
+    this.rate = undefined
   }
 }

@@ -60,6 +60,9 @@ export const opsProxies: readonly Proxy[] = [
   { method: 'GET', path: '/api/ops/rooms/:name/calls', binding: 'MEDIA', rewrite: toOps },
   { method: 'GET', path: '/api/ops/rooms', binding: 'ROOMS', rewrite: toOps },
   { method: 'GET', path: '/api/ops/rooms/*', binding: 'ROOMS', rewrite: toOps },
+  // An operator's actions on a meeting; the room logs each with the operator's name.
+  { method: 'POST', path: '/api/ops/rooms/:name/end', binding: 'ROOMS', rewrite: toOps },
+  { method: 'POST', path: '/api/ops/rooms/:name/users/:userId/remove', binding: 'ROOMS', rewrite: toOps },
   { method: 'GET', path: '/api/ops/meetings', binding: 'ROOMS', rewrite: toOps },
   { method: 'ALL', path: '/api/ops/turn/*', binding: 'MEDIA', rewrite: toOps },
   { method: 'ALL', path: '/api/ops/feedback/*', binding: 'FEEDBACK', rewrite: toOps },

@@ -15,6 +15,9 @@ import {
  */
 export type View = 'meeting' | 'lobby'
 
+/** How a socket sees the operator who removed someone or ended the meeting. */
+export const OPERATOR_SHOWN = 'operator'
+
 export const viewOf = (state: RoomState, userId: string): View =>
   state.users.some((u) => u.id === userId && u.joined) ? 'meeting' : 'lobby'
 
@@ -51,6 +54,9 @@ export function stateFor(state: RoomState, view: View): RoomState {
 export function eventFor(event: LoggedEvent, view: View, userId: string): LoggedEvent | undefined {
   const audience = audienceOf(event)
   if (audience !== 'everyone' && !audience.includes(userId)) return undefined
+  // Which operator acted stays in the operators' log: the room hears only that one did.
+  if (event.type === 'UserRemovedByOperator') return { ...event, data: { ...event.data, operator: OPERATOR_SHOWN } }
+  if (event.type === 'MeetingEndedByOperator') return { ...event, data: { ...event.data, operator: OPERATOR_SHOWN } }
   if (view === 'meeting') return event
   switch (event.type) {
     case 'ChatMessageSent':

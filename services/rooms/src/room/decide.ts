@@ -12,6 +12,7 @@ import {
   type EventData,
 } from './decision.ts'
 import { decideCommit, decideKeyPackage, type MlsCommand } from './mls.ts'
+import { decideOperator, type OperatorCommand } from './operator-actions.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
 
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
@@ -32,6 +33,7 @@ export type RoomCommand =
   | Cmd<'TakeAiControl', EventData<'AiControlTaken'>>
   | Cmd<'ReleaseAiControl', EventData<'AiControlReleased'>>
   | RoleCommand
+  | OperatorCommand
   | MlsCommand
 type CommandData<T extends RoomCommand['type']> = Extract<RoomCommand, { type: T }>['data']
 
@@ -69,7 +71,7 @@ function connect(state: RoomState, data: CommandData<'Connect'>, limits: RoomLim
   const { userId, name, verified, key } = data
   if (state.users.some((u) => u.id === userId)) return []
   if (state.removed?.some((barred) => userId.startsWith(barred))) {
-    throw new RoomError('removed', 'The host removed you from this meeting')
+    throw new RoomError('removed', 'You were removed from this meeting')
   }
   if (key && state.users.filter((u) => u.id.startsWith(key)).length >= limits.perIdentity) {
     throw new RoomError('too_many_connections', `At most ${limits.perIdentity} tabs of one person in a room`)
@@ -134,6 +136,9 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'SetLock':
     case 'EndMeeting':
       return decideRole(state, command, emit)
+    case 'OperatorRemoveUser':
+    case 'OperatorEndMeeting':
+      return decideOperator(state, command, emit)
     case 'CommitMls':
       return decideCommit(state, command.data, emit)
     case 'OfferKeyPackage':

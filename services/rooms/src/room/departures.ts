@@ -5,9 +5,13 @@ export function departures(logged: LoggedEvent[], before: RoomState): Map<string
   const out = new Map<string, [number, string]>()
   for (const event of logged) {
     if (event.type === 'UserRemoved') out.set(event.data.userId, [RoomCloseCode.removed, 'removed by the host'])
-    if (event.type === 'MeetingEndedForAll') {
-      for (const u of before.users)
-        if (u.joined) out.set(u.id, [RoomCloseCode.meetingEnded, 'the host ended the meeting'])
+    if (event.type === 'UserRemovedByOperator') {
+      out.set(event.data.userId, [RoomCloseCode.removed, 'removed by an operator'])
+    }
+    if (event.type === 'MeetingEndedForAll' || event.type === 'MeetingEndedByOperator') {
+      const reason =
+        event.type === 'MeetingEndedForAll' ? 'the host ended the meeting' : 'an operator ended the meeting'
+      for (const u of before.users) if (u.joined) out.set(u.id, [RoomCloseCode.meetingEnded, reason])
     }
   }
   return out

@@ -13,7 +13,13 @@ import {
   type ServerMessage,
 } from '@tangerine/contracts'
 import { AI_SERVICE, type RoomAiCommand, type RoomAiResult } from '@tangerine/contracts/ai/api'
-import type { OpsEventsPage, OpsEventsQuery, OpsStateAt } from '@tangerine/contracts/ops/api'
+import type {
+  OperatorAction,
+  OperatorActionResult,
+  OpsEventsPage,
+  OpsEventsQuery,
+  OpsStateAt,
+} from '@tangerine/contracts/ops/api'
 import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
 import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
@@ -29,6 +35,7 @@ import { groupUpkeep, keyPackageFrame } from './mls.ts'
 import { staleUsers } from './presence.ts'
 import { projectMeetings } from './projections/meetings.ts'
 import { opsEventsPage, stateAt } from './ops-log.ts'
+import { OPERATOR_ACTOR, operatorCommandFor } from './operator-actions.ts'
 import { reportToRegistry } from './registry-report.ts'
 import { fullBucket, take } from './rate-limit.ts'
 
@@ -245,6 +252,18 @@ export class Room extends Server {
       await this.#aiCall.remember({ sessionId: command.sessionId, callId: command.callId })
     const ended = await this.#aiCall.takeIfEnded(before, logged)
     return { ok: true, seq: this.#seq, state: this.#state, ...(ended ? { ended } : {}) }
+  }
+
+  /** An operator's action from the dashboard, decided like the host's and logged with their name. */
+  async runOperatorAction(action: OperatorAction, operator: string): Promise<OperatorActionResult> {
+    const metadata = { now: new Date().toISOString(), actor: OPERATOR_ACTOR, id: crypto.randomUUID() }
+    try {
+      await this.#run(operatorCommandFor(action, operator, metadata, (id) => this.#keyOf(id)))
+    } catch (err) {
+      if (err instanceof RoomError) return { ok: false, code: err.code, error: err.message }
+      throw err
+    }
+    return { ok: true, seq: this.#seq }
   }
 
   async ping(): Promise<number> {

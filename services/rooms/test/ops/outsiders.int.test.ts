@@ -5,13 +5,15 @@ import { randomRoom } from '../helpers/socket.ts'
 import { ops } from './support.ts'
 
 const room = randomRoom()
-const routes = [
-  '/overview',
-  '/rooms',
-  `/rooms/${room}`,
-  `/rooms/${room}/events`,
-  `/rooms/${room}/state?seq=1`,
-  '/meetings',
+const routes: Array<[string, string]> = [
+  ['GET', '/overview'],
+  ['GET', '/rooms'],
+  ['GET', `/rooms/${room}`],
+  ['GET', `/rooms/${room}/events`],
+  ['GET', `/rooms/${room}/state?seq=1`],
+  ['GET', '/meetings'],
+  ['POST', `/rooms/${room}/end`],
+  ['POST', `/rooms/${room}/users/${'a'.repeat(32)}/remove`],
 ]
 const outsiders: Array<[string, Record<string, string>]> = [
   ['nobody', {}],
@@ -26,9 +28,9 @@ const outsiders: Array<[string, Record<string, string>]> = [
 
 describe('the rooms Worker’s ops routes, to anyone the gateway did not mark as an operator', () => {
   it.each(outsiders)('answer %s with 403', async (_who, headers) => {
-    for (const route of routes) {
-      const res = await ops(route, headers)
-      expect(res.status, route).toBe(403)
+    for (const [method, route] of routes) {
+      const res = await ops(route, headers, method)
+      expect(res.status, `${method} ${route}`).toBe(403)
       expect(await res.json()).toMatchObject({ type: 'https://tangerine.dev/problems/forbidden' })
     }
   })

@@ -19,6 +19,9 @@ export interface Toast {
 let toastIds = 0
 
 /** After what is already queued for the event loop, timers included. */
+/** Stands for the operator in `#out`: the room does not tell the meeting which one it was. */
+const OPERATOR = Symbol('operator')
+
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
@@ -40,7 +43,8 @@ export class Meeting {
   /** The meeting we were last in, for the after-call question. */
   leftMeetingId = $state<string>()
   /** Why we are out, when it was not our choice: the host removed us or ended the meeting. */
-  endedBy = $state<{ why: 'removed' | 'ended'; name: string }>()
+  /** Who put us out: the host (by name), ourselves ("You"), or an operator of the service. */
+  endedBy = $state<{ why: 'removed' | 'ended'; name: string; operator?: true }>()
   /** What stops us joining (locked, full, removed), as the room said it. */
   refusal = $state<string>()
   /** The lobby's choice of end-to-end encryption, for a meeting our join opens. */
@@ -252,8 +256,11 @@ export class Meeting {
   }
 
   /** Out of the meeting by someone else's hand: stop everything and say who. */
-  #out(why: 'removed' | 'ended', by: string, meetingId: string | undefined, before: RoomState) {
-    this.endedBy = { why, name: by === this.room.userId ? 'You' : nameIn(before, by) }
+  #out(why: 'removed' | 'ended', by: string | typeof OPERATOR, meetingId: string | undefined, before: RoomState) {
+    this.endedBy =
+      by === OPERATOR
+        ? { why, name: 'An operator', operator: true }
+        : { why, name: by === this.room.userId ? 'You' : nameIn(before, by) }
     this.leftMeetingId = why === 'ended' ? meetingId : undefined
     this.room.close()
     this.#close()
@@ -264,8 +271,14 @@ export class Meeting {
     const me = this.room.userId
     if (event.type === 'UserRemoved' && event.data.userId === me)
       return this.#out('removed', event.data.by, undefined, before)
-    if (event.type === 'MeetingEndedForAll' && before.users.some((u) => u.id === me && u.joined)) {
+    if (event.type === 'UserRemovedByOperator' && event.data.userId === me)
+      return this.#out('removed', OPERATOR, undefined, before)
+    const inMeeting = before.users.some((u) => u.id === me && u.joined)
+    if (event.type === 'MeetingEndedForAll' && inMeeting) {
       return this.#out('ended', event.data.by, event.data.meetingId, before)
+    }
+    if (event.type === 'MeetingEndedByOperator' && inMeeting) {
+      return this.#out('ended', OPERATOR, event.data.meetingId, before)
     }
     if (this.phase !== 'joined') return
     // Muted by the host: our mic goes off, whoever did it.

@@ -42,6 +42,8 @@ export function noticeOf(
       return { toast: event.data.userId === me ? 'You are now the host' : `${name(event.data.userId)} is now the host` }
     case 'UserRemoved':
       return { toast: `${name(event.data.by)} removed ${nameIn(before, event.data.userId)}` }
+    case 'UserRemovedByOperator':
+      return { toast: `An operator removed ${nameIn(before, event.data.userId)}` }
     case 'RoomLocked':
     case 'RoomUnlocked':
       return { toast: `${name(event.data.by)} ${event.type === 'RoomLocked' ? 'locked' : 'unlocked'} the meeting` }

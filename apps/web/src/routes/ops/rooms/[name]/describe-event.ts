@@ -76,6 +76,10 @@ export function describeEvent(event: LoggedEvent, nameOf: NameOf): string {
       return `Room unlocked by ${nameOf(event.data.by)}`
     case 'MeetingEndedForAll':
       return `Meeting ended for all by ${nameOf(event.data.by)}`
+    case 'UserRemovedByOperator':
+      return `${nameOf(event.data.userId)} removed by operator ${event.data.operator}`
+    case 'MeetingEndedByOperator':
+      return `Meeting ended for all by operator ${event.data.operator}`
     case 'MlsCommitted': {
       const adds = event.data.adds?.length ? `, adding ${event.data.adds.map(nameOf).join(', ')}` : ''
       return `MLS commit to epoch ${event.data.epoch} by ${nameOf(event.data.by)}${adds}`
