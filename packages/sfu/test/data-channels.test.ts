@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RTCPeerConnection } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { APP_ID, clientFor, raw, startTestSfu } from './helpers/sfu.ts'
-import { clientPeer, connected } from './helpers/peer.ts'
+import { clientPeer } from './helpers/peer.ts'
+import {
+  collect,
+  establish as establishWith,
+  sfuEndsOpen as sfuEndsOpenAt,
+  takenIn as takenInAt,
+  untilHeard,
+} from './helpers/data-channels.ts'
 import { waitFor } from './helpers/wait.ts'
 import { CallsApiError } from '@tangerine/contracts/calls/client'
-import type { RTCDataChannel } from 'werift'
 
 let sfu: RunningSfu
 beforeAll(async () => {
@@ -15,27 +20,7 @@ afterAll(() => sfu.close())
 
 const base = `/v1/apps/${APP_ID}`
 
-/** A session with the data channel transport, established the current way (SFU offer). */
-async function establish(): Promise<{ pc: RTCPeerConnection; sessionId: string }> {
-  const api = clientFor(sfu)
-  const { sessionId } = await api.newSession()
-  const res = await raw(sfu, 'POST', `${base}/sessions/${sessionId}/datachannels/establish`, {
-    body: JSON.stringify({ dataChannel: { location: 'remote', dataChannelName: 'server-events' } }),
-  })
-  expect(res.status).toBe(200)
-  expect(res.json).toMatchObject({
-    requiresImmediateRenegotiation: true,
-    dataChannel: { dataChannelName: 'server-events', id: 0 },
-    sessionDescription: { type: 'offer' },
-  })
-  const pc = clientPeer()
-  await pc.setRemoteDescription(res.json.sessionDescription as { type: 'offer'; sdp: string })
-  expect(pc.remoteDescription!.sdp).toMatch(/^m=application /m)
-  await pc.setLocalDescription(await pc.createAnswer())
-  await api.renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: pc.localDescription!.sdp } })
-  await connected(pc)
-  return { pc, sessionId }
-}
+const establish = () => establishWith(sfu)
 
 describe('data channels', () => {
   it('relays a published channel to a subscriber over negotiated channels', async () => {
@@ -89,7 +74,7 @@ describe('data channels', () => {
       body: JSON.stringify({ dataChannels: [{ id: subItem!.id }, { id: 99 }] }),
     })
     expect(closed.json.dataChannels).toEqual([
-      { id: subItem!.id },
+      { location: 'remote', dataChannelName: 'chat', sessionId: a.sessionId, id: subItem!.id },
       { id: 99, errorCode: 'close_track_error', errorDescription: expect.any(String) },
     ])
     await a.pc.close()
@@ -132,7 +117,9 @@ describe('data channels', () => {
     // Once B stops replying, C may.
     await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub!.id!, canReply: false }] })
     expect(await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub!.id!, canReply: true }] })).toEqual({
-      dataChannels: [{ id: cSub!.id!, canReply: true }],
+      dataChannels: [
+        { location: 'remote', sessionId: a.sessionId, dataChannelName: 'votes', id: cSub!.id!, canReply: true },
+      ],
     })
     const fromB = takenIn(b.sessionId, bSub!.id!)
     atB.send('from B again')
@@ -207,36 +194,5 @@ describe('data channels', () => {
   })
 })
 
-/**
- * Waits until the SFU's end of every channel of each session is open (`active`: its side of the
- * SCTP association is up). Until then it drops what it would relay, so an absence proves nothing.
- */
-async function sfuEndsOpen(sessions: Array<{ sessionId: string }>) {
-  const api = clientFor(sfu)
-  await waitFor(async () => {
-    const states = await Promise.all(sessions.map((s) => api.getSession(s.sessionId)))
-    return states.every((state) => state.dataChannels.every((c) => c.status === 'active'))
-  }, "the SFU's ends of the channels open")
-}
-
-/** Messages the SFU's end of channel `id` has taken in; it relays (or drops) each as it arrives. */
-function takenIn(sessionId: string, id: number): number {
-  const record = sfu.registry.findSession(APP_ID, sessionId)?.dataChannels.find((c) => c.id === id)
-  if (!record) throw new Error(`no channel ${id} on session ${sessionId}`)
-  return record.channel.messagesReceived
-}
-
-function collect(channel: RTCDataChannel): string[] {
-  const heard: string[] = []
-  channel.onMessage.subscribe((m) => heard.push(m.toString()))
-  return heard
-}
-
-/** Sends `text` on `from` until it shows up in `heard` (the SFU's side of a channel opens a little later). */
-async function untilHeard(from: RTCDataChannel, text: string, heard: string[]) {
-  await waitFor(async () => {
-    from.send(text)
-    await new Promise((r) => setTimeout(r, 50))
-    return heard.includes(text)
-  }, `"${text}" relayed`)
-}
+const sfuEndsOpen = (sessions: Array<{ sessionId: string }>) => sfuEndsOpenAt(sfu, sessions)
+const takenIn = (sessionId: string, id: number) => takenInAt(sfu, sessionId, id)
