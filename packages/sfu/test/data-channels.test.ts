@@ -10,6 +10,7 @@ import {
   untilHeard,
 } from './helpers/data-channels.ts'
 import { waitFor } from './helpers/wait.ts'
+import type { RTCDataChannel } from 'werift'
 import { CallsApiError } from '@tangerine/contracts/calls/client'
 
 let sfu: RunningSfu
@@ -81,55 +82,71 @@ describe('data channels', () => {
     await b.pc.close()
   })
 
-  it('lets one subscriber reply to the publisher (canReply), switched by datachannels/update', async () => {
+  // "At most one subscriber may hold canReply for a given publisher DataChannel at a time.
+  // Granting canReply to another subscriber replaces the previous selection. The publisher receives
+  // reverse traffic only" (https://developers.cloudflare.com/realtime/sfu/platform/limits/ and
+  // https://developers.cloudflare.com/realtime/sfu/features/datachannels/, "Return to publisher").
+  it('lets one subscriber reply to the publisher (canReply); each grant replaces the last', async () => {
     const api = clientFor(sfu)
     const [a, b, c] = [await establish(), await establish(), await establish()]
     const [pub] = (
       await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'votes' }] })
     ).dataChannels!
-    const [bSub] = (
-      await api.newDataChannels(b.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-      })
-    ).dataChannels!
-    const [cRefused] = (
-      await api.newDataChannels(c.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-      })
-    ).dataChannels!
-    expect(cRefused).toMatchObject({ errorCode: 'update_track_error' })
-    const [cSub] = (
-      await api.newDataChannels(c.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId }],
-      })
-    ).dataChannels!
-
+    const subscribe = async (session: { sessionId: string }, canReply: boolean) =>
+      (
+        await api.newDataChannels(session.sessionId, {
+          dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply }],
+        })
+      ).dataChannels![0]!
+    const bSub = await subscribe(b, true)
     const atA = a.pc.createDataChannel('votes', { negotiated: true, id: pub!.id! })
-    const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub!.id! })
-    const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub!.id! })
+    const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub.id! })
     const heardByA = collect(atA)
-    await waitFor(() => [atA, atB, atC].every((ch) => ch.readyState === 'open'), 'channels open')
-    await sfuEndsOpen([a, b, c])
+    await waitFor(() => atA.readyState === 'open' && atB.readyState === 'open', 'channels open')
+    await sfuEndsOpen([a, b])
     await untilHeard(atB, 'from B', heardByA)
-    // C may not reply: the SFU takes its message in and drops it, before C is allowed to.
-    atC.send('from C')
-    await waitFor(() => takenIn(c.sessionId, cSub!.id!) === 1, "the SFU taking in C's message")
-    // Once B stops replying, C may.
-    await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub!.id!, canReply: false }] })
-    expect(await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub!.id!, canReply: true }] })).toEqual({
+
+    // C subscribes with canReply too: accepted, and from now on C replies, not B.
+    const cSub = await subscribe(c, true)
+    expect(cSub).toEqual({
+      location: 'remote',
+      dataChannelName: 'votes',
+      sessionId: a.sessionId,
+      id: expect.any(Number),
+    })
+    const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub.id! })
+    await waitFor(() => atC.readyState === 'open', "C's channel open")
+    await sfuEndsOpen([c])
+    const replaced = async (from: RTCDataChannel, session: { sessionId: string }, id: number, text: string) => {
+      const before = takenIn(session.sessionId, id)
+      from.send(text)
+      await waitFor(() => takenIn(session.sessionId, id) > before, `the SFU taking in "${text}"`)
+    }
+    await replaced(atB, b, bSub.id!, 'from B, replaced')
+    await untilHeard(atC, 'from C', heardByA)
+
+    // B takes it back by datachannels/update; C's messages stop reaching A.
+    expect(await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub.id!, canReply: true }] })).toEqual({
       dataChannels: [
-        { location: 'remote', sessionId: a.sessionId, dataChannelName: 'votes', id: cSub!.id!, canReply: true },
+        { location: 'remote', sessionId: a.sessionId, dataChannelName: 'votes', id: bSub.id!, canReply: true },
       ],
     })
-    const fromB = takenIn(b.sessionId, bSub!.id!)
-    atB.send('from B again')
-    await waitFor(() => takenIn(b.sessionId, bSub!.id!) > fromB, "the SFU taking in B's message")
-    // Had the SFU relayed either, it would have gone down A's ordered channel before this one.
-    await untilHeard(atC, 'from C, allowed', heardByA)
-    expect(heardByA.filter((m) => m === 'from C' || m === 'from B again')).toEqual([])
+    await replaced(atC, c, cSub.id!, 'from C, replaced')
+    // Had the SFU relayed either refused message, it would have gone down A's ordered channel first.
+    await untilHeard(atB, 'from B again', heardByA)
+    expect(heardByA.filter((m) => m.endsWith('replaced'))).toEqual([])
+
+    // Revoked, B replies to nobody; C's subscription still does not.
+    await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub.id!, canReply: false }] })
+    await replaced(atB, b, bSub.id!, 'from B, revoked')
+    await replaced(atC, c, cSub.id!, 'from C, revoked')
     expect(
       (await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: 99, canReply: true }] })).dataChannels,
     ).toEqual([{ id: 99, errorCode: 'update_track_error', errorDescription: expect.any(String) }])
+    // Nothing after the revoke reached A (a later message on the same ordered channel would show it).
+    await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub.id!, canReply: true }] })
+    await untilHeard(atC, 'from C, last', heardByA)
+    expect(heardByA.filter((m) => m.endsWith('replaced') || m.endsWith('revoked'))).toEqual([])
     for (const p of [a, b, c]) await p.pc.close()
   })
 

@@ -139,13 +139,6 @@ export async function newDataChannels(
     if (!source) {
       return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
     }
-    if (item.canReply && hasReplier(source)) {
-      return {
-        ...echo,
-        errorCode: 'update_track_error',
-        errorDescription: 'Another subscriber already replies on this data channel',
-      }
-    }
     const id = nextId(session)
     const channel = session.pc.createDataChannel(item.dataChannelName, options(item, id))
     const record: DataChannelRecord = {
@@ -164,6 +157,8 @@ export async function newDataChannels(
         if (source.replier === record) source.replier = undefined
       },
     }
+    // "Granting canReply to another subscriber replaces the previous selection"
+    // (https://developers.cloudflare.com/realtime/sfu/platform/limits/).
     if (item.canReply) source.replier = record
     if (record.acked) source.subscribers.add(channel)
     // Nothing is relayed to it until it says it is ready; silent for too long, it is closed.
@@ -184,9 +179,6 @@ export async function newDataChannels(
   })
   return { dataChannels }
 }
-
-const hasReplier = (source: DataChannelRecord, except?: DataChannelRecord) =>
-  source.replier !== undefined && source.replier !== except && !source.replier.closed
 
 /** A channel as the API's items show it: where it is, its name, its id on this session. */
 const described = (record: DataChannelRecord): DataChannelResult => ({
@@ -234,14 +226,8 @@ export async function updateDataChannels(
         errorDescription: 'No open subscription to this data channel on this session',
       }
     }
+    // Granting replaces whoever held it, as at datachannels/new.
     if (canReply) {
-      if (hasReplier(source, record)) {
-        return {
-          ...described(record),
-          errorCode: 'update_track_error',
-          errorDescription: 'Another subscriber already replies on this data channel',
-        }
-      }
       source.replier = record
     } else if (source.replier === record) {
       source.replier = undefined
