@@ -19,6 +19,11 @@ export interface SfuConfig {
   /** How long closed session ids are remembered so they answer 410 instead of 404. */
   closedSessionMemoryMs: number
   maxBodyBytes: number
+  /**
+   * How long an operation that needs the session's transport waits for it to connect before
+   * answering 425 `session_error` (Cloudflare: "up to five seconds"); 0 does not wait or refuse.
+   */
+  transportWaitMs: number
   logLevel: LogLevel
   /** TURN through a coturn child process; undefined: no TURN, and the TURN API answers 404. */
   turn?: TurnConfig
@@ -42,6 +47,8 @@ export interface TurnConfig {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
 export const DEFAULT_PORT = 7880
+/** https://developers.cloudflare.com/realtime/sfu/platform/limits/ ("PeerConnection requirements"). */
+export const DEFAULT_TRANSPORT_WAIT_MS = 5_000
 export const DEV_APP_ID = 'tangerine-dev'
 export const DEV_APP_SECRET = 'dev-secret'
 
@@ -113,6 +120,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     trackIdleTimeoutMs: int(env.SFU_TRACK_IDLE_TIMEOUT_MS, 30_000, 'SFU_TRACK_IDLE_TIMEOUT_MS'),
     closedSessionMemoryMs: 10 * 60_000,
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
+    transportWaitMs: int(env.SFU_TRANSPORT_WAIT_MS, DEFAULT_TRANSPORT_WAIT_MS, 'SFU_TRANSPORT_WAIT_MS'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
     turn: turnFromEnv(env),
   }

@@ -30,7 +30,14 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
     },
     log,
   )
-  const app = createApp({ apps: config.apps, registry, maxBodyBytes: config.maxBodyBytes, log, turn })
+  const app = createApp({
+    apps: config.apps,
+    registry,
+    maxBodyBytes: config.maxBodyBytes,
+    transportWaitMs: config.transportWaitMs,
+    log,
+    turn,
+  })
   // @hono/node-server's own Request and Response classes stand in for the globals (its default),
   // which hono's body limit needs to re-read a chunked body.
   // An HTTP/1.0 caller may send no Host; the API never needed one, so it gets a stand-in.

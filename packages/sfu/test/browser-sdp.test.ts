@@ -8,7 +8,9 @@ const chromiumOffer = readFileSync(new URL('./fixtures/chromium-offer.sdp', impo
 
 let sfu: RunningSfu
 beforeAll(async () => {
-  sfu = await startTestSfu()
+  // No peer stands behind the Chromium offer, so the session never connects: the operations that
+  // would wait for its transport must not (SFU_TRANSPORT_WAIT_MS=0).
+  sfu = await startTestSfu({ transportWaitMs: 0 })
 })
 afterAll(() => sfu.close())
 

@@ -54,3 +54,14 @@ describe('SFU app secrets outside local development', () => {
     expect(run.stdout).not.toMatch(/sfu listening/)
   })
 })
+
+describe('the transport wait', () => {
+  // https://developers.cloudflare.com/realtime/sfu/platform/limits/: "wait up to five seconds".
+  it('is 5 s unless SFU_TRANSPORT_WAIT_MS says otherwise', () => {
+    expect(configFromEnv({ TANGERINE_ENV: 'development' }).transportWaitMs).toBe(5_000)
+    expect(configFromEnv({ TANGERINE_ENV: 'development', SFU_TRANSPORT_WAIT_MS: '250' }).transportWaitMs).toBe(250)
+    expect(() => configFromEnv({ TANGERINE_ENV: 'development', SFU_TRANSPORT_WAIT_MS: 'soon' })).toThrow(
+      /SFU_TRANSPORT_WAIT_MS/,
+    )
+  })
+})

@@ -77,13 +77,19 @@ describe('errors', () => {
     expect(route.json.errorCode).toBe('not_found')
   })
 
-  it('answers session_error for an unknown session, and for a session of another app', async () => {
+  // https://developers.cloudflare.com/realtime/sfu/observability/error-codes/: session_error comes
+  // with 425 (still connecting) or 410 ("check the session ID"); an unknown id is the latter.
+  it('answers 410 session_error for an unknown session, and for a session of another app', async () => {
     const res = await raw(sfu, 'GET', `${base}/sessions/0123456789abcdef0123456789abcdef`)
-    expect(res.status).toBe(404)
+    expect(res.status).toBe(410)
     expect(res.json.errorCode).toBe('session_error')
+    const put = await raw(sfu, 'PUT', `${base}/sessions/0123456789abcdef0123456789abcdef/tracks/close`, {
+      body: JSON.stringify({ tracks: [{ mid: '0' }], force: true }),
+    })
+    expect({ status: put.status, errorCode: put.json.errorCode }).toEqual({ status: 410, errorCode: 'session_error' })
     const other = await raw(sfu, 'POST', '/v1/apps/other-app/sessions/new', { secret: 'other-secret' })
     const cross = await raw(sfu, 'GET', `${base}/sessions/${other.json.sessionId as string}`)
-    expect(cross.status).toBe(404)
+    expect(cross.status).toBe(410)
   })
 
   it('rejects bad bodies with the spec shape and changes nothing', async () => {
@@ -231,11 +237,15 @@ describe('tracks', () => {
     })
     expect(reneg.status).toBe(200)
     expect(reneg.text).toBe('{}')
-    // A second answer has no offer to answer.
+    // A second answer has no offer to answer: out of order, invalid_session_description
+    // (https://developers.cloudflare.com/realtime/sfu/observability/error-codes/).
     const twice = await raw(sfu, 'PUT', `${base}/sessions/${sessionId}/renegotiate`, {
       body: JSON.stringify({ sessionDescription: { type: 'answer', sdp: pc.localDescription!.sdp } }),
     })
-    expect(twice.status).toBe(406)
+    expect({ status: twice.status, errorCode: twice.json.errorCode }).toEqual({
+      status: 400,
+      errorCode: 'invalid_session_description',
+    })
     await pc.close()
     await a.close()
   })
@@ -333,7 +343,7 @@ describe('tracks', () => {
 
   it('the typed client surfaces errors as CallsApiError', async () => {
     const api = clientFor(sfu, '')
-    await expect(api.getSession('f'.repeat(32))).rejects.toMatchObject({ status: 404, errorCode: 'session_error' })
+    await expect(api.getSession('f'.repeat(32))).rejects.toMatchObject({ status: 410, errorCode: 'session_error' })
     await expect(api.getSession('f'.repeat(32))).rejects.toBeInstanceOf(CallsApiError)
   })
 })

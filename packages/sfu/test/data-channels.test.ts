@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RTCPeerConnection } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { APP_ID, clientFor, raw, startTestSfu } from './helpers/sfu.ts'
-import { clientPeer, connected } from './helpers/peer.ts'
+import { clientPeer } from './helpers/peer.ts'
+import {
+  collect,
+  establish as establishWith,
+  sfuEndsOpen as sfuEndsOpenAt,
+  takenIn as takenInAt,
+  untilHeard,
+} from './helpers/data-channels.ts'
 import { waitFor } from './helpers/wait.ts'
-import { CallsApiError } from '@tangerine/contracts/calls/client'
 import type { RTCDataChannel } from 'werift'
+import { CallsApiError } from '@tangerine/contracts/calls/client'
 
 let sfu: RunningSfu
 beforeAll(async () => {
@@ -15,27 +21,7 @@ afterAll(() => sfu.close())
 
 const base = `/v1/apps/${APP_ID}`
 
-/** A session with the data channel transport, established the current way (SFU offer). */
-async function establish(): Promise<{ pc: RTCPeerConnection; sessionId: string }> {
-  const api = clientFor(sfu)
-  const { sessionId } = await api.newSession()
-  const res = await raw(sfu, 'POST', `${base}/sessions/${sessionId}/datachannels/establish`, {
-    body: JSON.stringify({ dataChannel: { location: 'remote', dataChannelName: 'server-events' } }),
-  })
-  expect(res.status).toBe(200)
-  expect(res.json).toMatchObject({
-    requiresImmediateRenegotiation: true,
-    dataChannel: { dataChannelName: 'server-events', id: 0 },
-    sessionDescription: { type: 'offer' },
-  })
-  const pc = clientPeer()
-  await pc.setRemoteDescription(res.json.sessionDescription as { type: 'offer'; sdp: string })
-  expect(pc.remoteDescription!.sdp).toMatch(/^m=application /m)
-  await pc.setLocalDescription(await pc.createAnswer())
-  await api.renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: pc.localDescription!.sdp } })
-  await connected(pc)
-  return { pc, sessionId }
-}
+const establish = () => establishWith(sfu)
 
 describe('data channels', () => {
   it('relays a published channel to a subscriber over negotiated channels', async () => {
@@ -89,60 +75,78 @@ describe('data channels', () => {
       body: JSON.stringify({ dataChannels: [{ id: subItem!.id }, { id: 99 }] }),
     })
     expect(closed.json.dataChannels).toEqual([
-      { id: subItem!.id },
+      { location: 'remote', dataChannelName: 'chat', sessionId: a.sessionId, id: subItem!.id },
       { id: 99, errorCode: 'close_track_error', errorDescription: expect.any(String) },
     ])
     await a.pc.close()
     await b.pc.close()
   })
 
-  it('lets one subscriber reply to the publisher (canReply), switched by datachannels/update', async () => {
+  // "At most one subscriber may hold canReply for a given publisher DataChannel at a time.
+  // Granting canReply to another subscriber replaces the previous selection. The publisher receives
+  // reverse traffic only" (https://developers.cloudflare.com/realtime/sfu/platform/limits/ and
+  // https://developers.cloudflare.com/realtime/sfu/features/datachannels/, "Return to publisher").
+  it('lets one subscriber reply to the publisher (canReply); each grant replaces the last', async () => {
     const api = clientFor(sfu)
     const [a, b, c] = [await establish(), await establish(), await establish()]
     const [pub] = (
       await api.newDataChannels(a.sessionId, { dataChannels: [{ location: 'local', dataChannelName: 'votes' }] })
     ).dataChannels!
-    const [bSub] = (
-      await api.newDataChannels(b.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-      })
-    ).dataChannels!
-    const [cRefused] = (
-      await api.newDataChannels(c.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply: true }],
-      })
-    ).dataChannels!
-    expect(cRefused).toMatchObject({ errorCode: 'update_track_error' })
-    const [cSub] = (
-      await api.newDataChannels(c.sessionId, {
-        dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId }],
-      })
-    ).dataChannels!
-
+    const subscribe = async (session: { sessionId: string }, canReply: boolean) =>
+      (
+        await api.newDataChannels(session.sessionId, {
+          dataChannels: [{ location: 'remote', dataChannelName: 'votes', sessionId: a.sessionId, canReply }],
+        })
+      ).dataChannels![0]!
+    const bSub = await subscribe(b, true)
     const atA = a.pc.createDataChannel('votes', { negotiated: true, id: pub!.id! })
-    const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub!.id! })
-    const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub!.id! })
+    const atB = b.pc.createDataChannel('votes', { negotiated: true, id: bSub.id! })
     const heardByA = collect(atA)
-    await waitFor(() => [atA, atB, atC].every((ch) => ch.readyState === 'open'), 'channels open')
-    await sfuEndsOpen([a, b, c])
+    await waitFor(() => atA.readyState === 'open' && atB.readyState === 'open', 'channels open')
+    await sfuEndsOpen([a, b])
     await untilHeard(atB, 'from B', heardByA)
-    // C may not reply: the SFU takes its message in and drops it, before C is allowed to.
-    atC.send('from C')
-    await waitFor(() => takenIn(c.sessionId, cSub!.id!) === 1, "the SFU taking in C's message")
-    // Once B stops replying, C may.
-    await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub!.id!, canReply: false }] })
-    expect(await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub!.id!, canReply: true }] })).toEqual({
-      dataChannels: [{ id: cSub!.id!, canReply: true }],
+
+    // C subscribes with canReply too: accepted, and from now on C replies, not B.
+    const cSub = await subscribe(c, true)
+    expect(cSub).toEqual({
+      location: 'remote',
+      dataChannelName: 'votes',
+      sessionId: a.sessionId,
+      id: expect.any(Number),
     })
-    const fromB = takenIn(b.sessionId, bSub!.id!)
-    atB.send('from B again')
-    await waitFor(() => takenIn(b.sessionId, bSub!.id!) > fromB, "the SFU taking in B's message")
-    // Had the SFU relayed either, it would have gone down A's ordered channel before this one.
-    await untilHeard(atC, 'from C, allowed', heardByA)
-    expect(heardByA.filter((m) => m === 'from C' || m === 'from B again')).toEqual([])
+    const atC = c.pc.createDataChannel('votes', { negotiated: true, id: cSub.id! })
+    await waitFor(() => atC.readyState === 'open', "C's channel open")
+    await sfuEndsOpen([c])
+    const replaced = async (from: RTCDataChannel, session: { sessionId: string }, id: number, text: string) => {
+      const before = takenIn(session.sessionId, id)
+      from.send(text)
+      await waitFor(() => takenIn(session.sessionId, id) > before, `the SFU taking in "${text}"`)
+    }
+    await replaced(atB, b, bSub.id!, 'from B, replaced')
+    await untilHeard(atC, 'from C', heardByA)
+
+    // B takes it back by datachannels/update; C's messages stop reaching A.
+    expect(await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub.id!, canReply: true }] })).toEqual({
+      dataChannels: [
+        { location: 'remote', sessionId: a.sessionId, dataChannelName: 'votes', id: bSub.id!, canReply: true },
+      ],
+    })
+    await replaced(atC, c, cSub.id!, 'from C, replaced')
+    // Had the SFU relayed either refused message, it would have gone down A's ordered channel first.
+    await untilHeard(atB, 'from B again', heardByA)
+    expect(heardByA.filter((m) => m.endsWith('replaced'))).toEqual([])
+
+    // Revoked, B replies to nobody; C's subscription still does not.
+    await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: bSub.id!, canReply: false }] })
+    await replaced(atB, b, bSub.id!, 'from B, revoked')
+    await replaced(atC, c, cSub.id!, 'from C, revoked')
     expect(
       (await api.updateDataChannels(b.sessionId, { dataChannels: [{ id: 99, canReply: true }] })).dataChannels,
     ).toEqual([{ id: 99, errorCode: 'update_track_error', errorDescription: expect.any(String) }])
+    // Nothing after the revoke reached A (a later message on the same ordered channel would show it).
+    await api.updateDataChannels(c.sessionId, { dataChannels: [{ id: cSub.id!, canReply: true }] })
+    await untilHeard(atC, 'from C, last', heardByA)
+    expect(heardByA.filter((m) => m.endsWith('replaced') || m.endsWith('revoked'))).toEqual([])
     for (const p of [a, b, c]) await p.pc.close()
   })
 
@@ -207,36 +211,5 @@ describe('data channels', () => {
   })
 })
 
-/**
- * Waits until the SFU's end of every channel of each session is open (`active`: its side of the
- * SCTP association is up). Until then it drops what it would relay, so an absence proves nothing.
- */
-async function sfuEndsOpen(sessions: Array<{ sessionId: string }>) {
-  const api = clientFor(sfu)
-  await waitFor(async () => {
-    const states = await Promise.all(sessions.map((s) => api.getSession(s.sessionId)))
-    return states.every((state) => state.dataChannels.every((c) => c.status === 'active'))
-  }, "the SFU's ends of the channels open")
-}
-
-/** Messages the SFU's end of channel `id` has taken in; it relays (or drops) each as it arrives. */
-function takenIn(sessionId: string, id: number): number {
-  const record = sfu.registry.findSession(APP_ID, sessionId)?.dataChannels.find((c) => c.id === id)
-  if (!record) throw new Error(`no channel ${id} on session ${sessionId}`)
-  return record.channel.messagesReceived
-}
-
-function collect(channel: RTCDataChannel): string[] {
-  const heard: string[] = []
-  channel.onMessage.subscribe((m) => heard.push(m.toString()))
-  return heard
-}
-
-/** Sends `text` on `from` until it shows up in `heard` (the SFU's side of a channel opens a little later). */
-async function untilHeard(from: RTCDataChannel, text: string, heard: string[]) {
-  await waitFor(async () => {
-    from.send(text)
-    await new Promise((r) => setTimeout(r, 50))
-    return heard.includes(text)
-  }, `"${text}" relayed`)
-}
+const sfuEndsOpen = (sessions: Array<{ sessionId: string }>) => sfuEndsOpenAt(sfu, sessions)
+const takenIn = (sessionId: string, id: number) => takenInAt(sfu, sessionId, id)

@@ -189,7 +189,7 @@ describe('the Calls API', () => {
       callsError(401, 'unauthorized'),
     )
     // Within the limit, chunked, the body reaches the parser, after the session lookup.
-    expect(calls(await send(sfu, 'POST', unknown, { chunks: ['{', '}'] }))).toEqual(callsError(404, 'session_error'))
+    expect(calls(await send(sfu, 'POST', unknown, { chunks: ['{', '}'] }))).toEqual(callsError(410, 'session_error'))
     const before = sessionIds(sfu)
     expect(calls(await send(sfu, 'POST', `${session}/new`, { chunks: ['{"sessionDescription":', '5}'] }))).toEqual(
       callsError(400, 'decoding_error'),

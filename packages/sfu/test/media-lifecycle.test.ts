@@ -148,29 +148,13 @@ describe('re-pointing a pull (tracks/update)', () => {
 })
 
 describe('SFU-side renegotiation', () => {
-  it('closes a pull without force or offer by making its own offer, and answers a client re-offer', async () => {
+  it('answers a client re-offer on a live session', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [{ name: 'mic', kind: 'audio', tag: 1 }])
     const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'mic' }])
-    const mid = b.mids.get('mic')!
-    await waitFor(() => b.received.get(mid)!.seqs.length >= 5, 'B receiving audio')
+    await waitFor(() => b.received.get(b.mids.get('mic')!)!.seqs.length >= 5, 'B receiving audio')
 
-    const res = await api.closeTracks(b.sessionId, { tracks: [{ mid }], force: false })
-    expect(res.requiresImmediateRenegotiation).toBe(true)
-    expect(res.sessionDescription?.type).toBe('offer')
-    await b.pc.setRemoteDescription(res.sessionDescription!)
-    await b.pc.setLocalDescription(await b.pc.createAnswer())
-    expect(
-      await api.renegotiate(b.sessionId, { sessionDescription: { type: 'answer', sdp: b.pc.localDescription!.sdp } }),
-    ).toEqual({})
-    await waitFor(() => a.sources.get('mic')!.sent > 0 && b.pc.signalingState === 'stable', 'stable')
-    await expectStopped(
-      () => b.received.get(mid)!.seqs.length,
-      () => a.sources.get('mic')!.sent,
-      'the pull closed by the SFU',
-    )
-
-    // The client may also re-offer: renegotiate answers it (an ICE restart: the next test).
+    // The client may re-offer: renegotiate answers it (an ICE restart: the next test).
     await b.pc.setLocalDescription(await b.pc.createOffer())
     const reoffer = await api.renegotiate(b.sessionId, {
       sessionDescription: { type: 'offer', sdp: b.pc.localDescription!.sdp },

@@ -141,6 +141,7 @@ export type RenegotiateResponse = z.infer<typeof RenegotiateResponse>
 
 export const CloseTrackObject = z.looseObject({ mid: z.string() })
 
+/** With `force: false` the endpoint's offer is required; the SFU refuses its absence (`invalid_params`). */
 export const CloseTracksRequest = z.looseObject({
   tracks: z.array(CloseTrackObject).min(1).max(MAX_TRACKS_PER_REQUEST),
   force: z.boolean(),
@@ -181,6 +182,7 @@ export const UpdateTracksResponse = z.looseObject({
         mid: z.string().optional(),
         sessionId: z.string().optional(),
         trackName: z.string().optional(),
+        simulcast: Simulcast.optional(),
         ...ErrorFields,
       }),
     )
@@ -253,35 +255,49 @@ export const NewDataChannelsRequest = z.looseObject({
 })
 export type NewDataChannelsRequest = z.infer<typeof NewDataChannelsRequest>
 
+/**
+ * One channel's result in `datachannels/new`, `update` and `close`: the channel as the session
+ * holds it (its `id` on this endpoint, and for a subscription the publisher's `sessionId`), or an
+ * item error.
+ */
+export const DataChannelResult = z.looseObject({
+  location: TrackLocation.optional(),
+  dataChannelName: z.string().optional(),
+  sessionId: z.string().optional(),
+  id: z.number().int().optional(),
+  canReply: z.boolean().optional(),
+  ...ErrorFields,
+})
+export type DataChannelResult = z.infer<typeof DataChannelResult>
+
 export const NewDataChannelsResponse = z.looseObject({
-  dataChannels: z
-    .array(
-      z.looseObject({
-        location: TrackLocation.optional(),
-        dataChannelName: z.string().optional(),
-        sessionId: z.string().optional(),
-        id: z.number().int().optional(),
-        ...ErrorFields,
-      }),
-    )
-    .optional(),
+  dataChannels: z.array(DataChannelResult).optional(),
   ...ErrorFields,
 })
 export type NewDataChannelsResponse = z.infer<typeof NewDataChannelsResponse>
 
-/** `PUT …/datachannels/update`: whether a subscriber may send back to the publisher. */
+/**
+ * `PUT …/datachannels/update`: whether a subscriber may send back to the publisher. The documented
+ * body names the subscription as `datachannels/new` did (`location`, the publisher's `sessionId`,
+ * `dataChannelName`); its `id` on this session names it too. A missing `canReply` is `false`, its
+ * documented default.
+ */
+export const UpdateDataChannelObject = z.looseObject({
+  location: z.literal('remote').optional(),
+  sessionId: z.string().optional(),
+  dataChannelName: z.string().optional(),
+  id: z.number().int().optional(),
+  canReply: z.boolean().optional(),
+})
+export type UpdateDataChannelObject = z.infer<typeof UpdateDataChannelObject>
+
 export const UpdateDataChannelsRequest = z.looseObject({
-  dataChannels: z
-    .array(z.looseObject({ id: z.number().int(), canReply: z.boolean() }))
-    .min(1)
-    .max(MAX_TRACKS_PER_REQUEST),
+  dataChannels: z.array(UpdateDataChannelObject).min(1).max(MAX_TRACKS_PER_REQUEST),
 })
 export type UpdateDataChannelsRequest = z.infer<typeof UpdateDataChannelsRequest>
 
 export const UpdateDataChannelsResponse = z.looseObject({
-  dataChannels: z
-    .array(z.looseObject({ id: z.number().int(), canReply: z.boolean().optional(), ...ErrorFields }))
-    .optional(),
+  dataChannels: z.array(DataChannelResult).optional(),
   ...ErrorFields,
 })
 export type UpdateDataChannelsResponse = z.infer<typeof UpdateDataChannelsResponse>
@@ -328,7 +344,7 @@ export const IceServersResponse = z.looseObject({ iceServers: z.array(IceServer)
 export type IceServersResponse = z.infer<typeof IceServersResponse>
 
 export const CloseDataChannelsResponse = z.looseObject({
-  dataChannels: z.array(z.looseObject({ id: z.number().int(), ...ErrorFields })).optional(),
+  dataChannels: z.array(DataChannelResult).optional(),
   ...ErrorFields,
 })
 export type CloseDataChannelsResponse = z.infer<typeof CloseDataChannelsResponse>

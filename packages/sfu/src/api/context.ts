@@ -8,4 +8,6 @@ export interface OperationContext {
   session: Session
   registry: SessionRegistry
   log: Logger
+  /** How long an operation that needs the transport waits for it (`Session.waitForTransport`). */
+  transportWaitMs: number
 }

@@ -2,6 +2,7 @@ import type {
   CloseDataChannelsRequest,
   CloseDataChannelsResponse,
   DataChannelObject,
+  DataChannelResult,
   EstablishDataChannelRequest,
   EstablishDataChannelResponse,
   NewDataChannelsRequest,
@@ -16,8 +17,17 @@ import type { OperationContext } from './context.ts'
 
 /** A `waitForAck` subscriber must send its first message within this (spec A.2). */
 export const ACK_TIMEOUT_MS = 30_000
-/** Operations that need the transport wait this long for a connection (spec A.4). */
-export const TRANSPORT_WAIT_MS = 5_000
+
+/**
+ * "Set at most one of maxRetransmits and maxPacketLifeTime"
+ * (https://developers.cloudflare.com/realtime/sfu/features/datachannels/): both is a bad
+ * combination of fields, `invalid_params`, refused before anything changes.
+ */
+function checkDelivery(item: Pick<DataChannelObject, 'maxRetransmits' | 'maxPacketLifeTime'>, where: string) {
+  if (item.maxRetransmits !== undefined && item.maxPacketLifeTime !== undefined) {
+    throw invalidParams(`${where}: set at most one of maxRetransmits and maxPacketLifeTime`)
+  }
+}
 
 const options = (item: DataChannelObject, id: number) => ({
   negotiated: true,
@@ -41,7 +51,9 @@ export async function establish(
   }
   const offer = body.sessionDescription
   if (offer && offer.type !== 'offer') throw invalidSdp('datachannels/establish takes an offer, not an answer')
+  checkDelivery(body.dataChannel, 'dataChannel')
   session.assertStable()
+  await session.waitForTransport(ctx.transportWaitMs)
   const name = body.dataChannel.dataChannelName
   const create = () => {
     const channel = session.pc.createDataChannel(name, options(body.dataChannel, 0))
@@ -64,7 +76,21 @@ export async function establish(
   return { requiresImmediateRenegotiation: true, dataChannel, sessionDescription: { type: 'offer', sdp } }
 }
 
-const nextId = (session: Session) => Math.max(0, ...session.dataChannels.map((c) => c.id)) + 1
+/**
+ * The SFU's next stream id, of its own DTLS role's parity (RFC 8832 §6: the DTLS client takes even
+ * ids, the server odd), so it never takes one the endpoint opens in-band, as an endpoint that put
+ * its own DataChannel in its first offer does. Ids are not reused, nor those werift holds.
+ */
+function nextId(session: Session): number {
+  const sctp = session.pc.sctpTransport
+  const taken = new Set([
+    ...session.dataChannels.map((c) => c.id),
+    ...Object.keys(sctp?.dataChannels ?? {}).map(Number),
+  ])
+  let id = sctp?.dtlsTransport.role === 'client' ? 0 : 1
+  while (taken.has(id)) id += 2
+  return id
+}
 
 /** Publishes or subscribes named channels; the client opens each as `negotiated` with the returned id. */
 export async function newDataChannels(
@@ -80,10 +106,11 @@ export async function newDataChannels(
     if (item.location === 'local' && (item.waitForAck || item.canReply)) {
       throw invalidParams(`dataChannels[${i}]: waitForAck and canReply are for remote channels`)
     }
+    checkDelivery(item, `dataChannels[${i}]`)
   }
   // Waiting holds the session's other calls; after the answer the transport needs none of them.
   session.assertStable()
-  await session.waitForTransport(TRANSPORT_WAIT_MS)
+  await session.waitForTransport(ctx.transportWaitMs)
   const dataChannels = body.dataChannels.map((item) => {
     const echo = { location: item.location, dataChannelName: item.dataChannelName, sessionId: item.sessionId }
     if (item.location === 'local') {
@@ -112,13 +139,6 @@ export async function newDataChannels(
     if (!source) {
       return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
     }
-    if (item.canReply && hasReplier(source)) {
-      return {
-        ...echo,
-        errorCode: 'update_track_error',
-        errorDescription: 'Another subscriber already replies on this data channel',
-      }
-    }
     const id = nextId(session)
     const channel = session.pc.createDataChannel(item.dataChannelName, options(item, id))
     const record: DataChannelRecord = {
@@ -137,6 +157,8 @@ export async function newDataChannels(
         if (source.replier === record) source.replier = undefined
       },
     }
+    // "Granting canReply to another subscriber replaces the previous selection"
+    // (https://developers.cloudflare.com/realtime/sfu/platform/limits/).
     if (item.canReply) source.replier = record
     if (record.acked) source.subscribers.add(channel)
     // Nothing is relayed to it until it says it is ready; silent for too long, it is closed.
@@ -158,36 +180,65 @@ export async function newDataChannels(
   return { dataChannels }
 }
 
-const hasReplier = (source: DataChannelRecord, except?: DataChannelRecord) =>
-  source.replier !== undefined && source.replier !== except && !source.replier.closed
+/** A channel as the API's items show it: where it is, its name, its id on this session. */
+const described = (record: DataChannelRecord): DataChannelResult => ({
+  location: record.location,
+  ...(record.sessionId === undefined ? {} : { sessionId: record.sessionId }),
+  dataChannelName: record.dataChannelName,
+  id: record.id,
+})
 
-/** Lets a subscriber send back to the publisher, or stops it (`canReply`); one per channel. */
-export function updateDataChannels(ctx: OperationContext, body: UpdateDataChannelsRequest): UpdateDataChannelsResponse {
-  const dataChannels = body.dataChannels.map(({ id, canReply }) => {
-    const record = ctx.session.dataChannels.find((c) => c.id === id && !c.closed)
+/**
+ * Lets a subscriber send back to the publisher, or stops it (`canReply`); one per channel. The
+ * documented body names the subscription by the publisher's `sessionId` and `dataChannelName`
+ * (https://developers.cloudflare.com/realtime/sfu/features/datachannels/, "Change reply access");
+ * an `id` of this session names it too.
+ */
+export async function updateDataChannels(
+  ctx: OperationContext,
+  body: UpdateDataChannelsRequest,
+): Promise<UpdateDataChannelsResponse> {
+  for (const [i, item] of body.dataChannels.entries()) {
+    if (item.id === undefined && (!item.sessionId || !item.dataChannelName)) {
+      throw invalidParams(`dataChannels[${i}] names no subscription: give its sessionId and dataChannelName`)
+    }
+  }
+  await ctx.session.waitForTransport(ctx.transportWaitMs)
+  const dataChannels = body.dataChannels.map((item): DataChannelResult => {
+    const canReply = item.canReply ?? false
+    const record = ctx.session.dataChannels.find(
+      (c) =>
+        !c.closed &&
+        c.location === 'remote' &&
+        (item.id === undefined || c.id === item.id) &&
+        (item.sessionId === undefined || c.sessionId === item.sessionId) &&
+        (item.dataChannelName === undefined || c.dataChannelName === item.dataChannelName),
+    )
     const source = record?.source
     if (!record || !source) {
-      return { id, errorCode: 'update_track_error', errorDescription: 'No open subscribed data channel with this id' }
-    }
-    if (canReply) {
-      if (hasReplier(source, record)) {
-        return {
-          id,
-          errorCode: 'update_track_error',
-          errorDescription: 'Another subscriber already replies on this data channel',
-        }
+      const { location, sessionId, dataChannelName, id } = item
+      return {
+        location,
+        sessionId,
+        dataChannelName,
+        id,
+        errorCode: 'update_track_error',
+        errorDescription: 'No open subscription to this data channel on this session',
       }
+    }
+    // Granting replaces whoever held it, as at datachannels/new.
+    if (canReply) {
       source.replier = record
     } else if (source.replier === record) {
       source.replier = undefined
     }
-    return { id, canReply }
+    return { ...described(record), canReply }
   })
   return { dataChannels }
 }
 
 export function closeDataChannels(ctx: OperationContext, body: CloseDataChannelsRequest): CloseDataChannelsResponse {
-  const dataChannels = body.dataChannels.map(({ id }) => {
+  const dataChannels = body.dataChannels.map(({ id }): DataChannelResult => {
     const record = ctx.session.dataChannels.find((c) => c.id === id && !c.closed)
     if (!record)
       return {
@@ -196,7 +247,8 @@ export function closeDataChannels(ctx: OperationContext, body: CloseDataChannels
         errorDescription: "Data channel doesn't exist or was already closed",
       }
     closeChannel(record)
-    return { id }
+    // The API schema's close example answers with the whole channel (https://developers.cloudflare.com/realtime/sfu/api/).
+    return described(record)
   })
   return { dataChannels }
 }

@@ -61,7 +61,13 @@ export interface PlannedPull {
 export function attachPulls(ctx: OperationContext, items: TrackObject[]): PlannedPull[] {
   const { session } = ctx
   return items.map((item): PlannedPull => {
-    const echo = { sessionId: item.sessionId, trackName: item.trackName }
+    // The API schema's pull example answers with the item's `simulcast` as asked
+    // (https://developers.cloudflare.com/realtime/sfu/api/, remote_tracks_with_simulcast).
+    const echo = {
+      sessionId: item.sessionId,
+      trackName: item.trackName,
+      ...(item.simulcast ? { simulcast: item.simulcast } : {}),
+    }
     const source = ctx.registry.findPublished(ctx.appId, item.sessionId ?? '', item.trackName ?? '')
     if (!source) return { result: { ...echo, mid: '', ...trackNotFound }, needsOffer: false }
     const preference = item.simulcast ?? {}

@@ -9,9 +9,10 @@ import type {
   UpdateTracksRequest,
   UpdateTracksResponse,
 } from '@tangerine/contracts/calls/api'
-import { invalidSdp } from '../errors.ts'
+import { invalidParams, invalidSdp } from '../errors.ts'
 import type { SessionRegistry } from '../sessions/registry.ts'
 import type { OperationContext } from './context.ts'
+import { publishesSimulcast } from './simulcast.ts'
 
 export async function newSession(
   registry: SessionRegistry,
@@ -48,7 +49,10 @@ export async function closeTracks(ctx: OperationContext, body: CloseTracksReques
   const { session } = ctx
   const offer = body.sessionDescription
   if (offer && offer.type !== 'offer') throw invalidSdp('tracks/close takes an offer, not an answer')
-  if (offer || !body.force) session.assertStable()
+  // "When false, sessionDescription must contain the endpoint's offer" (the API schema's
+  // CloseTracksRequest, https://developers.cloudflare.com/realtime/sfu/api/).
+  if (!offer && !body.force) throw invalidParams('tracks/close with force:false takes the endpoint offer')
+  if (offer) session.assertStable()
   const targets = body.tracks.map(({ mid }) => ({
     mid,
     records: session.records.filter((r) => r.mid === mid && !r.closed),
@@ -72,16 +76,13 @@ export async function closeTracks(ctx: OperationContext, body: CloseTracksReques
     return { requiresImmediateRenegotiation: false, sessionDescription: { type: 'answer', sdp }, tracks: results }
   }
   close()
-  if (body.force) return { requiresImmediateRenegotiation: false, tracks: results }
-  // No offer and no force: the SFU stops the transceivers and offers the change itself.
-  for (const { mid, records } of targets) if (records.length > 0) session.transceiverByMid(mid)?.stop()
-  const sdp = await session.offer()
-  return { requiresImmediateRenegotiation: true, sessionDescription: { type: 'offer', sdp }, tracks: results }
+  return { requiresImmediateRenegotiation: false, tracks: results }
 }
 
 /** Points existing pull transceivers at another publication, or changes their layer. */
 export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequest): Promise<UpdateTracksResponse> {
   const { session } = ctx
+  await session.waitForTransport(ctx.transportWaitMs)
   const tracks = body.tracks.map((item) => {
     const echo = { mid: item.mid, sessionId: item.sessionId, trackName: item.trackName }
     const record = session.records.find((r) => r.location === 'remote' && r.mid === item.mid && r.subscription)
@@ -116,11 +117,20 @@ export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequ
           ),
       }
     }
+    // A layer preference needs layers: "update_track_error: The track is not configured for the
+    // requested simulcast update" (https://developers.cloudflare.com/realtime/sfu/observability/error-codes/).
+    if (item.simulcast && !publishesSimulcast(ctx, source)) {
+      return {
+        ...echo,
+        errorCode: 'update_track_error',
+        errorDescription: `Track "${trackName}" of session ${sessionId} is not simulcast`,
+      }
+    }
     subscription.retarget(source, item.simulcast ?? subscription.preference)
     record.sessionId = sessionId
     record.trackName = trackName
     record.closed = false
-    return { mid: item.mid, sessionId, trackName }
+    return { mid: item.mid, sessionId, trackName, ...(item.simulcast ? { simulcast: item.simulcast } : {}) }
   })
   return { requiresImmediateRenegotiation: false, tracks }
 }

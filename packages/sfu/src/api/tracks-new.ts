@@ -30,6 +30,11 @@ function validate(body: TracksRequest): 'local' | 'remote' | 'none' {
     }
     if (location === 'remote' && !track.sessionId) throw invalidParams(`tracks[${i}].sessionId is required`)
   }
+  if (location === 'remote' && offer) {
+    // Pull with a client offer (its recvonly m-sections named by mid): UNCONFIRMED
+    // upstream, served as an answer whose sendonly sections carry the pulled tracks.
+    throw invalidParams('Pulling remote tracks with a client offer is not supported; send no offer')
+  }
   return location
 }
 
@@ -38,6 +43,9 @@ export async function tracksNew(ctx: OperationContext, body: TracksRequest): Pro
   const { session } = ctx
   const tracks = body.tracks ?? []
   const offer = body.sessionDescription
+  // Only pulls into named sendrecv transceivers (`#name`) need no exchange, and so no stable state.
+  if (tracks.length === 0 || tracks.some((t) => !t.mid?.startsWith('#'))) session.assertStable()
+  await session.waitForTransport(ctx.transportWaitMs)
 
   if (location !== 'remote') {
     if (offer) {
@@ -47,7 +55,6 @@ export async function tracksNew(ctx: OperationContext, body: TracksRequest): Pro
       })
       return { requiresImmediateRenegotiation: false, sessionDescription: { type: 'answer', sdp }, tracks: results }
     }
-    session.assertStable()
     const results = publishForSfuOffer(ctx, tracks)
     const sdp = await session.offer()
     const mids = tracks.map((t) => () => session.published.get(t.trackName ?? '')?.mid)
@@ -58,12 +65,6 @@ export async function tracksNew(ctx: OperationContext, body: TracksRequest): Pro
     }
   }
 
-  if (offer) {
-    // Pull with a client offer (its recvonly m-sections named by mid): UNCONFIRMED
-    // upstream, served as an answer whose sendonly sections carry the pulled tracks.
-    throw invalidParams('Pulling remote tracks with a client offer is not supported; send no offer')
-  }
-  if (tracks.some((t) => !t.mid?.startsWith('#'))) session.assertStable()
   const pulls = attachPulls(ctx, tracks)
   const results = pulls.map((p) => p.result)
   if (!pulls.some((p) => p.needsOffer)) {

@@ -14,6 +14,7 @@ export interface AppDeps {
   apps: Map<string, string>
   registry: SessionRegistry
   maxBodyBytes: number
+  transportWaitMs: number
   log: Logger
   turn?: TurnService
 }

@@ -20,7 +20,7 @@ export interface RegistryOptions {
 export class SessionRegistry {
   readonly stats = new ForwardingStats()
   private readonly sessions = new Map<string, Session>()
-  /** Closed session id → when it closed, so late calls get 410 rather than 404. */
+  /** Closed session id → when it closed, so late calls are told it closed rather than that it is unknown. */
   private readonly closedAt = new Map<string, number>()
   private readonly timer: NodeJS.Timeout
   private readonly options: RegistryOptions
@@ -53,14 +53,18 @@ export class SessionRegistry {
     return session
   }
 
-  /** The caller's session, or the spec's error: 410 once closed, 404 if never seen. */
+  /**
+   * The caller's session, or `410 session_error` whether it closed or was never seen: the error-code
+   * page gives `session_error` with 410 for "check the session ID" and with 425 only for a session
+   * still connecting (https://developers.cloudflare.com/realtime/sfu/observability/error-codes/).
+   */
   get(appId: string, sessionId: string): Session {
     const session = this.sessions.get(sessionId)
     if (session && session.appId === appId) return session
     if (this.closedAt.has(sessionId)) {
       throw new CallsError(410, 'session_error', 'Session has expired or was closed')
     }
-    throw new CallsError(404, 'session_error', `Session ${sessionId.slice(0, 64)} not found`)
+    throw new CallsError(410, 'session_error', `Session ${sessionId.slice(0, 64)} not found`)
   }
 
   /** A live session of the same app, without the error a caller's own lookup gets. */

@@ -74,11 +74,15 @@ export class Session {
   }
 
   /**
-   * For operations that need the transport: waits for it to connect, up to `timeoutMs`, as
-   * Calls does, then refuses with 425 (spec A.3, A.4).
+   * For operations that need the transport: once an offer/answer exchange has set one up, waits
+   * for it to connect, up to `timeoutMs`, then refuses with 425, as Calls does ("Operations that
+   * require an established transport wait up to five seconds for connectivity",
+   * https://developers.cloudflare.com/realtime/sfu/platform/limits/). A session that has completed
+   * no exchange has no transport to wait for: its first exchange is what makes one. `0` waits for
+   * nothing and refuses nothing (for SDP written with no peer behind it, as in tests).
    */
   async waitForTransport(timeoutMs: number): Promise<void> {
-    if (this.connected) return
+    if (timeoutMs === 0 || this.connected || this.pc.currentRemoteDescription === null) return
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         subscription.unSubscribe()
@@ -144,7 +148,9 @@ export class Session {
   async applyAnswer(answerSdp: string): Promise<void> {
     assertPlausibleSdp(answerSdp)
     assertIcePeerFits(answerSdp, this.thirdparty)
-    if (!this.awaitingAnswer) throw invalidParams('There is no SFU offer waiting for an answer')
+    // An answer replayed after its exchange finished is out of order: the error-code page files that
+    // under invalid_session_description ("Do not replay an answer after its exchange has finished").
+    if (!this.awaitingAnswer) throw invalidSdp('There is no SFU offer waiting for an answer')
     const offered = mediaSectionCount(this.pc.localDescription?.sdp ?? '')
     if (mediaSectionCount(answerSdp) !== offered) {
       throw invalidSdp(`The answer has ${mediaSectionCount(answerSdp)} media sections, the offer ${offered}`)

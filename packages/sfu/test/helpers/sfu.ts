@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     trackIdleTimeoutMs: 30_000,
     closedSessionMemoryMs: 60_000,
     maxBodyBytes: 64 * 1024,
+    transportWaitMs: 5_000,
     logLevel: (process.env.SFU_TEST_LOG_LEVEL as SfuConfig['logLevel'] | undefined) ?? 'silent',
     ...overrides,
   }

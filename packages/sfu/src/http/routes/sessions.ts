@@ -26,6 +26,7 @@ export interface SessionRouteDeps {
   apps: Map<string, string>
   registry: SessionRegistry
   maxBodyBytes: number
+  transportWaitMs: number
   log: Logger
 }
 
@@ -55,7 +56,7 @@ export function sessionRoutes(deps: SessionRouteDeps) {
       const read = c.req.method !== 'GET'
       const body = read ? await c.req.text() : ''
       const current = registry.get(appId, c.req.param('sessionId') ?? '')
-      const ctx: OperationContext = { appId, session: current, registry, log }
+      const ctx: OperationContext = { appId, session: current, registry, log, transportWaitMs: deps.transportWaitMs }
       // Reads like GET do not count as the client still being at work.
       return c.json(await current.run(async () => operation(ctx, body), read))
     }
