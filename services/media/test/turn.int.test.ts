@@ -184,6 +184,43 @@ describe('TURN administration', () => {
     expect((await send('PATCH', `/ops/turn/keys/${active.uid}`, { name: '' })).status).toBe(400)
   })
 
+  it('logs each operator action with the operator who took it', async () => {
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
+    const byAccess = { [OPERATOR_HEADER]: encodeOperator({ via: 'access', email: 'ops@example.com' }) }
+    try {
+      await iceServers()
+      const { active, retiring } = z
+        .object({ active: ManagedTurnKey, retiring: z.array(ManagedTurnKey) })
+        .parse(await (await send('POST', '/ops/turn/keys/rotate', { overlapSeconds: 60 }, byAccess)).json())
+      await send('PATCH', `/ops/turn/keys/${active.uid}`, { name: 'renamed' }, byAccess)
+      await send('DELETE', `/ops/turn/keys/${retiring[0]!.uid}`)
+      const { iceServers: servers } = await iceServers()
+      await send(
+        'POST',
+        `/ops/turn/credentials/${encodeURIComponent(servers[1]!.username!)}/revoke`,
+        undefined,
+        byAccess,
+      )
+    } finally {
+      spy.mockRestore()
+    }
+    const logged = lines.flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; by?: string }
+        return entry.msg?.startsWith('turn ') && entry.by ? [[entry.msg, entry.by]] : []
+      } catch {
+        return []
+      }
+    })
+    expect(logged).toEqual([
+      ['turn key rotated', 'ops@example.com'],
+      ['turn key renamed', 'ops@example.com'],
+      ['turn key deleted', 'token'],
+      ['turn credential revoked', 'ops@example.com'],
+    ])
+  })
+
   it('revokes a credential at the TURN API: coturn refuses it from then on, and only it', async () => {
     const revoked = await iceServers()
     const kept = await iceServers()

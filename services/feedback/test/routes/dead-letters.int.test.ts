@@ -1,7 +1,7 @@
 import { ProblemDetails } from '@tangerine/contracts/errors'
 import { DeadLetterList, FeedbackAccepted, ReplayAccepted, type FeedbackMessage } from '@tangerine/contracts/feedback'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { storeDeadLetter } from '../../src/queue/failures.ts'
 import { eventually, plan, records } from '../support/receiver-client.ts'
 import { admin, postFeedback } from '../support/requests.ts'
@@ -23,8 +23,15 @@ describe('dead letters', () => {
     expect(before).toMatchObject({ attempts: 3, delivered: 0, failures: ['500', 'reset', 'hang'] })
 
     // The receiver is fixed; ops replay the message, which keeps its idempotency key.
+    const said = vi.spyOn(console, 'log')
     const replay = await admin(`/feedback/dead-letters/${entry.id}/replay`, { method: 'POST' })
+    const lines = said.mock.calls.map(([line]) => String(line))
+    said.mockRestore()
     expect(replay.status).toBe(202)
+    // Recorded with who did it.
+    expect(lines.map((line) => JSON.parse(line) as object)).toContainEqual(
+      expect.objectContaining({ msg: 'dead letter replayed', idempotencyKey: entry.id, by: 'ops@example.com' }),
+    )
     expect(ReplayAccepted.parse(await replay.json())).toEqual({ id: entry.id, replayed: true })
     const after = await eventually(records, (s) => s[entry.id]?.delivered === 1)
     expect(after[entry.id]).toMatchObject({ attempts: 4, delivered: 1, duplicates: 0 })

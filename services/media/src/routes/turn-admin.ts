@@ -26,9 +26,12 @@ export const turnAdmin = new Hono<AppEnv & WithOperator>()
     log('info', 'turn key rotated', { by: operatorName(c.var.operator), overlapSeconds })
     return c.json(rotated, 200)
   })
-  .patch('/keys/:uid', validate('param', KeyParam), validate('json', RenameTurnKeyRequest), async (c) =>
-    c.json(unwrap(await turnKeys(c.env).rename(c.req.valid('param').uid, c.req.valid('json').name)), 200),
-  )
+  .patch('/keys/:uid', validate('param', KeyParam), validate('json', RenameTurnKeyRequest), async (c) => {
+    const { uid } = c.req.valid('param')
+    const renamed = unwrap(await turnKeys(c.env).rename(uid, c.req.valid('json').name))
+    log('info', 'turn key renamed', { by: operatorName(c.var.operator), uid })
+    return c.json(renamed, 200)
+  })
   .delete('/keys/:uid', validate('param', KeyParam), async (c) => {
     const { uid } = c.req.valid('param')
     if (!unwrap(await turnKeys(c.env).delete(uid))) {
