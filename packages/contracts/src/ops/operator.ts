@@ -5,7 +5,6 @@
  * gateway drops from every request it forwards and sets only for an operator — the same way it
  * passes the caller's identity (`identity.ts`), and as unforgeable: services have no public URL.
  */
-import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { problem, problemTypes } from '../errors.ts'
 
@@ -35,20 +34,9 @@ export function decodeOperator(header: string | null | undefined): Operator | un
   }
 }
 
-export type WithOperator = { Variables: { operator: Operator } }
-
 /** 403 for anyone the gateway did not mark as an operator: one answer, whatever else they are. */
 export const forbiddenToOutsiders = () =>
   problem(403, 'Operators only', {
     type: problemTypes.forbidden,
     detail: 'Sign in as an operator (POST /api/ops/session, or an Access identity in OPERATOR_EMAILS)',
-  })
-
-/** A service's `/ops/*` routes: only what the gateway forwarded for an operator gets through. */
-export const requireOperator = () =>
-  createMiddleware<WithOperator>(async (c, next) => {
-    const operator = decodeOperator(c.req.header(OPERATOR_HEADER))
-    if (!operator) return c.json(forbiddenToOutsiders(), 403)
-    c.set('operator', operator)
-    await next()
   })

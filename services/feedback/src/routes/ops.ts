@@ -1,6 +1,6 @@
 import { validate } from '@tangerine/contracts/http'
 import { RecentReportsQuery, type RecentReports } from '@tangerine/contracts/ops/api'
-import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/operator'
+import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/require-operator'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { feedbackSummary, recentReports } from '../report/report-log.ts'

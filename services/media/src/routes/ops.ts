@@ -1,7 +1,7 @@
 import { RoomParam } from '@tangerine/contracts'
 import { validate } from '@tangerine/contracts/http'
 import type { RoomCallsSessions } from '@tangerine/contracts/ops/api'
-import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/operator'
+import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/require-operator'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { sfuStats } from '../calls/sfu-stats.ts'

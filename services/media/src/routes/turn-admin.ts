@@ -1,6 +1,7 @@
 import { problem, problemTypes } from '@tangerine/contracts'
 import { log } from '@tangerine/contracts/log'
-import { operatorName, requireOperator, type WithOperator } from '@tangerine/contracts/ops/operator'
+import { operatorName } from '@tangerine/contracts/ops/operator'
+import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/require-operator'
 import { RenameTurnKeyRequest, RotateTurnKeyRequest, TurnUsername } from '@tangerine/contracts/calls/turn'
 import { onError, validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'

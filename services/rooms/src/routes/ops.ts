@@ -11,7 +11,8 @@ import {
   type LiveRooms,
   type RoomsOverview,
 } from '@tangerine/contracts/ops/api'
-import { operatorName, requireOperator, type WithOperator } from '@tangerine/contracts/ops/operator'
+import { operatorName } from '@tangerine/contracts/ops/operator'
+import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/require-operator'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { meetingsHistory, meetingTotals } from '../ops/meeting-stats.ts'
