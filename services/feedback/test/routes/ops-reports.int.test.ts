@@ -24,7 +24,8 @@ describe('recent reports and the feedback summary, for operators', () => {
 
   it('counts a report that failed every try as dead, and delivered once replayed', async () => {
     const marker = `ops summary ${crypto.randomUUID()}`
-    await plan({ markers: { [marker]: { failures: 3, mode: ['500', '500', '500'] } } })
+    // Three failures make it dead; the fourth, the first try after the replay, hangs until it times out.
+    await plan({ markers: { [marker]: { failures: 4, mode: ['500', '500', '500', 'hang'] } } })
     const { id } = FeedbackAccepted.parse(await (await postFeedback({ description: marker })).json())
     await eventually(statusOf(id), (s) => s === 'dead')
     expect((await summary()).deadLetters).toBeGreaterThanOrEqual(1)
@@ -33,8 +34,23 @@ describe('recent reports and the feedback summary, for operators', () => {
     const entry = dead.find((d) => d.message.feedbackId === id)!
     const before = (await summary()).deadLetters
     expect((await admin(`/feedback/dead-letters/${entry.id}/replay`, { method: 'POST' })).status).toBe(202)
+    // Back on the queue: queued, and in the backlog, until the receiver takes it.
+    expect(await statusOf(id)()).toBe('queued')
+    expect((await summary()).backlog).toBeGreaterThanOrEqual(1)
     expect(await eventually(statusOf(id), (s) => s === 'delivered')).toBe('delivered')
     expect((await summary()).deadLetters).toBe(before - 1)
+  })
+
+  it('counts a report not yet delivered in the backlog, and takes it out once delivered', async () => {
+    const marker = `ops backlog ${crypto.randomUUID()}`
+    // Two tries time out before the third is taken: the report waits in the queue meanwhile.
+    await plan({ markers: { [marker]: { failures: 2, mode: ['hang', 'hang'] } } })
+    const { id } = FeedbackAccepted.parse(await (await postFeedback({ description: marker })).json())
+    expect(await statusOf(id)()).toBe('queued')
+    const waiting = (await summary()).backlog
+    expect(waiting).toBeGreaterThanOrEqual(1)
+    expect(await eventually(statusOf(id), (s) => s === 'delivered')).toBe('delivered')
+    expect((await summary()).backlog).toBe(waiting - 1)
   })
 
   it('refuses a bad limit and outsiders', async () => {
