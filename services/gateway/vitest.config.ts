@@ -56,6 +56,7 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
           ratelimits: {
             SMALL_API_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 5, period: 60 } },
             SMALL_ADDRESS_RATE_LIMITER: { namespace_id: '9003', simple: { limit: 5, period: 60 } },
+            SMALL_OPS_RATE_LIMITER: { namespace_id: '9004', simple: { limit: 5, period: 60 } },
           },
           workers: siblingWorkers(
             ['services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web'],

@@ -42,7 +42,7 @@ const app = new Hono<AppEnv>()
   // Operators: sign-in is open (it checks the token); everything else under /api/ops is theirs alone.
   .use('/api/ops/*', operator())
   .route('/api/ops/session', opsSession)
-  .use('/api/ops/*', requireOperator())
+  .use('/api/ops/*', requireOperator(), rateLimit('operator'))
   .route('/api/ops/overview', opsOverview)
   .route('/', opsProxied)
   .route('/api/health', health)

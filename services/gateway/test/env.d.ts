@@ -7,5 +7,6 @@ declare namespace Cloudflare {
     /** The gateway's limiters again with a limit of 5 a minute (vitest.config.ts), for the flood tests. */
     SMALL_API_RATE_LIMITER: RateLimit
     SMALL_ADDRESS_RATE_LIMITER: RateLimit
+    SMALL_OPS_RATE_LIMITER: RateLimit
   }
 }

@@ -3,6 +3,8 @@ import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import worker from '../src/index.ts'
 import { MAX_API_BODY_BYTES } from '../src/middleware/security.ts'
+import { accessToken } from './support/access.ts'
+import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './support/operators.ts'
 import { signIn } from './support/session.ts'
 
 const base = 'http://localhost'
@@ -15,7 +17,7 @@ const fetchGateway = (path: string, init?: RequestInit) => exports.default.fetch
  */
 const SMALL_LIMIT = 5
 const withLimiter =
-  (limiters: Partial<Pick<GatewayEnv, 'API_RATE_LIMITER' | 'ADDRESS_RATE_LIMITER'>>) =>
+  (limiters: Partial<Pick<GatewayEnv, 'API_RATE_LIMITER' | 'ADDRESS_RATE_LIMITER' | 'OPS_RATE_LIMITER'>>) =>
   (path: string, init?: RequestInit) =>
     worker.fetch(new Request(`${base}${path}`, init), { ...env, ...limiters }, createExecutionContext())
 
@@ -145,6 +147,29 @@ describe('security basics', () => {
     expect(limited.status).toBe(429)
     expect(passed).toBeGreaterThanOrEqual(SMALL_LIMIT)
     expect(limited.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('limits operators per operator, apart from the people behind their address', async () => {
+    const gateway = withLimiter({
+      API_RATE_LIMITER: env.SMALL_API_RATE_LIMITER,
+      OPS_RATE_LIMITER: env.SMALL_OPS_RATE_LIMITER,
+    })
+    const office = '203.0.113.30'
+    const operator = { 'cf-connecting-ip': office, authorization: `Bearer ${OPERATOR_TOKEN}` }
+    // People at the operator's address use up its allowance; the dashboard goes on.
+    const people = await untilLimited(() => gateway('/api/session', { headers: { 'cf-connecting-ip': office } }))
+    expect(people.limited.status).toBe(429)
+    expect((await gateway('/api/ops/rooms', { headers: operator })).status).toBe(200)
+    // The dashboard has its own limit, per operator; the people's answers do not change with it.
+    const dashboard = await untilLimited(() => gateway('/api/ops/rooms', { headers: operator }))
+    expect(dashboard.limited.status).toBe(429)
+    expect(dashboard.passed).toBeGreaterThanOrEqual(SMALL_LIMIT - 1)
+    // Another operator is not limited by this one.
+    const byAccess = {
+      'cf-connecting-ip': office,
+      'cf-access-jwt-assertion': await accessToken(env.TEST_PRIVATE_JWK, { email: OPERATOR_EMAIL }),
+    }
+    expect((await gateway('/api/ops/rooms', { headers: byAccess })).status).toBe(200)
   })
 
   it('limits an address flooding bad credentials, before they are checked', async () => {
