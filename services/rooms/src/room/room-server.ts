@@ -22,14 +22,15 @@ import type {
 } from '@tangerine/contracts/ops/api'
 import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
-import { eventFor, framesFor, stateFor, viewOf } from './audience.ts'
+import { viewOf } from './audience.ts'
 import type { ConnectionState } from './connection-state.ts'
-import { departures, refusalCloseCode } from './departures.ts'
+import { refusalCloseCode } from './departures.ts'
 import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
 import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from './decide.ts'
 import { RoomError } from './decision.ts'
 import { EventStore } from './event-store.ts'
+import { broadcast, closeDeparted, firstFrame, keyOf } from './fanout.ts'
 import { frameBytes } from './frame-size.ts'
 import { groupUpkeep, keyPackageFrame } from './mls.ts'
 import { staleUsers } from './presence.ts'
@@ -38,9 +39,6 @@ import { opsEventsPage, stateAt } from './ops-log.ts'
 import { OPERATOR_ACTOR, operatorCommandFor } from './operator-actions.ts'
 import { reportToRegistry } from './registry-report.ts'
 import { fullBucket, take } from './rate-limit.ts'
-
-/** A client that missed more than this many events gets the whole state instead of a replay. */
-const MAX_REPLAY = 1000
 
 type Conn = Connection<ConnectionState>
 
@@ -65,6 +63,10 @@ export class Room extends Server {
       await this.#store.migrate()
       ;({ state: this.#state, seq: this.#seq } = this.#store.load())
     })
+  }
+
+  get #sockets() {
+    return this.getConnections<ConnectionState>()
   }
 
   get #heartbeatMs() {
@@ -95,7 +97,7 @@ export class Room extends Server {
     const { key } = identity
     // Sockets, not only users: one tab id may open any number of them. Twice the users allowed
     // leaves room for reconnects that overlap a socket not yet seen to close.
-    const sockets = [...this.getConnections<ConnectionState>()].filter((c) => key && c.state?.key === key).length
+    const sockets = [...this.#sockets].filter((c) => key && c.state?.key === key).length
     if (sockets >= this.#limits.perIdentity * 2) {
       return this.#refuse(
         connection,
@@ -114,24 +116,7 @@ export class Room extends Server {
     // Only now a socket of the room: everything it may see starts with what is sent next.
     const now = Date.now()
     connection.setState({ userId: connection.id, key, lastSeen: now, bucket: fullBucket(now) })
-    const since = query.data.since
-    const view = viewOf(this.#state, connection.id)
-    const missed =
-      view === 'meeting' && since !== undefined && since <= this.#seq && this.#seq - since <= MAX_REPLAY
-        ? this.#store.after(since, MAX_REPLAY)
-        : undefined
-    // A replay must be every event after `since`: with a quarantined row or a gap in it, send the state.
-    if (missed && missed.length === this.#seq - since!) {
-      const events = missed.flatMap((e) => eventFor(e, view, connection.id) ?? [])
-      this.#send(connection, { type: 'replay', you: connection.id, events, seq: this.#seq })
-    } else {
-      this.#send(connection, {
-        type: 'roomState',
-        seq: this.#seq,
-        you: connection.id,
-        state: stateFor(this.#state, view),
-      })
-    }
+    this.#send(connection, firstFrame(this.#store, this.#state, this.#seq, connection.id, query.data.since))
     if (logged.length > 0 || (await this.ctx.storage.getAlarm()) === null) await this.#scheduleSweep()
   }
 
@@ -179,14 +164,14 @@ export class Room extends Server {
           if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
           throw err
         }
-        for (const c of this.getConnections<ConnectionState>()) {
+        for (const c of this.#sockets) {
           if (c.id !== connection.id && c.state && viewOf(this.#state, c.state.userId) === 'meeting') c.send(frame)
         }
         return
       }
     }
     try {
-      await this.#run(commandFor(message, state.userId, this.#metadata(state.userId), (id) => this.#keyOf(id)))
+      await this.#run(commandFor(message, state.userId, this.#metadata(state.userId), (id) => keyOf(this.#sockets, id)))
     } catch (err) {
       if (err instanceof RoomError) return this.#fail(connection, err.code, err.message)
       throw err
@@ -202,12 +187,12 @@ export class Room extends Server {
   override async onAlarm() {
     const now = Date.now()
     const lastSeen = new Map<string, number>()
-    for (const c of this.getConnections<ConnectionState>()) {
+    for (const c of this.#sockets) {
       if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
     }
     for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs)) {
       await this.#run({ type: 'Disconnect', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
-      for (const c of this.getConnections<ConnectionState>()) if (c.state?.userId === userId) c.close(4001, 'timed out')
+      for (const c of this.#sockets) if (c.state?.userId === userId) c.close(4001, 'timed out')
     }
     if (this.#state.users.length > 0) await this.#scheduleSweep()
   }
@@ -258,7 +243,7 @@ export class Room extends Server {
   async runOperatorAction(action: OperatorAction, operator: string): Promise<OperatorActionResult> {
     const metadata = { now: new Date().toISOString(), actor: OPERATOR_ACTOR, id: crypto.randomUUID() }
     try {
-      await this.#run(operatorCommandFor(action, operator, metadata, (id) => this.#keyOf(id)))
+      await this.#run(operatorCommandFor(action, operator, metadata, (id) => keyOf(this.#sockets, id)))
     } catch (err) {
       if (err instanceof RoomError) return { ok: false, code: err.code, error: err.message }
       throw err
@@ -279,8 +264,8 @@ export class Room extends Server {
     const { state, seq, logged } = this.#store.append(this.#state, this.#seq, fresh)
     this.#state = state
     this.#seq = seq
-    this.#broadcast(logged, before)
-    this.#closeRemoved(logged, before)
+    broadcast(this.#sockets, logged, before, state, seq)
+    closeDeparted(this.#sockets, logged, before)
     await projectMeetings(this.env.DB, this.name, logged, state)
     await reportToRegistry(this.env, this.name, seq, before, state)
     const dismissal = systemDismissal(logged)
@@ -292,41 +277,6 @@ export class Room extends Server {
       })
     }
     return logged
-  }
-
-  /**
-   * Each socket gets the events as its user could see them before they applied. One whose user
-   * just joined or left the meeting (and is still here) then gets its new view whole.
-   */
-  #broadcast(logged: LoggedEvent[], before: RoomState) {
-    const cache = new Map<string, string>()
-    for (const c of this.getConnections<ConnectionState>()) {
-      if (!c.state) continue
-      const { userId } = c.state
-      const was = viewOf(before, userId)
-      for (const frame of framesFor(logged, was, userId, cache)) c.send(frame)
-      const now = viewOf(this.#state, userId)
-      if (now !== was && this.#state.users.some((u) => u.id === userId)) {
-        this.#send(c, { type: 'roomState', seq: this.#seq, you: userId, state: stateFor(this.#state, now) })
-      }
-    }
-  }
-
-  /** Closes the sockets of people the host removed, or of everyone in a meeting the host ended. */
-  #closeRemoved(logged: LoggedEvent[], before: RoomState) {
-    const closing = departures(logged, before)
-    if (closing.size === 0) return
-    for (const c of this.getConnections<ConnectionState>()) {
-      const why = c.state && closing.get(c.state.userId)
-      if (why) c.close(...why)
-    }
-  }
-
-  /** What removing `userId` bars: their user key, as one of their sockets proved it, or the id. */
-  #keyOf(userId: string): string {
-    for (const c of this.getConnections<ConnectionState>())
-      if (c.state?.userId === userId && c.state.key) return c.state.key
-    return userId
   }
 
   #refuse(connection: Conn, err: RoomError) {
