@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 import { ImageSegmenter } from '@mediapipe/tasks-vision'
 import type { FromBlurWorker, StartBlur } from './blur-protocol.ts'
 import { withImageInputMetadata } from './tflite-metadata.ts'
@@ -11,6 +10,11 @@ import { withImageInputMetadata } from './tflite-metadata.ts'
 
 /** How much smaller the background is drawn before blurring: cheaper, and blurrier once scaled back. */
 const DOWNSCALE = 4
+/**
+ * The width frames are segmented at: the model sees 256 × 256 whatever it is given, and the mask
+ * comes back at the size it was given, to be scaled up (and so softened) onto the frame.
+ */
+const SEGMENT_WIDTH = 320
 const BLUR_PX = 3
 const TIMING_EVERY = 30
 
@@ -39,6 +43,19 @@ class Compositor {
   #mask = new OffscreenCanvas(1, 1)
   #maskCtx = this.#mask.getContext('2d')!
   #alpha = new ImageData(1, 1)
+  #input = new OffscreenCanvas(1, 1)
+  #inputCtx = this.#input.getContext('2d')!
+
+  /** The frame at the size it is segmented at. */
+  small(frame: VideoFrame): OffscreenCanvas {
+    const height = Math.round((SEGMENT_WIDTH * frame.displayHeight) / frame.displayWidth)
+    if (this.#input.height !== height) {
+      this.#input.width = SEGMENT_WIDTH
+      this.#input.height = height
+    }
+    this.#inputCtx.drawImage(frame, 0, 0, this.#input.width, this.#input.height)
+    return this.#input
+  }
 
   draw(frame: VideoFrame, person: Float32Array, maskWidth: number, maskHeight: number): VideoFrame {
     const { displayWidth: w, displayHeight: h } = frame
@@ -92,7 +109,7 @@ async function run({ assets, frames, blurred }: StartBlur) {
           lastMs = Math.max(lastMs + 1, Math.round(frame.timestamp / 1000))
           let out: VideoFrame | undefined
           try {
-            task.segmentForVideo(frame, lastMs, (result) => {
+            task.segmentForVideo(compositor.small(frame), lastMs, (result) => {
               const mask = result.confidenceMasks?.[0]
               if (mask) out = compositor.draw(frame, mask.getAsFloat32Array(), mask.width, mask.height)
             })

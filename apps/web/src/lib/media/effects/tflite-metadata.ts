@@ -22,7 +22,8 @@ export interface ImageInput {
   std: number[]
 }
 
-class Reader {
+/** Reads tables, vectors and strings of a flatbuffer by field id (enough for these two schemas). */
+export class Reader {
   readonly bytes: Uint8Array
   readonly view: DataView
   constructor(bytes: Uint8Array) {
@@ -124,8 +125,8 @@ export function withImageInputMetadata(model: Uint8Array, input: ImageInput): Ui
     return { table: fields }
   }
   const prefix = treeSize(tree(0, 0))
-  // 16-aligned, so tensor data in the old bytes keeps its alignment.
-  const shift = Math.ceil((8 + prefix) / 16) * 16 - 8
+  // A multiple of 16, so tensor data in the old bytes keeps its alignment.
+  const shift = Math.ceil(prefix / 16) * 16
   const oldEnd = model.length + shift
   // The metadata's own bytes start 16-aligned, after their 4-byte length.
   const dataAt = Math.ceil((oldEnd + 4) / 16) * 16 - 4
