@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -18,7 +18,9 @@ const frame = person()
 const { join: joinAs } = people({
   perTest: true,
   fake: () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tangerine-effects-'))
+    // One place, rewritten each run, rather than a new 3 MB pair every time.
+    const dir = join(tmpdir(), 'tangerine-effects-fake-capture')
+    mkdirSync(dir, { recursive: true })
     writeY4m(join(dir, 'person.y4m'), frame.width, frame.height, frame.paint)
     writeWav(join(dir, 'speech.wav'), noisySpeech())
     return { video: join(dir, 'person.y4m'), audio: join(dir, 'speech.wav') }
