@@ -92,11 +92,13 @@ describe('background blur', () => {
       .toBeLessThan(sharp.background / 10)
     await again.close()
 
-    // And off again in the meeting: the background comes back sharp.
+    // And off again in the meeting: the background comes back sharp. Far above blurred (0–3), not
+    // necessarily back to where it was: the encoder takes its time to spend bits on detail again
+    // (a loaded run stopped at 54k of 114k within 30 s).
     await ada.getByRole('button', { name: 'Blur background' }).click()
     await expect
       .poll(async () => (await looks(adaSeenByBob)).background, { timeout: 30_000 })
-      .toBeGreaterThan(sharp.background / 2)
+      .toBeGreaterThan(sharp.background / 4)
     expect(renegotiated).toEqual([])
   })
 })
