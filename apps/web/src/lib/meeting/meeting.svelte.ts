@@ -19,10 +19,10 @@ export interface Toast {
 
 let toastIds = 0
 
-/** After what is already queued for the event loop, timers included. */
 /** Stands for the operator in `#out`: the room does not tell the meeting which one it was. */
 const OPERATOR = Symbol('operator')
 
+/** After what is already queued for the event loop, timers included. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
