@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
+import type AxeCore from 'axe-core'
 
 /**
  * axe-core's accessibility rules, run in the page as it is now. Evaluated through the DevTools
@@ -20,7 +21,7 @@ export interface Violation {
 export async function seriousViolations(page: Page): Promise<Violation[]> {
   await page.evaluate(axeSource)
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: typeof import('axe-core') }).axe
+    const axe = (globalThis as unknown as { axe: typeof AxeCore }).axe
     const results = await axe.run(document, { resultTypes: ['violations'] })
     return results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
