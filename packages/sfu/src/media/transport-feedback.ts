@@ -45,10 +45,11 @@ export function sendTransportFeedback(pc: RTCPeerConnection): () => void {
 
   const original = router.routeRtp
   router.routeRtp = (packet) => {
-    const id = Number(
-      Object.entries(router.extIdUriMap).find(([, uri]) => uri === RTP_EXTENSION_URI.transportWideCC)?.[0],
-    )
-    const extension = packet.header.extensions.find((e) => e.id === id)
+    // Every id the BUNDLE maps to transport-cc: a sender may number each kind's extensions apart.
+    const ids = Object.entries(router.extIdUriMap)
+      .filter(([, uri]) => uri === RTP_EXTENSION_URI.transportWideCC)
+      .map(([id]) => Number(id))
+    const extension = packet.header.extensions.find((e) => ids.includes(e.id))
     if (extension && extension.payload.length >= 2) {
       const seq = unwrap(extension.payload.readUInt16BE(0), highest)
       if (next === undefined || seq >= next) arrivals.set(seq, nowUs())
