@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RtcpTransportLayerFeedback, RunLengthChunk, StatusVectorChunk, TransportWideCC } from 'werift'
+import type { StatusVectorChunk } from 'werift'
+import { RtcpTransportLayerFeedback, RunLengthChunk, TransportWideCC } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, connected, SyntheticSource } from './helpers/peer.ts'
