@@ -14,14 +14,16 @@ export async function sessionOf(page: Page) {
   return session!
 }
 
-/** A session's tracks as the SFU has them. */
+/** A session's tracks as the SFU has them (none for a session it no longer has). */
 export async function tracksAtSfu(session: string) {
   const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${session}`, {
     headers: { authorization: 'Bearer dev-secret' },
   })
   return (
-    (await res.json()) as {
-      tracks: Array<{ location: string; status: string; mid?: string; trackName?: string; sessionId?: string }>
-    }
-  ).tracks
+    (
+      (await res.json()) as {
+        tracks?: Array<{ location: string; status: string; mid?: string; trackName?: string; sessionId?: string }>
+      }
+    ).tracks ?? []
+  )
 }

@@ -78,9 +78,7 @@ export class Calls {
           tap((track) => this.#pulledLayer(ref, track, rid)),
           finalize(() => {
             this.#pulls.delete(ref)
-            const layers = this.#layers.get(ref)
-            if (layers) layers.track = layers.told = undefined
-            if (layers?.wanted.size === 0) this.#layers.delete(ref)
+            this.#layers.delete(ref)
           }),
           share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
         )
@@ -139,10 +137,7 @@ export class Calls {
     const layers = this.#layersOf(ref)
     layers.wanted.set(key, rid)
     this.#syncLayer(ref)
-    return () => {
-      layers.wanted.delete(key)
-      if (layers.wanted.size === 0 && !layers.track) this.#layers.delete(ref)
-    }
+    return () => layers.wanted.delete(key)
   }
 
   #layersOf(ref: string) {
@@ -185,9 +180,8 @@ export class Calls {
         ],
       }
       const url = `${publicPaths.partytracks}/sessions/${session.sessionId}/tracks/update?${this.#query}`
-      // Refused or lost: the next change asks again, as does the pull after a reconnect.
-      const forget = () => (layers.told = undefined)
-      fetch(url, { method: 'PUT', body: JSON.stringify(body) }).then((res) => void (res.ok || forget()), forget)
+      // Lost: the next change asks again, as does the pull after a reconnect.
+      fetch(url, { method: 'PUT', body: JSON.stringify(body) }).catch(() => (layers.told = undefined))
     })
   }
 

@@ -85,8 +85,8 @@ export class Meeting {
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.
     // With data saver, only the speaker's and the pinned camera are pulled, by their tiles.
-    const { dataSaver, audioOnly } = this.viewing
-    const shown = shownTracksOf(room.state, room.userId, { cameras: !dataSaver && !audioOnly, screens: !audioOnly })
+    const { mode } = this.viewing
+    const shown = shownTracksOf(room.state, room.userId, { cameras: mode === 'all', screens: mode !== 'audioOnly' })
     for (const ref of shown) calls.prefetch(ref)
     // Publishing waits for the tiles' own pulls too (the AI's voice is not prefetched):
     // partytracks runs its Calls requests in order.

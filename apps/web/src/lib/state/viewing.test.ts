@@ -14,26 +14,27 @@ describe('what of the others’ video a person takes', () => {
   it('is everything at first, and remembered once chosen', () => {
     const storage = memoryStorage()
     const first = new Viewing(storage)
-    expect([first.dataSaver, first.audioOnly]).toEqual([false, false])
-    first.setDataSaver(true)
+    expect(first.mode).toBe('all')
+    first.toggle('dataSaver')
+    expect(new Viewing(storage).mode).toBe('dataSaver')
+    // Audio only replaces data saver; turned off, it is back to everything.
     const next = new Viewing(storage)
-    expect([next.dataSaver, next.audioOnly]).toEqual([true, false])
-    next.setAudioOnly(true)
-    expect(new Viewing(storage).audioOnly).toBe(true)
+    next.toggle('audioOnly')
+    expect(new Viewing(storage).mode).toBe('audioOnly')
+    next.toggle('audioOnly')
+    expect(new Viewing(storage).mode).toBe('all')
   })
 
   it('is the fitting layer, the lowest for the speaker and the pinned with data saver, or none', () => {
     const viewing = new Viewing(memoryStorage())
     expect([viewing.cameraQuality(false), viewing.cameraQuality(true)]).toEqual(['fit', 'fit'])
-    viewing.setDataSaver(true)
+    viewing.toggle('dataSaver')
     expect([viewing.cameraQuality(false), viewing.cameraQuality(true)]).toEqual(['none', 'lowest'])
-    viewing.setAudioOnly(true)
+    viewing.toggle('audioOnly')
     expect([viewing.cameraQuality(false), viewing.cameraQuality(true)]).toEqual(['none', 'none'])
   })
 
-  it('starts from the defaults over a value it cannot read', () => {
-    const viewing = new Viewing(memoryStorage({ 'tangerine:viewing': '{not json' }))
-    expect([viewing.dataSaver, viewing.audioOnly]).toEqual([false, false])
-    expect(new Viewing(memoryStorage({ 'tangerine:viewing': 'null' })).dataSaver).toBe(false)
+  it('starts from everything over a value it does not know', () => {
+    expect(new Viewing(memoryStorage({ 'tangerine:viewing': '{"dataSaver":true}' })).mode).toBe('all')
   })
 })
