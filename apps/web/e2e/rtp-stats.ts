@@ -50,7 +50,7 @@ export function kindsByMid(page: Page) {
   return page.evaluate(() =>
     Object.fromEntries(
       (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
-        .filter((pc) => pc.connectionState === 'connected')
+        .filter((pc) => pc.connectionState !== 'closed')
         .flatMap((pc) => pc.getTransceivers())
         .filter((t) => t.mid !== null)
         .map((t) => [t.mid!, t.receiver.track.kind]),

@@ -164,4 +164,28 @@ describe('simulcast', () => {
     await cy.page.screenshot({ path: join(artifacts, 'simulcast-audio-only.png') })
     expect(await cy.page.evaluate(() => localStorage.getItem('tangerine:viewing'))).toBe('audioOnly')
   }, 180_000)
+
+  it('drops a camera scrolled off screen to its lowest layer, and restores it when it comes back', async () => {
+    const room = roomName()
+    await person('Ada', room)
+    // A phone-sized page: one column, Bob's own tile first, Ada's below the fold.
+    const bob = await person('Bob', room, { camera: false, mic: false })
+    await bob.page.setViewportSize({ width: 500, height: 300 })
+    await tileOf(bob.page, 'Ada').waitFor()
+    expect(await tileOf(bob.page, 'Ada').evaluate((tile) => tile.getBoundingClientRect().top)).toBeGreaterThan(300)
+    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer'), { timeout: 30_000 }).toBe('c')
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+
+    // On screen, her tile (468×263) needs the middle layer.
+    await tileOf(bob.page, 'Ada').scrollIntoViewIfNeeded()
+    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('b')
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBe(640)
+    await bob.page.screenshot({ path: join(artifacts, 'simulcast-scrolled-to.png') })
+
+    await bob.page.evaluate(() => window.scrollTo(0, 0))
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // One pull all along, never closed: her camera and her mic.
+    expect(await pulledAtSfu(bob)).toEqual({ video: 1, audio: 1 })
+  }, 120_000)
 })
