@@ -2,10 +2,9 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { artifacts, people, stackUrl as url } from './people.ts'
+import { sessionOf, tracksAtSfu } from './sfu.ts'
 import { framesIn, tileOf } from './tiles.ts'
 
-/** The local SFU the stack runs, with its development app (see packages/sfu). */
-const sfuApi = 'http://127.0.0.1:7880/v1'
 const { join: joinAs } = people({ perTest: true })
 
 /** A person: their own browser context (own cookies), named in the lobby, in the meeting. */
@@ -27,27 +26,6 @@ async function remoteAudioLive(page: Page, name: string) {
     .catch(() => false)
 }
 
-/** This page's Calls session id, as its debug panel (Ctrl+Shift+D) shows it in the API history. */
-async function sessionOf(page: Page) {
-  const panel = page.getByTestId('debug-panel')
-  if ((await panel.count()) === 0) await page.keyboard.press('Control+Shift+D')
-  const history = (await panel.textContent()) ?? ''
-  const session = /sessions\/([0-9a-f]{32})\//.exec(history)?.[1]
-  expect(session).toBeDefined()
-  return session!
-}
-
-/** A session's tracks as the SFU has them. */
-async function tracksAtSfu(session: string) {
-  const res = await fetch(`${sfuApi}/apps/tangerine-dev/sessions/${session}`, {
-    headers: { authorization: 'Bearer dev-secret' },
-  })
-  return (
-    (await res.json()) as {
-      tracks: Array<{ location: string; status: string; trackName?: string; sessionId?: string }>
-    }
-  ).tracks
-}
 const active = (tracks: Array<{ location: string; status: string }>, location: 'local' | 'remote') =>
   tracks.filter((t) => t.location === location && t.status === 'active').length
 

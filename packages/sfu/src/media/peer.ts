@@ -14,6 +14,7 @@ import {
 } from 'werift'
 import { routeFeedbackByMediaSource } from './feedback-routing.ts'
 import { followLatestNomination } from './follow-nomination.ts'
+import { sendTransportFeedback } from './transport-feedback.ts'
 
 followLatestNomination()
 
@@ -114,6 +115,10 @@ export function createPeer(ice: IceOptions, onStunRequest?: () => void): RTCPeer
     },
   })
   routeFeedbackByMediaSource(pc)
+  const stopFeedback = sendTransportFeedback(pc)
+  pc.connectionStateChange.subscribe((state) => {
+    if (state === 'closed' || state === 'failed') stopFeedback()
+  })
   return pc
 }
 

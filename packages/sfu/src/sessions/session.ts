@@ -2,6 +2,7 @@ import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
 import type { SessionDataChannelState, SessionTrackState, TrackLocation } from '@tangerine/contracts/calls/api'
 import { closeChannel, type DataChannelRecord } from './data-channel.ts'
 import { createPeer, type IceOptions } from '../media/peer.ts'
+import { keepPublishersSimulcast } from '../media/simulcast-offer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import type { Subscription } from '../media/subscription.ts'
 import { assertIcePeerFits, assertPlausibleSdp, mediaSectionCount } from '../media/sdp-check.ts'
@@ -141,6 +142,7 @@ export class Session {
 
   /** Makes an SFU offer covering every pending change; the client answers via renegotiate. */
   async offer(): Promise<string> {
+    keepPublishersSimulcast(this.pc)
     await this.pc.setLocalDescription(await this.pc.createOffer())
     return this.localSdp()
   }

@@ -13,6 +13,7 @@ import {
   type RTCRtpTransceiver,
 } from 'werift'
 import type { CallsClient } from '@tangerine/contracts/calls/client'
+import type { LayerPreference } from '../../src/media/layers.ts'
 import { waitFor } from './wait.ts'
 
 /**
@@ -174,6 +175,7 @@ export async function publish(
 
 export interface Received {
   seqs: number[]
+  timestamps: number[]
   counters: number[]
   tags: Set<number>
   ssrcs: Set<number>
@@ -192,13 +194,22 @@ export interface Puller {
 }
 
 export function recordInto(transceiver: RTCRtpTransceiver, received: Map<string, Received>, mid: string) {
-  const record: Received = { seqs: [], counters: [], tags: new Set(), ssrcs: new Set(), tagSeq: [], keyframes: [] }
+  const record: Received = {
+    seqs: [],
+    timestamps: [],
+    counters: [],
+    tags: new Set(),
+    ssrcs: new Set(),
+    tagSeq: [],
+    keyframes: [],
+  }
   received.set(mid, record)
   const listen = (track: MediaStreamTrack) =>
     track.onReceiveRtp.subscribe((packet) => {
       const marker = readPayload(packet.payload)
       if (!marker) return
       record.seqs.push(packet.header.sequenceNumber)
+      record.timestamps.push(packet.header.timestamp)
       record.counters.push(marker.counter)
       record.tags.add(marker.tag)
       record.tagSeq.push(marker.tag)
@@ -214,7 +225,7 @@ export function recordInto(transceiver: RTCRtpTransceiver, received: Map<string,
 /** A session that pulls remote tracks: SFU offer → client answer → renegotiate. */
 export async function pull(
   api: CallsClient,
-  items: Array<{ sessionId: string; trackName: string }>,
+  items: Array<{ sessionId: string; trackName: string; simulcast?: LayerPreference }>,
   existing?: { pc: RTCPeerConnection; sessionId: string; received: Map<string, Received>; mids: Map<string, string> },
 ): Promise<Puller> {
   const pc = existing?.pc ?? clientPeer()
@@ -222,7 +233,7 @@ export async function pull(
   const received = existing?.received ?? new Map<string, Received>()
   const mids = existing?.mids ?? new Map<string, string>()
   const response = await api.newTracks(sessionId, {
-    tracks: items.map((i) => ({ location: 'remote', sessionId: i.sessionId, trackName: i.trackName })),
+    tracks: items.map((i) => ({ location: 'remote', ...i })),
   })
   if (!response.requiresImmediateRenegotiation) throw new Error('expected an SFU offer')
   await pc.setRemoteDescription(response.sessionDescription!)

@@ -1,7 +1,9 @@
 import type { ApiHistoryEntry } from '@tangerine/contracts'
+import type { UpdateTracksRequest } from '@tangerine/contracts/calls/api'
 import { publicPaths } from '@tangerine/contracts/public-api'
 import { PartyTracks } from 'partytracks/client'
-import { finalize, map, of, ReplaySubject, share, type Observable } from 'rxjs'
+import { finalize, map, of, ReplaySubject, share, tap, type Observable } from 'rxjs'
+import { bestLayer, type LayerRid } from './layers.ts'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
@@ -13,6 +15,9 @@ export function parseRef(ref: string) {
   const slash = ref.indexOf('/')
   return { sessionId: ref.slice(0, slash), trackName: ref.slice(slash + 1) }
 }
+
+/** How long a pull a component let go of stays open for another to take over. */
+const MOVE_HOLD_MS = 1500
 
 /**
  * This page's Calls connection through the media service (partytracks). The API calls carry the
@@ -29,14 +34,19 @@ export class Calls {
   /** Prefetched pulls not yet taken over by a component: their release. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #holds = new Map<string, () => void>()
+  /** The simulcast layers asked for per camera track, by who asks, and the one the SFU was last told. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #layers = new Map<string, { wanted: Map<symbol, LayerRid>; told?: LayerRid; track?: MediaStreamTrack }>()
+  readonly #query: string
+  #session: { peerConnection: RTCPeerConnection; sessionId: string } | undefined
 
   constructor(room: string, userId: string) {
-    this.tracks = new PartyTracks({
-      prefix: publicPaths.partytracks,
-      apiExtraParams: `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`,
-      maxApiHistory: 200,
-    })
-    this.#subscriptions.push(this.tracks.peerConnectionState$.subscribe((s) => (this.connectionState = s)))
+    this.#query = `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`
+    this.tracks = new PartyTracks({ prefix: publicPaths.partytracks, apiExtraParams: this.#query, maxApiHistory: 200 })
+    this.#subscriptions.push(
+      this.tracks.peerConnectionState$.subscribe((s) => (this.connectionState = s)),
+      this.tracks.session$.subscribe((session) => (this.#session = session)),
+    )
     this.tracks.history.addEventListener('logentry', () => {
       this.history = [...this.tracks.history.entries]
     })
@@ -57,10 +67,21 @@ export class Calls {
   pull(ref: string): Observable<MediaStreamTrack> {
     let pulled = this.#pulls.get(ref)
     if (!pulled) {
-      pulled = this.tracks.pull(of({ location: 'remote' as const, ...parseRef(ref) })).pipe(
-        finalize(() => this.#pulls.delete(ref)),
-        share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
-      )
+      // A camera pulled for a tile that already said what layer it needs starts on that layer.
+      const layers = this.#layers.get(ref)
+      const rid = layers && bestLayer(layers.wanted.values())
+      const simulcast = rid && { preferredRid: rid, ridNotAvailable: 'asciibetical' as const }
+      pulled = this.tracks
+        .pull(of({ location: 'remote' as const, ...parseRef(ref), ...(simulcast && { simulcast }) }))
+        .pipe(
+          // Pulled again after a reconnect, with the layer it was first pulled with.
+          tap((track) => this.#pulledLayer(ref, track, rid)),
+          finalize(() => {
+            this.#pulls.delete(ref)
+            this.#layers.delete(ref)
+          }),
+          share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
+        )
       this.#pulls.set(ref, pulled)
     }
     return pulled
@@ -97,9 +118,71 @@ export class Calls {
     // Subscribed first, so a prefetched pull passes from the hold to us without closing.
     this.#holds.get(ref)?.()
     return () => {
+      // Held a moment before it closes: a tile that moves (pinned, unpinned) is another component
+      // that takes the same pull over, where closing and pulling again at once can leave the
+      // session unable to apply the next answer ("Failed to setup RTCP mux").
+      this.prefetch(ref, MOVE_HOLD_MS)
       sub.unsubscribe()
       onTrack(undefined)
     }
+  }
+
+  /**
+   * Asks for a simulcast layer of a camera track for as long as the returned function is not
+   * called. Several tiles may watch one track; the SFU sends the best layer any of them needs,
+   * switching the pull already under way (no new pull, no new video element).
+   */
+  preferLayer(ref: string, rid: LayerRid): () => void {
+    const key = Symbol()
+    const layers = this.#layersOf(ref)
+    layers.wanted.set(key, rid)
+    this.#syncLayer(ref)
+    return () => layers.wanted.delete(key)
+  }
+
+  #layersOf(ref: string) {
+    let layers = this.#layers.get(ref)
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders it
+    if (!layers) this.#layers.set(ref, (layers = { wanted: new Map() }))
+    return layers
+  }
+
+  #pulledLayer(ref: string, track: MediaStreamTrack, rid: LayerRid | undefined) {
+    const layers = this.#layersOf(ref)
+    layers.track = track
+    layers.told = rid
+    this.#syncLayer(ref)
+  }
+
+  /**
+   * Tells the SFU the layer now needed, once the pull has its transceiver. After the microtask
+   * queue, so a tile trading one layer for another sends one request. Without `ridNotAvailable`
+   * the SFU would send nothing while the layer is paused (Chromium pauses its best one when
+   * bandwidth drops); "asciibetical" moves to the nearest layer still sent.
+   */
+  #syncLayer(ref: string) {
+    queueMicrotask(() => {
+      const layers = this.#layers.get(ref)
+      const rid = layers && bestLayer(layers.wanted.values())
+      const session = this.#session
+      if (!layers?.track || !rid || rid === layers.told || !session) return
+      const mid = session.peerConnection.getTransceivers().find((t) => t.receiver.track === layers.track)?.mid
+      if (!mid) return
+      layers.told = rid
+      const body: UpdateTracksRequest = {
+        tracks: [
+          {
+            location: 'remote',
+            ...parseRef(ref),
+            mid,
+            simulcast: { preferredRid: rid, ridNotAvailable: 'asciibetical' },
+          },
+        ],
+      }
+      const url = `${publicPaths.partytracks}/sessions/${session.sessionId}/tracks/update?${this.#query}`
+      // Lost: the next change asks again, as does the pull after a reconnect.
+      fetch(url, { method: 'PUT', body: JSON.stringify(body) }).catch(() => (layers.told = undefined))
+    })
   }
 
   async peerConnection(): Promise<RTCPeerConnection> {

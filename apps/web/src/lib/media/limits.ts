@@ -1,3 +1,5 @@
+import { cameraLayers } from './layers.ts'
+
 /** What a camera sends at most (Orange Meets' MAX_WEBCAM_* settings): enough for a grid tile. */
 export const MAX_WEBCAM_BITRATE = 1_200_000
 export const MAX_WEBCAM_FRAMERATE = 24
@@ -13,9 +15,16 @@ export const cameraConstraints: MediaTrackConstraints = {
   frameRate: { max: MAX_WEBCAM_FRAMERATE },
 }
 
-export const cameraEncodings: RTCRtpEncodingParameters[] = [
-  { maxBitrate: MAX_WEBCAM_BITRATE, maxFramerate: MAX_WEBCAM_FRAMERATE },
-]
+/**
+ * Three simulcast layers (720p, 360p, 180p), so each viewer gets the one its tile needs from the
+ * SFU instead of everyone getting the largest. Chromium sends all three from a 720p camera.
+ */
+export const cameraEncodings: RTCRtpEncodingParameters[] = cameraLayers.map(({ rid, width, maxBitrate }) => ({
+  rid,
+  scaleResolutionDownBy: MAX_WEBCAM_WIDTH / width,
+  maxBitrate: Math.min(maxBitrate, MAX_WEBCAM_BITRATE),
+  maxFramerate: MAX_WEBCAM_FRAMERATE,
+}))
 export const screenEncodings: RTCRtpEncodingParameters[] = [
   { maxBitrate: MAX_SCREENSHARE_BITRATE, maxFramerate: MAX_SCREENSHARE_FRAMERATE },
 ]

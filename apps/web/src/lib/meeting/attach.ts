@@ -10,3 +10,15 @@ export function playing(track: MediaStreamTrack | undefined): Attachment<HTMLMed
     }
   }
 }
+
+/** `{@attach onScreen(callback)}`: whether any of the element is in the viewport, each time that changes. */
+export function onScreen(callback: (visible: boolean) => void): Attachment<Element> {
+  return (element) => {
+    const observer = new IntersectionObserver((entries) => {
+      const last = entries.at(-1)
+      if (last) callback(last.isIntersecting)
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }
+}

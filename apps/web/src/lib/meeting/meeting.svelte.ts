@@ -7,6 +7,7 @@ import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../
 import { MediaEffects } from '../media/effects.svelte.ts'
 import { LocalMedia } from '../media/local-media.svelte.ts'
 import { RoomConnection } from '../realtime/room.svelte.ts'
+import { Viewing } from '../state/viewing.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
 import { chime } from './chime.ts'
 import { nameIn, noticeOf } from './notices.ts'
@@ -37,6 +38,8 @@ export class Meeting {
   readonly media = new LocalMedia()
   readonly effects = new MediaEffects(this.media)
   readonly encryption = new MeetingEncryption()
+  /** How much of the others' video we take (data saver, audio only), as last chosen in this browser. */
+  readonly viewing = new Viewing()
   calls = $state<Calls>()
   phase = $state<'lobby' | 'joined' | 'left'>('lobby')
   screen = $state<MediaStreamTrack>()
@@ -87,7 +90,10 @@ export class Meeting {
     this.encryption.attach(calls.tracks)
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.
-    for (const ref of shownTracksOf(room.state, room.userId)) calls.prefetch(ref)
+    // With data saver, only the speaker's and the pinned camera are pulled, by their tiles.
+    const { mode } = this.viewing
+    const shown = shownTracksOf(room.state, room.userId, { cameras: mode === 'all', screens: mode !== 'audioOnly' })
+    for (const ref of shown) calls.prefetch(ref)
     // Publishing waits for the tiles' own pulls too (the AI's voice is not prefetched):
     // partytracks runs its Calls requests in order.
     await nextTask()

@@ -34,4 +34,14 @@ describe('the tracks the meeting view shows', () => {
     // A mic that is on but not published yet has no track to pull.
     expect(shownTracksOf(state(user('eve', true, { audioEnabled: true })), 'me')).toEqual([])
   })
+
+  it('leave out the cameras for data saver, and the screens too for audio only', () => {
+    const room = state(
+      user('me', true, {}),
+      user('ada', true, { video: 's2/cam', videoEnabled: true, audio: 's2/mic', audioEnabled: true }),
+      user('bob', true, { screenshare: 's3/screen', screenShareEnabled: true }),
+    )
+    expect(shownTracksOf(room, 'me', { cameras: false })).toEqual(['s2/mic', 's3/screen'])
+    expect(shownTracksOf(room, 'me', { cameras: false, screens: false })).toEqual(['s2/mic'])
+  })
 })

@@ -1,0 +1,191 @@
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { artifacts, people } from './people.ts'
+import { keepPeerConnections, kindsByMid, outboundByRid, tileInbound } from './rtp-stats.ts'
+import { tracksAtSfu } from './sfu.ts'
+import { tileOf } from './tiles.ts'
+
+/*
+ * Simulcast end to end: a camera publishes three layers (1280×720, 640×360, 320×180), each viewer's
+ * tile asks the SFU for the one that fits it, and data saver and audio-only take less, as the SFU's
+ * own record of each session's pulls shows.
+ */
+
+const { join: joinAs } = people({ perTest: true })
+let rooms = 0
+const roomName = () => `simulcast-${Date.now().toString(36)}-${++rooms}`
+
+interface Person {
+  page: Page
+  /** The page's Calls session, from the last Calls request it made (partytracks replaces a failed one). */
+  session: () => string | undefined
+}
+
+async function person(
+  name: string,
+  room: string,
+  options: {
+    camera?: boolean
+    mic?: boolean
+    viewport?: { width: number; height: number }
+    inLobby?: (page: Page) => Promise<void>
+  } = {},
+): Promise<Person> {
+  let session: string | undefined
+  const page = await joinAs(name, room, {
+    initScript: keepPeerConnections,
+    onPage: (page) => {
+      page.on('request', (req) => {
+        const id = /\/api\/partytracks\/sessions\/([0-9a-f]{32})\//.exec(req.url())?.[1]
+        if (id && id !== session) console.log(`${name}'s Calls session: ${id}`)
+        session = id ?? session
+      })
+    },
+    inLobby: async (page) => {
+      // Only the cameras a test watches are on: three 720p encoders would starve two cores.
+      if (options.camera === false) await page.getByRole('button', { name: 'Camera on' }).click()
+      if (options.mic === false) await page.getByRole('button', { name: 'Mic on' }).click()
+      await options.inLobby?.(page)
+    },
+  })
+  return { page, session: () => session }
+}
+
+/** How many tracks of each kind the page's session pulls, as the SFU has them (active pulls only). */
+async function pulledAtSfu(viewer: Person) {
+  const session = viewer.session()
+  if (!session) return undefined
+  const kinds = await kindsByMid(viewer.page)
+  const pulled = (await tracksAtSfu(session)).filter((t) => t.location === 'remote' && t.status === 'active')
+  return {
+    video: pulled.filter((t) => kinds[t.mid ?? ''] === 'video').length,
+    audio: pulled.filter((t) => kinds[t.mid ?? ''] === 'audio').length,
+  }
+}
+
+const tileSize = (page: Page, name: string) =>
+  tileOf(page, name).evaluate((tile) => `${tile.clientWidth}×${tile.clientHeight} CSS px`)
+const widthIn = async (page: Page, name: string) => (await tileInbound(page, name))?.frameWidth ?? 0
+
+/** Bytes each layer sent over `ms`. */
+async function layerGrowth(page: Page, ms: number) {
+  const before = await outboundByRid(page)
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const after = await outboundByRid(page)
+  return Object.fromEntries(Object.entries(after).map(([rid, s]) => [rid, s.bytesSent - (before[rid]?.bytesSent ?? 0)]))
+}
+
+describe('simulcast', () => {
+  it('gives each viewer the layer its tile fits, switches up on pinning, and keeps all three layers through renegotiations', async () => {
+    const room = roomName()
+    const ada = await person('Ada', room)
+    // Bob pins Ada: a large tile. Cy leaves her in the grid of three (Cy, Ada, Bob): a small tile.
+    const bob = await person('Bob', room, { camera: false, mic: false })
+    const cy = await person('Cy', room, { camera: false, mic: false })
+    await bob.page.getByRole('button', { name: 'Pin Ada' }).click()
+
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThanOrEqual(960)
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(0)
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    expect(await tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('a')
+    expect(await tileOf(cy.page, 'Ada').getAttribute('data-layer')).toBe('c')
+    const sent = await outboundByRid(ada.page)
+    console.log('Ada sends', JSON.stringify(sent))
+    console.log('Bob (pinned) gets', await tileInbound(bob.page, 'Ada'), await tileSize(bob.page, 'Ada'))
+    console.log('Cy (grid) gets', await tileInbound(cy.page, 'Ada'), await tileSize(cy.page, 'Ada'))
+    await bob.page.screenshot({ path: join(artifacts, 'simulcast-large-tile.png') })
+    await cy.page.screenshot({ path: join(artifacts, 'simulcast-small-tile.png') })
+
+    // Cy pins Ada: a larger tile, a larger layer, in the same pull.
+    await cy.page.getByRole('button', { name: 'Pin Ada' }).click()
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThanOrEqual(960)
+    console.log('Cy after pinning gets', await tileInbound(cy.page, 'Ada'), await tileSize(cy.page, 'Ada'))
+
+    // More people: each join makes the SFU offer to Ada's session again (she pulls them).
+    await person('Dee', room, { camera: false })
+    await person('Eve', room, { camera: false })
+    await expect.poll(() => ada.page.locator('[data-testid="tile"]').count()).toBe(5)
+    // The SFU's last offer to her still takes the three layers…
+    const simulcastLine = await ada.page.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+        .map((pc) => /^a=simulcast:.*$/m.exec(pc.currentRemoteDescription?.sdp ?? '')?.[0])
+        .find((line) => line),
+    )
+    expect(simulcastLine?.trim()).toBe('a=simulcast:recv a;b;c')
+    // …and all three are sent. Joins load this machine (and the SFU's event loop) enough for
+    // Chromium's bandwidth estimate to dip and pause the top layers a while: give it time to recover.
+    let growth: Record<string, number> = {}
+    await expect
+      .poll(
+        async () => {
+          growth = await layerGrowth(ada.page, 2000)
+          return ['a', 'b', 'c'].filter((rid) => (growth[rid] ?? 0) > 5_000)
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toEqual(['a', 'b', 'c'])
+    console.log('Ada, bytes per layer over 2 s after two more joins', JSON.stringify(growth))
+  }, 240_000)
+
+  it('with data saver pulls the speaker’s and the pinned camera only, at the lowest layer; with audio only no video', async () => {
+    const room = roomName()
+    // Ada's (fake, beeping) mic makes her the speaker; Bob's is off.
+    await person('Ada', room)
+    await person('Bob', room, { mic: false })
+    const cy = await person('Cy', room, {
+      camera: false,
+      mic: false,
+    })
+    await cy.page.getByRole('button', { name: 'Data saver' }).click()
+    // The speaker's camera and mic; not Bob's camera.
+    await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 1, audio: 1 })
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await widthIn(cy.page, 'Ada')).toBeLessThanOrEqual(320)
+    expect(await tileOf(cy.page, 'Bob').getAttribute('data-video')).toBe('false')
+
+    // Pinned, Bob's camera comes too, also at the lowest layer.
+    await cy.page.getByRole('button', { name: 'Pin Bob' }).click()
+    await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 2, audio: 1 })
+    await expect.poll(() => widthIn(cy.page, 'Bob'), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await widthIn(cy.page, 'Bob')).toBeLessThanOrEqual(320)
+    console.log(
+      'Cy, data saver: speaker Ada',
+      await tileInbound(cy.page, 'Ada'),
+      'pinned Bob',
+      await tileInbound(cy.page, 'Bob'),
+    )
+    await cy.page.screenshot({ path: join(artifacts, 'simulcast-data-saver.png') })
+
+    // Audio only: no camera at all, the sound still comes, and the choice outlives the page.
+    await cy.page.getByRole('button', { name: 'Audio only' }).click()
+    await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 0, audio: 1 })
+    await expect.poll(() => cy.page.locator('[data-testid="tile"][data-video="true"]').count()).toBe(0)
+    await cy.page.screenshot({ path: join(artifacts, 'simulcast-audio-only.png') })
+    expect(await cy.page.evaluate(() => localStorage.getItem('tangerine:viewing'))).toBe('audioOnly')
+  }, 180_000)
+
+  it('drops a camera scrolled off screen to its lowest layer, and restores it when it comes back', async () => {
+    const room = roomName()
+    await person('Ada', room)
+    // A phone-sized page: one column, Bob's own tile first, Ada's below the fold.
+    const bob = await person('Bob', room, { camera: false, mic: false })
+    await bob.page.setViewportSize({ width: 500, height: 300 })
+    await tileOf(bob.page, 'Ada').waitFor()
+    expect(await tileOf(bob.page, 'Ada').evaluate((tile) => tile.getBoundingClientRect().top)).toBeGreaterThan(300)
+    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer'), { timeout: 30_000 }).toBe('c')
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+
+    // On screen, her tile (468×263) needs the middle layer.
+    await tileOf(bob.page, 'Ada').scrollIntoViewIfNeeded()
+    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('b')
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBe(640)
+    await bob.page.screenshot({ path: join(artifacts, 'simulcast-scrolled-to.png') })
+
+    await bob.page.evaluate(() => window.scrollTo(0, 0))
+    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // One pull all along, never closed: her camera and her mic.
+    expect(await pulledAtSfu(bob)).toEqual({ video: 1, audio: 1 })
+  }, 120_000)
+})
