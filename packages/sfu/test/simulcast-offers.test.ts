@@ -18,7 +18,9 @@ function chromiumSimulcastOffer(): string {
 
 let sfu: RunningSfu
 beforeAll(async () => {
-  sfu = await startTestSfu()
+  // No peer stands behind the Chromium offer, so the session never connects: the operations that
+  // would wait for its transport must not (SFU_TRANSPORT_WAIT_MS=0), as in browser-sdp.test.ts.
+  sfu = await startTestSfu({ transportWaitMs: 0 })
 })
 afterAll(() => sfu.close())
 
