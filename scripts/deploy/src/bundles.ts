@@ -34,7 +34,9 @@ export function wrangler(args: string[], options: { cwd?: string; env?: NodeJS.P
       if (!options.quiet) process.stderr.write(d)
     })
     child.on('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`wrangler ${args.join(' ')} exited ${code}\n${output.slice(-3000)}`)),
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`wrangler ${args.join(' ')} exited ${code}\n${output.slice(-3000)}`)),
     )
   })
 }

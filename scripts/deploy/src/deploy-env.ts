@@ -52,7 +52,9 @@ export function readDeployEnv(path: string): Map<string, string> {
 /** Appends new names (the file's comments and order stay); owner-only, as it holds secrets. */
 export function appendDeployEnv(path: string, added: Map<string, string>) {
   if (added.size === 0) return
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# npm run deploy: settings and secrets (never commit)\n'
+  const current = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# npm run deploy: settings and secrets (never commit)\n'
   const lines = [...added].map(([k, v]) => `${k}=${/^[\w./:@+-]*$/.test(v) ? v : JSON.stringify(v)}`)
   writeFileSync(path, `${current}${current.endsWith('\n') ? '' : '\n'}${lines.join('\n')}\n`, { mode: 0o600 })
   chmodSync(path, 0o600)

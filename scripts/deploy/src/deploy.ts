@@ -62,12 +62,18 @@ export async function deployWorkers(
     const args = ['deploy', '--minify', '--config', configPath, '--message', `${MESSAGE_PREFIX}${print}`]
     if (secrets.length) {
       const file = join(tmp, `${worker.name}.secrets.json`)
-      writeFileSync(file, JSON.stringify(Object.fromEntries(secrets.map((s) => [s.name, secretValues.get(s.name) ?? '']))), {
-        mode: 0o600,
-      })
+      writeFileSync(
+        file,
+        JSON.stringify(Object.fromEntries(secrets.map((s) => [s.name, secretValues.get(s.name) ?? '']))),
+        {
+          mode: 0o600,
+        },
+      )
       args.push('--secrets-file', file)
     }
-    console.log(`${worker.name}: deploying ${print}${secrets.length ? ` with ${secrets.map((s) => s.name).join(', ')}` : ''}`)
+    console.log(
+      `${worker.name}: deploying ${print}${secrets.length ? ` with ${secrets.map((s) => s.name).join(', ')}` : ''}`,
+    )
     await wrangler(args, { env: wranglerWith })
   }
 }

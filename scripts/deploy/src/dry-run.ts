@@ -30,8 +30,7 @@ export function configProblems(workers: readonly Worker[], budgets: Budgets): st
   for (const w of workers)
     for (const p of w.config.queues?.producers ?? [])
       if (!consumed.has(p.queue)) problems.push(`${w.name} sends to queue ${p.queue}, which no Worker consumes`)
-  for (const q of resourcesOf(workers).queues)
-    if (!consumed.has(q)) problems.push(`queue ${q} has no consumer`)
+  for (const q of resourcesOf(workers).queues) if (!consumed.has(q)) problems.push(`queue ${q} has no consumer`)
   for (const w of workers) if (!budgets[w.name]) problems.push(`${w.name} has no budget in budgets.json`)
   return [...new Set(problems)]
 }
@@ -41,7 +40,8 @@ export function overBudget(name: string, figures: Figures, budgets: Budgets): st
   if (!budget) return [`${name} has no budget`]
   const over: string[] = []
   if (figures.gzipKiB > budget.gzipKiB) over.push(`${name}: ${figures.gzipKiB} KiB gzipped, budget ${budget.gzipKiB}`)
-  if (figures.startupMs > budget.startupMs) over.push(`${name}: starts in ${figures.startupMs} ms, budget ${budget.startupMs}`)
+  if (figures.startupMs > budget.startupMs)
+    over.push(`${name}: starts in ${figures.startupMs} ms, budget ${budget.startupMs}`)
   return over
 }
 
@@ -51,7 +51,11 @@ export interface DryRunResult {
   uploads: Record<string, string>
 }
 
-export async function dryRun(workers: readonly Worker[], outdir: string, budgets = readBudgets()): Promise<DryRunResult> {
+export async function dryRun(
+  workers: readonly Worker[],
+  outdir: string,
+  budgets = readBudgets(),
+): Promise<DryRunResult> {
   mkdirSync(outdir, { recursive: true })
   const problems = configProblems(workers, budgets)
   const figures: DryRunResult['figures'] = {}

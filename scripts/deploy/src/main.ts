@@ -2,7 +2,16 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_API_BASE, cloudflareApi } from './cloudflare-api.ts'
 import { wrangler } from './bundles.ts'
-import { DEPLOY_ENV_FILE, OWNED_SECRETS, SECRET_QUESTIONS, SETTINGS, appendDeployEnv, generateSecret, readDeployEnv, terminalAsk } from './deploy-env.ts'
+import {
+  DEPLOY_ENV_FILE,
+  OWNED_SECRETS,
+  SECRET_QUESTIONS,
+  SETTINGS,
+  appendDeployEnv,
+  generateSecret,
+  readDeployEnv,
+  terminalAsk,
+} from './deploy-env.ts'
 import { deployWorkers } from './deploy.ts'
 import { dryRun, figuresTable, readBudgets } from './dry-run.ts'
 import { describePlan, planDeployment, provision } from './plan.ts'
@@ -83,7 +92,9 @@ await deployWorkers(workers, plan, { ids, accountId, settings: values, entry }, 
 const domain = values.get('TANGERINE_DOMAIN')
 const subdomain = domain ? undefined : await api.subdomain()
 const url = domain ? `https://${domain}` : subdomain ? `https://${entry}.${subdomain}.workers.dev` : undefined
-console.log(`\nTangerine is deployed: ${url ?? `${entry} (no workers.dev subdomain on this account: set TANGERINE_DOMAIN)`}`)
+console.log(
+  `\nTangerine is deployed: ${url ?? `${entry} (no workers.dev subdomain on this account: set TANGERINE_DOMAIN)`}`,
+)
 if (url && values.get('ADMIN_TOKEN')) console.log(`Operators: ${url}/ops (ADMIN_TOKEN in ${DEPLOY_ENV_FILE})`)
 
 /** wrangler's own login (`wrangler login`), when no CLOUDFLARE_API_TOKEN is set. */

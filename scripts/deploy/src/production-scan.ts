@@ -22,7 +22,8 @@ export function productionLeaks(upload: string): string[] {
     .replaceAll(refusalList, '[]')
   const leaks = [...text.matchAll(LOCAL_URL)].map((m) => `local URL ${m[0]}`)
   for (const secret of EXAMPLE_SECRETS) {
-    for (const quote of ['"', "'", '`']) if (text.includes(`${quote}${secret}${quote}`)) leaks.push(`example secret ${secret}`)
+    for (const quote of ['"', "'", '`'])
+      if (text.includes(`${quote}${secret}${quote}`)) leaks.push(`example secret ${secret}`)
   }
   return [...new Set(leaks)]
 }

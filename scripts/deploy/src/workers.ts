@@ -34,7 +34,14 @@ export interface Worker {
 }
 
 /** The entry first: the Worker with the public URL (the web app and the API behind it). */
-export const workerDirs = ['services/gateway', 'services/rooms', 'services/media', 'services/ai', 'services/feedback', 'apps/web']
+export const workerDirs = [
+  'services/gateway',
+  'services/rooms',
+  'services/media',
+  'services/ai',
+  'services/feedback',
+  'apps/web',
+]
 
 export function readWorkers(dirs: readonly string[] = workerDirs): Worker[] {
   return dirs.map((dir) => {
@@ -59,7 +66,8 @@ export function resourcesOf(workers: readonly Worker[]): Resources {
   const kv: Resources['kv'] = []
   for (const { name, config } of workers) {
     for (const db of config.d1_databases ?? []) d1.add(db.database_name)
-    for (const ns of config.kv_namespaces ?? []) kv.push({ worker: name, binding: ns.binding, title: kvTitle(name, ns.binding) })
+    for (const ns of config.kv_namespaces ?? [])
+      kv.push({ worker: name, binding: ns.binding, title: kvTitle(name, ns.binding) })
     for (const p of config.queues?.producers ?? []) queues.add(p.queue)
     for (const c of config.queues?.consumers ?? []) {
       queues.add(c.queue)

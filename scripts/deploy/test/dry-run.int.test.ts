@@ -47,7 +47,8 @@ describe('npm run deploy -- --dry-run', () => {
   })
 
   it('ships no local URL and no example secret in any Worker, and production endpoints as vars', () => {
-    for (const [name, path] of Object.entries(result.uploads)) expect(productionLeaks(readFileSync(path, 'utf8')), name).toEqual([])
+    for (const [name, path] of Object.entries(result.uploads))
+      expect(productionLeaks(readFileSync(path, 'utf8')), name).toEqual([])
     const vars = (name: string) => {
       const metadata = uploadParts(readFileSync(result.uploads[name]!, 'utf8')).find((p) => p.name === 'metadata')!
       const { bindings } = JSON.parse(metadata.body) as { bindings: { name: string; text?: string }[] }

@@ -5,7 +5,8 @@ import { productionLeaks } from '../src/production-scan.ts'
 /** An upload as `wrangler deploy --outfile` writes it: metadata, the module, its source map. */
 function upload(vars: Record<string, string>, code: string, map = '') {
   const b = '------formdata-undici-0123'
-  const part = (name: string, body: string) => `${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${body}\r\n`
+  const part = (name: string, body: string) =>
+    `${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${body}\r\n`
   const metadata = JSON.stringify({
     main_module: 'index.js',
     bindings: Object.entries(vars).map(([name, text]) => ({ name, type: 'plain_text', text })),

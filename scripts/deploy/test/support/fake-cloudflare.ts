@@ -66,13 +66,21 @@ export async function fakeCloudflare(account: FakeAccount) {
       account.queues.push({ queue_id: id(), queue_name: named.queue_name! })
       return reply(200, account.queues.at(-1))
     }
-    if (path === `${base}/workers/scripts`) return reply(200, Object.keys(account.workers).map((w) => ({ id: w })))
+    if (path === `${base}/workers/scripts`)
+      return reply(
+        200,
+        Object.keys(account.workers).map((w) => ({ id: w })),
+      )
     if (path === `${base}/workers/subdomain`)
       return account.subdomain ? reply(200, { subdomain: account.subdomain }) : reply(404, 'no subdomain')
     const script = new RegExp(`^${base}/workers/scripts/([^/]+)/(secrets|deployments)$`).exec(path)
     const secrets = script ? account.workers[decodeURIComponent(script[1]!)] : undefined
     if (script && !secrets) return reply(404, 'This Worker does not exist')
-    if (script?.[2] === 'secrets') return reply(200, secrets!.map((name) => ({ name, type: 'secret_text' })))
+    if (script?.[2] === 'secrets')
+      return reply(
+        200,
+        secrets!.map((name) => ({ name, type: 'secret_text' })),
+      )
     if (script?.[2] === 'deployments') return reply(200, { deployments: [] })
     return reply(404, `the fake has no ${req.method} ${path}`)
   })
