@@ -39,9 +39,16 @@ export function productionConfig(worker: Worker, deployment: Deployment): RawCon
     database_id: id(`D1 ${db.database_name}`, deployment.ids.d1[db.database_name]),
   }))
   if (config.vars) {
-    for (const name of Object.keys(config.vars)) {
-      const value = name === 'CLOUDFLARE_ACCOUNT_ID' ? deployment.accountId : deployment.settings.get(name)
-      if (value !== undefined) config.vars[name] = value
+    const vars = config.vars
+    for (const name of Object.keys(vars)) {
+      const value = deployment.settings.get(name)
+      if (value !== undefined && name !== 'CLOUDFLARE_ACCOUNT_ID') vars[name] = value
+    }
+    // TURN keys belong to the account deployed to, unless the TURN key API is a self-hosted SFU's,
+    // whose "account" is the Calls app (packages/sfu/README.md, TURN API).
+    if ('CLOUDFLARE_ACCOUNT_ID' in vars) {
+      const selfHosted = vars.CLOUDFLARE_API_URL !== worker.config.vars?.CLOUDFLARE_API_URL
+      vars.CLOUDFLARE_ACCOUNT_ID = selfHosted ? (vars.CALLS_APP_ID ?? '') : deployment.accountId
     }
   }
   if (deployment.omit?.length) config.services = config.services?.filter((s) => !deployment.omit!.includes(s.binding))
