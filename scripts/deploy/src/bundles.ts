@@ -52,15 +52,23 @@ export interface Figures {
   startupMs: number
 }
 
-/** Gzipped size and local startup time (wrangler check startup's CPU time, garbage collection included). */
-export async function measure(upload: string): Promise<Figures> {
-  const out = await wrangler(['check', 'startup', '--worker', upload, '--outfile', `${upload}.cpuprofile`], {
-    quiet: true,
-  })
-  const size = /Bundle: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(out)
-  const active = /Active: ([\d.]+) ms/.exec(out)
-  if (!size || !active) throw new Error(`wrangler check startup said something unexpected:\n${out}`)
-  return { kiB: Number(size[1]), gzipKiB: Number(size[2]), startupMs: Number(active[1]) }
+/**
+ * Gzipped size and local startup time: wrangler check startup's CPU time ("Active", garbage
+ * collection included), the least of `runs`, as a loaded machine only ever adds to it.
+ */
+export async function measure(upload: string, runs = 3): Promise<Figures> {
+  let best: Figures | undefined
+  for (let i = 0; i < runs; i++) {
+    const out = await wrangler(['check', 'startup', '--worker', upload, '--outfile', `${upload}.cpuprofile`], {
+      quiet: true,
+    })
+    const size = /Bundle: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(out)
+    const active = /Active: ([\d.]+) ms/.exec(out)
+    if (!size || !active) throw new Error(`wrangler check startup said something unexpected:\n${out}`)
+    const figures = { kiB: Number(size[1]), gzipKiB: Number(size[2]), startupMs: Number(active[1]) }
+    if (!best || figures.startupMs < best.startupMs) best = figures
+  }
+  return best!
 }
 
 function filesUnder(dir: string): string[] {
