@@ -129,3 +129,22 @@ describe('the deploy plan against a deployed account', () => {
     expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(creates.length)
   })
 })
+
+describe('a deployment with nobody to ask', () => {
+  it('stops before creating anything when a secret is neither on the Worker nor in .deploy.env', async () => {
+    const fake = await start(emptyAccount())
+    const file = join(mkdtempSync(join(tmpdir(), 'tangerine-deploy-')), '.deploy.env')
+    writeFileSync(file, 'CALLS_APP_ID=app\nTANGERINE_DOMAIN=\n')
+    const { CLOUDFLARE_ACCOUNT_ID: _, ...env } = process.env
+    const run = await promisify(execFile)(process.execPath, [main, '--no-web-build', '--env-file', file], {
+      env: { ...env, CLOUDFLARE_API_BASE_URL: fake.url, CLOUDFLARE_API_TOKEN: TOKEN },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    )
+    expect(run.code).not.toBe(0)
+    expect(run.stderr).toContain('CALLS_APP_SECRET is not in .deploy.env and there is no terminal to ask')
+    expect(fake.calls.filter((c) => c.method !== 'GET')).toEqual([])
+    expect(fake.account).toEqual(emptyAccount())
+  })
+})
