@@ -14,7 +14,9 @@ export default {
       mode: 'auto',
       directives: {
         'default-src': ['self'],
-        'script-src': ['self'],
+        // Blur and noise suppression compile WebAssembly (in a worker and an AudioWorklet, which
+        // takes the page's policy); 'wasm-unsafe-eval' allows that and no other eval.
+        'script-src': ['self', 'wasm-unsafe-eval'],
         'style-src': ['self', 'unsafe-inline'],
         'img-src': ['self', 'data:', 'blob:', 'https:'],
         'media-src': ['self', 'blob:', 'mediastream:'],

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { launchChromium, type FakeCapture } from '../../../scripts/test-support/browser.ts'
 import { previewFrames } from './tiles.ts'
 
 /** Where the run's screenshots go (artifacts of the test command). */
@@ -32,9 +32,10 @@ export interface PersonOptions {
  * The people of one test file: one Chromium, and a browser context (own cookies, own fake
  * camera and mic) per person, all closed when the file is done, or after each test with
  * `perTest` (each test then has people of its own, and the machine is not busy with the last
- * test's calls).
+ * test's calls). `fake` names the files the fake camera and mic play, made once the file's
+ * tests start (Chromium takes them at launch, for every page).
  */
-export function people({ perTest = false } = {}) {
+export function people({ perTest = false, fake = (): FakeCapture => ({}) } = {}) {
   let browser: Browser
   const contexts: BrowserContext[] = []
   const closeAll = async () => {
@@ -42,7 +43,7 @@ export function people({ perTest = false } = {}) {
   }
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true })
-    browser = await launchChromium()
+    browser = await launchChromium(fake())
   })
   if (perTest) afterEach(closeAll)
   afterAll(async () => {

@@ -150,23 +150,29 @@ describe('the operator header', () => {
   })
 })
 
+/** Each person opens a room socket through the gateway, with their lobby cookie, and joins, in turn. */
+async function joinedThroughGateway(room: string, people: Awaited<ReturnType<typeof signIn>>[]) {
+  const sockets = []
+  for (const person of people) {
+    const socket = await openRoomSocket(
+      exports.default,
+      new Request(`${base}/api/rooms/${room}/ws?_pk=${person.id}`, {
+        headers: { Upgrade: 'websocket', cookie: person.cookie },
+      }),
+    )
+    await socket.next(isState)
+    socket.send({ type: 'userUpdate', user: { joined: true } })
+    await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
+    sockets.push(socket)
+  }
+  return sockets
+}
+
 describe('the ops API for an operator', () => {
   it('shows a meeting held through the gateway: overview, live rooms, its log and its state at any seq', async () => {
     const room = `ops-${crypto.randomUUID().slice(0, 8)}`
     const people = await Promise.all(['Ada', 'Bob'].map((name) => signIn(name)))
-    const sockets = []
-    for (const person of people) {
-      const socket = await openRoomSocket(
-        exports.default,
-        new Request(`${base}/api/rooms/${room}/ws?_pk=${person.id}`, {
-          headers: { Upgrade: 'websocket', cookie: person.cookie },
-        }),
-      )
-      await socket.next(isState)
-      socket.send({ type: 'userUpdate', user: { joined: true } })
-      await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
-      sockets.push(socket)
-    }
+    const sockets = await joinedThroughGateway(room, people)
 
     const live = async () => LiveRooms.parse(await (await call('GET', '/api/ops/rooms', bearer)).json()).rooms
     const deadline = Date.now() + 2000
@@ -212,19 +218,7 @@ describe('the ops API for an operator', () => {
   it('removes a person and ends a meeting held through the gateway; a participant or another site cannot', async () => {
     const room = `ops-${crypto.randomUUID().slice(0, 8)}`
     const people = await Promise.all(['Ada', 'Bob', 'Cy'].map((name) => signIn(name)))
-    const sockets = []
-    for (const person of people) {
-      const socket = await openRoomSocket(
-        exports.default,
-        new Request(`${base}/api/rooms/${room}/ws?_pk=${person.id}`, {
-          headers: { Upgrade: 'websocket', cookie: person.cookie },
-        }),
-      )
-      await socket.next(isState)
-      socket.send({ type: 'userUpdate', user: { joined: true } })
-      await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
-      sockets.push(socket)
-    }
+    const sockets = await joinedThroughGateway(room, people)
     const [ada, bob, cy] = sockets
     const cookie = (await opsCookie()).split(';')[0]!
     const remove = `/api/ops/rooms/${room}/users/${bob!.id}/remove`

@@ -1,4 +1,5 @@
 import { BehaviorSubject, filter, type Observable } from 'rxjs'
+import type { ProcessedTrack, TrackEffect } from './effects/track-effect.ts'
 import { cameraConstraints } from './limits.ts'
 
 /** Loudness (RMS of the mic's waveform, 0..1) above which someone counts as speaking. */
@@ -21,6 +22,8 @@ export class LocalMedia {
   error = $state<string>()
   speaking = $state(false)
   level = $state(0)
+  /** What the camera sends and the preview shows: the camera itself, or the camera through an effect. */
+  sentCamera = $state<MediaStreamTrack>()
 
   /** The current tracks as streams for partytracks: a new device replaces the pushed track in place. */
   readonly #camera$ = new BehaviorSubject<MediaStreamTrack | undefined>(undefined)
@@ -31,6 +34,10 @@ export class LocalMedia {
   #audio: AudioContext | undefined
   #meter: ReturnType<typeof setInterval> | undefined
   #started: Promise<void> | undefined
+  readonly #effects = {
+    camera: { effect: undefined as TrackEffect | undefined, out: undefined as ProcessedTrack | undefined },
+    mic: { effect: undefined as TrackEffect | undefined, out: undefined as ProcessedTrack | undefined },
+  }
 
   get cameras() {
     return this.devices.filter((d) => d.kind === 'videoinput')
@@ -80,32 +87,75 @@ export class LocalMedia {
 
   setCameraEnabled(on: boolean) {
     this.cameraEnabled = on && !!this.camera
-    if (this.camera) this.camera.enabled = this.cameraEnabled
+    this.#enable('camera', this.cameraEnabled)
   }
 
   setMicEnabled(on: boolean) {
     this.micEnabled = on && !!this.mic
-    if (this.mic) this.mic.enabled = this.micEnabled
+    this.#enable('mic', this.micEnabled)
     if (!this.micEnabled) this.speaking = false
+  }
+
+  /**
+   * Sends the camera or mic through `effect` (none: as it is), now and for any device chosen
+   * later. The published track is replaced in place (no renegotiation). Resolves false, and
+   * sends the device as it is, when the effect failed.
+   */
+  async setEffect(kind: 'camera' | 'mic', effect: TrackEffect | undefined): Promise<boolean> {
+    this.#effects[kind].effect = effect
+    return this.#apply(kind)
   }
 
   stop() {
     clearInterval(this.#meter)
     void this.#audio?.close()
+    this.#effects.camera.out?.stop()
+    this.#effects.mic.out?.stop()
     this.camera?.stop()
     this.mic?.stop()
   }
 
+  #enable(kind: 'camera' | 'mic', on: boolean) {
+    for (const track of [this[kind], this.#effects[kind].out?.track]) if (track) track.enabled = on
+  }
+
+  async #apply(kind: 'camera' | 'mic'): Promise<boolean> {
+    const slot = this.#effects[kind]
+    const { effect } = slot
+    const source = this[kind]
+    const out =
+      source && effect
+        ? await effect(source).catch((error: unknown) => void console.warn(`The ${kind}'s effect failed`, error))
+        : undefined
+    // A later choice (another device, the effect turned off) has taken over meanwhile.
+    if (source !== this[kind] || effect !== slot.effect) {
+      out?.stop()
+      return true
+    }
+    slot.out?.stop()
+    slot.out = out
+    this.#enable(kind, kind === 'camera' ? this.cameraEnabled : this.micEnabled)
+    const sent = out?.track ?? source
+    if (kind === 'camera') {
+      this.sentCamera = sent
+      this.#camera$.next(sent)
+    } else this.#mic$.next(sent)
+    // No device yet is no failure: the effect applies once one comes.
+    return !effect || !source || !!out
+  }
+
   #use(camera: MediaStreamTrack | undefined, mic: MediaStreamTrack | undefined) {
+    const newCamera = camera !== this.camera
     this.camera = camera
     this.cameraId = camera?.getSettings().deviceId
     if (camera) camera.enabled = this.cameraEnabled
-    this.#camera$.next(camera)
+    // With an effect on, the device is sent only through it (or as it is once the effect failed).
+    if (newCamera) void this.#apply('camera')
     if (mic !== this.mic) {
       this.mic = mic
       this.micId = mic?.getSettings().deviceId
       if (mic) mic.enabled = this.micEnabled
-      this.#mic$.next(mic)
+      void this.#apply('mic')
       this.#measure(mic)
     }
   }

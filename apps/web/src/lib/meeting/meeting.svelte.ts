@@ -4,6 +4,7 @@ import { MeetingEncryption } from '../e2ee/meeting-encryption.svelte.ts'
 import { openingE2ee } from '../e2ee/support.ts'
 import { Calls } from '../media/calls.svelte.ts'
 import { cameraEncodings, MAX_SCREENSHARE_FRAMERATE, screenEncodings } from '../media/limits.ts'
+import { MediaEffects } from '../media/effects.svelte.ts'
 import { LocalMedia } from '../media/local-media.svelte.ts'
 import { RoomConnection } from '../realtime/room.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
@@ -34,6 +35,7 @@ const REJOIN_HOLD_MS = 15_000
 export class Meeting {
   readonly room: RoomConnection
   readonly media = new LocalMedia()
+  readonly effects = new MediaEffects(this.media)
   readonly encryption = new MeetingEncryption()
   calls = $state<Calls>()
   phase = $state<'lobby' | 'joined' | 'left'>('lobby')
