@@ -111,7 +111,7 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`The stack at ${url} was not healthy within ${timeoutMs} ms: ${last}`)
 }
 
-/** The local SFU's port: the media Worker's CALLS_API_URL in services/media/wrangler.jsonc names it. */
+/** The local SFU's port: the media Worker's CALLS_API_URL in services/media/.dev.vars.example names it. */
 export const SFU_PORT = 7880
 /** coturn's port beside the SFU (UDP and TCP), in the ICE servers the SFU's TURN API hands out. */
 export const TURN_PORT = 3478

@@ -65,6 +65,9 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
               'services/media': media,
               // No receiver: reports are logged by the consumer.
               'services/feedback': { FEEDBACK_URL: '' },
+              // Nothing answers there: the AI routes tested here refuse before any call to OpenAI,
+              // and one that slipped through would fail on loopback, not reach OpenAI's default.
+              'services/ai': { OPENAI_MODEL_ENDPOINT: 'http://127.0.0.1:9/v1/realtime/calls' },
               // No sweep counts out a test's quiet socket (12.5 s without a heartbeat) on a slow run.
               'services/rooms': { HEARTBEAT_INTERVAL_MS: '3600000' },
             },

@@ -8,7 +8,7 @@ import { framesIn } from './tiles.ts'
 
 /*
  * The AI participant in two browsers against the whole stack. The stack's ai Worker points at
- * 127.0.0.1:7890 by default (services/ai/wrangler.jsonc) with the token of its .dev.vars example;
+ * 127.0.0.1:7890 as its .dev.vars example says (local development), with the token it gives;
  * here the fake OpenAI Realtime peer answers there.
  */
 

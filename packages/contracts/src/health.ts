@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Every Worker behind the gateway, by the name its binding and health report use. */
 export const ServiceName = z.enum(['gateway', 'rooms', 'media', 'ai', 'feedback', 'web'])

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DisplayName, type RoomState } from './rooms/room.ts'
 
 /** A user key: 16 lowercase hex digits (64 bits of an HMAC). */

@@ -3,7 +3,7 @@ import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { OPERATOR_TOKEN } from './support/operators.ts'
 import { base, sessionCookie } from './support/session.ts'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`${base}${path}`, { headers }))

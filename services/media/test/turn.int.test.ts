@@ -4,7 +4,7 @@ import { BrowserIceServers, ManagedTurnKey } from '@tangerine/contracts/calls/tu
 import { env, exports } from 'cloudflare:workers'
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, inject, it, vi } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { TurnKeys } from '../src/turn/turn-keys.ts'
 
 /*

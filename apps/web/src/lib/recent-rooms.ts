@@ -1,5 +1,5 @@
 import { RoomName } from '@tangerine/contracts/rooms/room'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Rooms this browser has been in, newest first, kept in localStorage (nothing leaves the device). */
 export const RecentRoom = z.object({ name: RoomName, at: z.iso.datetime() })

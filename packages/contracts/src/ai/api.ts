@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { RoomErrorCode } from '../rooms/messages.ts'
 import { RoomName, RoomState, RoomUserId } from '../rooms/room.ts'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MAX_TRACKS_PER_REQUEST, SimulcastPolicy, TrackKind, TrackLocation } from './api.ts'
 
 /*

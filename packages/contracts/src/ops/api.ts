@@ -4,7 +4,7 @@
  * `/api/ops/*`. Shaped for the ops dashboard's views (overview, rooms, a room's log and state,
  * meetings history, Calls sessions, feedback, TURN keys), so the page needs nothing else.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ProxyHistoryEntry } from '../calls/api.ts'
 import { SystemHealth } from '../health.ts'
 import { LoggedEvent, RoomEvent } from '../rooms/events.ts'

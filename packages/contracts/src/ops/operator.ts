@@ -5,7 +5,7 @@
  * gateway drops from every request it forwards and sets only for an operator — the same way it
  * passes the caller's identity (`identity.ts`), and as unforgeable: services have no public URL.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { problem, problemTypes } from '../errors.ts'
 
 export const OPERATOR_HEADER = 'x-tangerine-operator'

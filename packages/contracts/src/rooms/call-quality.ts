@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The answer to "How was the call?", asked after leaving; one per person and meeting. */
 export const CallQualityAnswer = z.strictObject({

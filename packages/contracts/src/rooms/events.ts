@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MlsBytes, MlsEpoch, MlsGroupId } from './mls.ts'
 import { LoggedName, UserPatch } from './room.ts'
 

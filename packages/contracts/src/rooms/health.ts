@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** A log row that loading set aside, or a gap in the log's `seq`: for operators. */
 export const QuarantineEntry = z.object({

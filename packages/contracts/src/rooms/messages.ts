@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { LoggedEvent } from './events.ts'
 import { MlsClientMessages, MlsServerMessages } from './mls.ts'
 import { RoomState, RoomUserId, UserPatch } from './room.ts'

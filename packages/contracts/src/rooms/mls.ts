@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The room as MLS delivery service (RFC 9420): it orders and relays handshake messages it cannot

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Room names are URL path segments chosen by people: short, lowercase, readable. */
 export const RoomName = z

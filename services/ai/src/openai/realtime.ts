@@ -1,5 +1,5 @@
 import { OpenAiCallId, SdpAnswerText, type OpenAiSessionConfig } from '@tangerine/contracts/ai/api'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { OpenAiConfig } from './config.ts'
 
 const OpenAiErrorBody = z.object({ error: z.object({ message: z.string() }) })

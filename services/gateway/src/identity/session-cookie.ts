@@ -1,6 +1,6 @@
 import { DisplayName } from '@tangerine/contracts'
 import { jwtVerify, SignJWT } from 'jose'
-import { z } from 'zod'
+import * as z from 'zod'
 import { hex } from './user-key.ts'
 
 /** How long a session cookie lasts, in the browser and here: a copied cookie stops working too. */

@@ -1,5 +1,5 @@
 import type { SfuStats } from '@tangerine/contracts/ops/api'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** What the local SFU's `/stats` answers (packages/sfu/src/http/app.ts). */
 const LocalSfuStats = z.object({

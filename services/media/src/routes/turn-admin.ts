@@ -5,7 +5,7 @@ import { requireOperator, type WithOperator } from '@tangerine/contracts/ops/req
 import { RenameTurnKeyRequest, RotateTurnKeyRequest, TurnUsername } from '@tangerine/contracts/calls/turn'
 import { onError, validate } from '@tangerine/contracts/http'
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { credentialTtl, turnKeys } from '../turn/ice-servers.ts'
 import { TurnApiError, unwrap } from '../turn/turn-api.ts'

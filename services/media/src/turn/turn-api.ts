@@ -1,6 +1,6 @@
 import { IceServersResponse } from '@tangerine/contracts/calls/api'
 import { cfEnvelope, TurnKey, TurnKeyCreated } from '@tangerine/contracts/calls/turn'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /*
  * Cloudflare's TURN API (spec section B): key management on the account API

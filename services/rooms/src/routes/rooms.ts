@@ -4,7 +4,7 @@ import { forwardedIdentity } from '@tangerine/contracts/identity-middleware'
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { RoomAiCommand } from '@tangerine/contracts/ai/api'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppEnv } from '../app-env.ts'
 
 const EventsQuery = z.strictObject({

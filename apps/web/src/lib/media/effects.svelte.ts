@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { LocalMedia } from './local-media.svelte.ts'
 
 /** The choices remembered on this device (nothing leaves it). */
