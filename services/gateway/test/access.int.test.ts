@@ -95,10 +95,12 @@ describe('Access tokens', () => {
   })
 
   // Access signs RS256 only (its certs list `"alg": "RS256"` keys); another algorithm over the
-  // same RSA key is not Access's signature.
-  it('refuses a token signed with another algorithm', async () => {
+  // same RSA key is not Access's signature. Refused for its algorithm, before any key is looked
+  // for: without the pin it is refused later, by the key set (no key for PS256).
+  it('refuses a token signed with another algorithm, for its algorithm', async () => {
     const answer = await ask({}, '/api/session', await asAccess({ algorithm: 'PS256' }))
     expect(answer.status).toBe(401)
+    expect(answer.body.detail).toMatch(/"alg" \(Algorithm\) Header Parameter value not allowed/)
   })
 })
 
