@@ -8,8 +8,9 @@ import type { AccessConfig } from './access-config.ts'
  * - USER_DIRECTORY_URL, the adapter hook: `GET {url}/users/{email}` → `{name, avatarUrl?, profileUrl?}`
  *   (Bearer USER_DIRECTORY_TOKEN if set), cached a minute per email;
  * - without it, Access's own get-identity endpoint, asked with the person's verified token as
- *   the `CF_Authorization` cookie and cached per the token's `identity_nonce`, which changes
- *   only when they sign in again
+ *   the `CF_Authorization` cookie, as Cloudflare's Access plugin for Pages asks it
+ *   (https://developers.cloudflare.com/pages/functions/plugins/cloudflare-access/, `getIdentity`),
+ *   and cached per the token's `identity_nonce`, which changes only when they sign in again
  *   (https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/application-token/:
  *   "identity_nonce: a cache key used to get the user's identity").
  * A directory that fails, is slow or knows nothing gives undefined (logged): a directory outage
