@@ -2,31 +2,40 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift'
+import { readCallRequest, refusal, type Refusal } from './openai-realtime-request.ts'
 
 /*
- * A stand-in for OpenAI's Realtime WebRTC endpoint, for tests only. It takes the offer in both
- * shapes of calls-api.md section D (GA: multipart `sdp` + `session` at …/realtime/calls; beta: raw
- * `application/sdp` at …/realtime?model=…), checks the Bearer token, answers as an ICE-lite werift
- * peer, speaks (Opus frames of noise, which a browser decodes to a clearly non-silent signal) and
- * counts the audio it receives. `POST …/realtime/calls/{call_id}/hangup` (the GA hang-up, same
- * token) ends a call and closes its peer connection. Test control:
+ * A stand-in for OpenAI's Realtime WebRTC endpoint, for tests only, as strict as OpenAI about the
+ * request (openai-realtime-request.ts): `POST /v1/realtime/calls` with a Bearer token (else 401
+ * `invalid_api_key`), no query string, a multipart `sdp` + `session` whose `type` is "realtime"
+ * and whose model and voice are OpenAI's; every refusal in OpenAI's error shape
+ * `{error: {message, type, param, code}}`. The retired beta shape (`POST /v1/realtime`) gets
+ * OpenAI's `beta_api_shape_disabled`. It answers `201 application/sdp` with the call in
+ * `Location: /v1/realtime/calls/{call_id}`, as an ICE-lite werift peer, speaks (Opus frames of
+ * noise, which a browser decodes to a clearly non-silent signal) and counts the audio it receives.
+ * `POST /v1/realtime/calls/{call_id}/hangup` (same token) ends a call, closes its peer connection
+ * and is recorded. Test control:
  *   GET  /test/calls            every call with what it was asked and what it heard
  *   POST /test/mode {mode}      `ok` | `500` | `403` | `bad-sdp` | `hang` | `unusable-sdp` for the requests that follow
  * and path prefixes `/status/500/…`, `/status/403/…`, `/bad-sdp/…`, `/hang/…` and `/unusable-sdp/…`
  * fail one request without changing the mode. `403` is OpenAI's answer to a key without access
  * to the model or region (error code `model_not_found`/`unsupported_country_region_territory`);
- * `hang` takes the offer and never answers; `unusable-sdp` makes the call (it exists until hung
- * up) but answers with an SDP without its DTLS fingerprint, which the SFU must refuse.
+ * `hang` takes the offer and never answers; `bad-sdp` makes the call (it exists until hung up) but
+ * answers with something that is not SDP; `unusable-sdp` makes the call but answers with an SDP
+ * without its DTLS fingerprint, which the SFU must refuse.
  */
 
 export type PeerMode = 'ok' | '500' | '403' | 'bad-sdp' | 'hang' | 'unusable-sdp'
 
 export interface RealtimeCall {
   id: string
-  shape: 'ga' | 'beta'
-  model?: string
+  model: string
   voice?: string
   instructions?: string
+  /** `session.audio.input.turn_detection` as sent (absent: OpenAI's default). */
+  turnDetection?: unknown
+  /** The `OpenAI-Safety-Identifier` header, if sent. */
+  safetyIdentifier?: string
   connectionState: string
   packetsSent: number
   packetsReceived: number
@@ -72,43 +81,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-/** The offer and settings from either request shape, or why the request is malformed. */
-async function parseOffer(req: IncomingMessage, url: URL, body: Buffer) {
-  const type = req.headers['content-type'] ?? ''
-  if (type.startsWith('multipart/form-data')) {
-    const form = await new Request(url, {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body: new Uint8Array(body),
-    }).formData()
-    const sdp = form.get('sdp')
-    const session = JSON.parse(String(form.get('session') ?? '{}')) as {
-      model?: string
-      instructions?: string
-      audio?: { output?: { voice?: string } }
-    }
-    if (typeof sdp !== 'string') return { error: 'multipart body without an sdp part' }
-    return {
-      shape: 'ga' as const,
-      sdp,
-      model: session.model,
-      voice: session.audio?.output?.voice,
-      instructions: session.instructions,
-    }
-  }
-  if (type.startsWith('application/sdp')) {
-    const q = url.searchParams
-    return {
-      shape: url.pathname.endsWith('/calls') ? ('ga' as const) : ('beta' as const),
-      sdp: body.toString('utf8'),
-      model: q.get('model') ?? undefined,
-      voice: q.get('voice') ?? undefined,
-      instructions: q.get('instructions') ?? undefined,
-    }
-  }
-  return { error: `unsupported content type ${type || '(none)'}` }
-}
-
 export async function startOpenAiRealtimePeer(
   options: { port?: number; host?: string; token?: string } = {},
 ): Promise<RealtimePeer> {
@@ -116,42 +88,48 @@ export async function startOpenAiRealtimePeer(
   const token = options.token ?? 'local-fake-openai-token'
   let mode: PeerMode = 'ok'
   const calls: RealtimeCall[] = []
-  const peers = new Set<{ pc: RTCPeerConnection; timer?: NodeJS.Timeout }>()
-  const byCallId = new Map<string, { pc: RTCPeerConnection; timer?: NodeJS.Timeout }>()
+  type Entry = { pc?: RTCPeerConnection; timer?: NodeJS.Timeout }
+  const peers = new Set<Entry>()
+  const byCallId = new Map<string, Entry>()
 
+  const send = (res: ServerResponse, { status, body }: Refusal) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
   }
-  const openAiError = (res: ServerResponse, status: number, code: string, message: string) =>
-    json(res, status, { error: { type: 'invalid_request_error', code, message } })
+  // OpenAI's 401 for a wrong key; its real message also repeats part of the key, which callers must not show.
+  const badKey = refusal(
+    401,
+    'invalid_api_key',
+    'Incorrect API key provided: sk-…. You can find your API key at https://platform.openai.com/account/api-keys.',
+  )
 
   async function answer(req: IncomingMessage, res: ServerResponse, url: URL, failure: PeerMode) {
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return openAiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+    if (req.headers.authorization !== `Bearer ${token}`) return send(res, badKey)
     const body = await readBody(req)
     if (failure === '500')
-      return openAiError(res, 500, 'server_error', 'The server had an error while processing your request.')
-    if (failure === '403')
-      return openAiError(
+      return send(
         res,
-        403,
-        'unsupported_country_region_territory',
-        'Country, region, or territory not supported',
+        refusal(500, 'server_error', 'The server had an error while processing your request.', null, 'server_error'),
+      )
+    if (failure === '403')
+      return send(
+        res,
+        refusal(403, 'unsupported_country_region_territory', 'Country, region, or territory not supported'),
       )
     // No answer at all: the caller's own timeout must end the wait (close() drops the socket).
     if (failure === 'hang') return
-    const offer = await parseOffer(req, url, body)
-    if ('error' in offer) return openAiError(res, 400, 'invalid_request', offer.error ?? 'bad request')
-    if (failure === 'bad-sdp')
-      return res.writeHead(201, { 'content-type': 'application/sdp' }).end('this is not an SDP answer\r\n')
+    const asked = await readCallRequest(req.headers, url, body)
+    if ('status' in asked) return send(res, asked)
 
     const id = `rtc_${randomUUID().replaceAll('-', '')}`
     const call: RealtimeCall = {
       id,
-      shape: offer.shape,
-      model: offer.model,
-      voice: offer.voice,
-      instructions: offer.instructions,
+      model: asked.model,
+      voice: asked.voice,
+      instructions: asked.instructions,
+      turnDetection: asked.turnDetection,
+      safetyIdentifier: asked.safetyIdentifier,
       connectionState: 'new',
       packetsSent: 0,
       packetsReceived: 0,
@@ -160,21 +138,27 @@ export async function startOpenAiRealtimePeer(
       closed: false,
       hungUp: false,
     }
+    const location = `/v1/realtime/calls/${id}`
+    if (failure === 'bad-sdp') {
+      calls.push(call)
+      byCallId.set(id, {})
+      return res.writeHead(201, { 'content-type': 'application/sdp', location }).end('this is not an SDP answer\r\n')
+    }
     const pc = peerConnection(host)
-    const entry: { pc: RTCPeerConnection; timer?: NodeJS.Timeout } = { pc }
+    const entry: Entry = { pc }
     peers.add(entry)
     try {
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp })
+      await pc.setRemoteDescription({ type: 'offer', sdp: asked.sdp })
     } catch (err) {
       peers.delete(entry)
       await pc.close()
-      return openAiError(res, 400, 'invalid_offer', `Invalid SDP offer: ${(err as Error).message}`)
+      return send(res, refusal(400, 'invalid_offer', `Invalid SDP offer: ${(err as Error).message}`, 'sdp'))
     }
     const transceiver = pc.getTransceivers().find((t) => t.kind === 'audio')
     if (!transceiver) {
       peers.delete(entry)
       await pc.close()
-      return openAiError(res, 400, 'invalid_offer', 'The offer has no audio section')
+      return send(res, refusal(400, 'invalid_offer', 'The offer has no audio section', 'sdp'))
     }
     const voice = new MediaStreamTrack({ kind: 'audio' })
     transceiver.setDirection('sendrecv')
@@ -217,18 +201,18 @@ export async function startOpenAiRealtimePeer(
     const sdp = pc.localDescription!.sdp
     // RFC 8842 §5: a DTLS-SRTP answer carries `a=fingerprint`; without it no DTLS can be set up.
     const sent = failure === 'unusable-sdp' ? sdp.replace(/^a=fingerprint:.*\r?\n/gm, '') : sdp
-    res.writeHead(201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${id}` }).end(sent)
+    res.writeHead(201, { 'content-type': 'application/sdp', location }).end(sent)
   }
 
   async function hangUp(req: IncomingMessage, res: ServerResponse, id: string) {
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return openAiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+    if (req.headers.authorization !== `Bearer ${token}`) return send(res, badKey)
     const call = calls.find((c) => c.id === id)
     const entry = byCallId.get(id)
-    if (!call || !entry || call.hungUp) return openAiError(res, 404, 'call_not_found', `No active call ${id}`)
+    if (!call || !entry || call.hungUp)
+      return send(res, refusal(404, 'call_not_found', `No active call ${id}`, 'call_id'))
     call.hungUp = true
     clearInterval(entry.timer)
-    await entry.pc.close()
+    await entry.pc?.close()
     call.closed = true
     call.connectionState = 'closed'
     res.writeHead(200).end()
@@ -256,13 +240,22 @@ export async function startOpenAiRealtimePeer(
           failure = m
         }
       }
-      if (req.method === 'POST' && (path === '/v1/realtime/calls' || path === '/v1/realtime'))
-        return answer(req, res, url, failure)
+      if (req.method === 'POST' && path === '/v1/realtime/calls') return answer(req, res, url, failure)
+      // OpenAI's answer to the retired beta shape (raw SDP at /v1/realtime?model=…), as its server words it.
+      if (req.method === 'POST' && path === '/v1/realtime')
+        return send(
+          res,
+          refusal(
+            400,
+            'beta_api_shape_disabled',
+            'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+          ),
+        )
       const hangup = /^\/v1\/realtime\/calls\/([^/]+)\/hangup$/.exec(path)
       if (req.method === 'POST' && hangup) return hangUp(req, res, decodeURIComponent(hangup[1]!))
-      return openAiError(res, 404, 'not_found', `No route ${req.method} ${url.pathname}`)
+      return send(res, refusal(404, 'not_found', `No route ${req.method} ${url.pathname}`))
     })().catch((err: unknown) => {
-      if (!res.headersSent) openAiError(res, 500, 'server_error', String(err))
+      if (!res.headersSent) send(res, refusal(500, 'server_error', String(err), null, 'server_error'))
     })
   })
   await new Promise<void>((resolve, reject) => {
@@ -281,7 +274,7 @@ export async function startOpenAiRealtimePeer(
     async close() {
       for (const entry of peers) {
         clearInterval(entry.timer)
-        await entry.pc.close().catch(() => undefined)
+        await entry.pc?.close().catch(() => undefined)
       }
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

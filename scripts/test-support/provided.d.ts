@@ -17,6 +17,14 @@ declare module 'vitest' {
     /** services/gateway/test/support/stalled-server.ts: an upstream that never answers. */
     stalledUrl: string
     /** services/gateway/test/support/identity-servers.ts: Access's JWKS and a user directory. */
-    identityServers: { jwksUrl: string; directoryUrl: string; directoryToken: string; privateJwk: string; kid: string }
+    identityServers: {
+      jwksUrl: string
+      directoryUrl: string
+      directoryToken: string
+      /** Access's get-identity endpoint, as the test server answers it. */
+      identityUrl: string
+      privateJwk: string
+      kid: string
+    }
   }
 }

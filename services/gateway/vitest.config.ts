@@ -37,6 +37,8 @@ const project = (name: string, include: string[], vars: Record<string, string>) 
             ACCESS_TEAM_DOMAIN,
             ACCESS_AUD,
             ACCESS_JWKS_URL: servers.jwksUrl,
+            // Never Cloudflare's: where a test turns the adapter off, Access's directory is local too.
+            ACCESS_IDENTITY_URL: servers.identityUrl,
             // Access and lobby sessions side by side; access-required.int.test.ts takes this away.
             ACCESS_REQUIRED: 'false',
             USER_DIRECTORY_URL: servers.directoryUrl,

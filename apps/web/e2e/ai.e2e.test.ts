@@ -107,7 +107,11 @@ describe('the AI participant in a meeting of two', () => {
   it('is invited with instructions and a voice, and both pages hear it', async () => {
     const { ada, bob } = await adaAndBob()
     await invite(ada, bob)
-    expect(lastCall()).toMatchObject({ shape: 'ga', voice: 'verse', instructions: 'You are a terse assistant.' })
+    expect(lastCall()).toMatchObject({
+      model: 'gpt-realtime',
+      voice: 'verse',
+      instructions: 'You are a terse assistant.',
+    })
     for (const page of [ada, bob]) {
       await expect.poll(() => aiLevel(page), { timeout: 30_000 }).toBeGreaterThan(HEARD)
     }

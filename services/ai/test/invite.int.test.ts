@@ -5,6 +5,7 @@ import { CallsApiError } from '@tangerine/contracts/calls/client'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
 import { identityHeaders, keyOf, newUserId } from '../../../scripts/test-support/people.ts'
+import { safetyIdentifier } from '../src/openai/realtime.ts'
 import { inviteAi } from '../src/participant/invite.ts'
 import { joinMeeting, sfu, waitFor, type Person } from './support/meeting.ts'
 
@@ -63,9 +64,20 @@ describe('inviting the AI', () => {
     const { sessionId, trackName } = (await res.json()) as { sessionId: string; trackName: string }
     expect(trackName).toBe(AI_TRACK_NAME)
 
-    // The GA request shape: multipart with the session settings.
+    // The session settings, which the peer (as strict as OpenAI) accepted: model, voice,
+    // instructions, server VAD set explicitly for push-to-talk, and Ada's safety identifier: the
+    // SHA-256 of her user key, 64 hex digits and never the key itself
+    // (https://developers.openai.com/api/docs/guides/safety-checks).
     const call = (await peerCalls())[before]!
-    expect(call).toMatchObject({ shape: 'ga', model: 'gpt-realtime', voice: 'verse', instructions: 'Be brief.' })
+    expect(call).toMatchObject({
+      model: 'gpt-realtime',
+      voice: 'verse',
+      instructions: 'Be brief.',
+      turnDetection: { type: 'server_vad', create_response: true, interrupt_response: true },
+      safetyIdentifier: await safetyIdentifier(ada.key),
+    })
+    expect(call.safetyIdentifier).toMatch(/^[0-9a-f]{64}$/)
+    expect(call.safetyIdentifier).not.toContain(ada.key)
     await waitFor(
       'the AI peer connected to the SFU',
       async () => (await peerCalls())[before]!.connectionState === 'connected',
@@ -101,26 +113,6 @@ describe('inviting the AI', () => {
     await waitFor('AiDismissed', async () => ada.events.find((e) => e.type === 'AiDismissed'))
     expect(ada.events.find((e) => e.type === 'AiDismissed')!.data).toEqual({ by: `user:${bob.id}` })
     expect(await roomAi(room)).toEqual({ status: 'absent' })
-  })
-
-  it('speaks the beta request shape when configured (raw SDP, settings in the query)', async () => {
-    const room = randomRoom()
-    const ada = await joinMeeting(room, 'Ada')
-    const before = (await peerCalls()).length
-    const beta = {
-      ...env,
-      OPENAI_REQUEST_SHAPE: 'beta',
-      OPENAI_MODEL_ENDPOINT: `${inject('openaiPeer').url}/v1/realtime?model=ignored`,
-    }
-    const outcome = await inviteAi(beta, room, { user: ada.id, instructions: 'Hello there', voice: 'sage' })
-    expect(outcome.ok).toBe(true)
-    expect((await peerCalls())[before]).toMatchObject({
-      shape: 'beta',
-      model: 'gpt-realtime',
-      voice: 'sage',
-      instructions: 'Hello there',
-    })
-    expect(await roomAi(room)).toMatchObject({ status: 'joined' })
   })
 
   it('is refused in an end-to-end encrypted meeting, before any Calls or OpenAI work', async () => {
@@ -192,9 +184,22 @@ describe('a failed invitation shows a clear error and leaves nothing open', () =
     ['the token is refused (401)', { OPENAI_API_TOKEN: 'wrong-token' }, /refused the API token \(401\)/],
     ['the endpoint fails (500)', { OPENAI_MODEL_ENDPOINT: `${peer()}/status/500/v1/realtime/calls` }, /answered 500/],
     [
+      // OpenAI's own reason is shown, not a guess about the token.
       'the endpoint forbids the call (403)',
       { OPENAI_MODEL_ENDPOINT: `${peer()}/status/403/v1/realtime/calls` },
-      /refused the API token \(403\)/,
+      /refused the call \(403\): Country, region, or territory not supported$/,
+    ],
+    [
+      // OpenAI refuses a query on /calls; the old beta shape's `?model=` is named before any call.
+      'the endpoint has a query string',
+      { OPENAI_MODEL_ENDPOINT: `${peer()}/v1/realtime/calls?model=gpt-realtime` },
+      /must have no query string/,
+    ],
+    [
+      // A model OpenAI does not have: its 400 and message come through.
+      'the model is not one of OpenAI’s',
+      { OPENAI_MODEL_ID: 'gpt-4-turbo' },
+      /answered 400: Invalid value: 'gpt-4-turbo'/,
     ],
     [
       'the endpoint does not answer in time',
@@ -206,7 +211,7 @@ describe('a failed invitation shows a clear error and leaves nothing open', () =
   ])('%s', async (label, override, message) => {
     const room = randomRoom()
     const ada = await joinMeeting(room, 'Ada')
-    const outcome = await inviteAi({ ...env, ...override }, room, { user: ada.id })
+    const outcome = await inviteAi({ ...env, ...override }, room, { user: ada.id }, ada.key)
     expect(outcome).toMatchObject({ ok: false, failed: expect.stringMatching(message) })
     const failed = await waitFor('AiFailed', async () => ada.events.find((e) => e.type === 'AiFailed'))
     expect(String(failed.data!.error)).toMatch(message)
@@ -217,24 +222,29 @@ describe('a failed invitation shows a clear error and leaves nothing open', () =
     // Without a token nothing is made; otherwise the Calls session was made first, and has no open
     // track left at the SFU.
     const sessionId = 'sessionId' in outcome ? outcome.sessionId : undefined
-    if (label === 'there is no token') expect(sessionId).toBeUndefined()
+    if (label === 'there is no token' || label === 'the endpoint has a query string') expect(sessionId).toBeUndefined()
     else {
       expect(sessionId).toEqual(expect.any(String))
       expect(await allClosed(sessionId!)).toBe(true)
     }
   })
 
-  it('hangs up the OpenAI call and closes the Calls session when Calls refuses the AI’s answer', async () => {
+  // OpenAI made the call (201, `Location`) and something after failed: the call is hung up
+  // (https://developers.openai.com/api/docs/api-reference/realtime-calls/hangup-call: the call id
+  // is the one returned in the Location header), and the Calls session is closed.
+  it.each([
+    ['Calls refuses the AI’s answer', 'unusable-sdp', /Calls refused to take the AI answer/],
+    ['the answer is not SDP', 'bad-sdp', /not an SDP answer/],
+  ])('hangs up the OpenAI call and closes the Calls session when %s', async (_label, prefix, message) => {
     const room = randomRoom()
     const ada = await joinMeeting(room, 'Ada')
     const before = (await peerCalls()).length
-    const unusable = { ...env, OPENAI_MODEL_ENDPOINT: `${peer()}/unusable-sdp/v1/realtime/calls` }
-    const outcome = await inviteAi(unusable, room, { user: ada.id })
+    const failing = { ...env, OPENAI_MODEL_ENDPOINT: `${peer()}/${prefix}/v1/realtime/calls` }
+    const outcome = await inviteAi(failing, room, { user: ada.id }, ada.key)
     expect(outcome).toMatchObject({ ok: false, failed: expect.any(String), sessionId: expect.any(String) })
     const failed = await waitFor('AiFailed', async () => ada.events.find((e) => e.type === 'AiFailed'))
-    expect(String(failed.data!.error)).toMatch(/Calls refused to take the AI answer/)
+    expect(String(failed.data!.error)).toMatch(message)
     expect(await roomAi(room)).toMatchObject({ status: 'failed' })
-    // OpenAI answered, so there is a call to hang up; the Calls session is closed.
     const made = (await peerCalls()).slice(before)
     expect(made).toHaveLength(1)
     expect(made[0]).toMatchObject({ hungUp: true, closed: true })

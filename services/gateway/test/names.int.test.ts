@@ -1,6 +1,8 @@
 import { ServerMessage, type Identity } from '@tangerine/contracts'
+import { createExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
 import { accessToken } from './support/access.ts'
 import { base } from './support/session.ts'
 
@@ -44,14 +46,18 @@ describe('names from Access and the directory', () => {
     expect(await whoAmI({ 'cf-access-jwt-assertion': jwt })).toMatchObject({ name: 'Ada Lovelace', source: 'access' })
   })
 
-  it('drops hidden characters from the token’s name, and falls back to the email when none is left', async () => {
-    const named = await accessToken(env.TEST_PRIVATE_JWK, {
-      email: 'nobody@example.com',
-      name: 'Grace\u200B Hopper\u202E',
-    })
-    expect((await whoAmI({ 'cf-access-jwt-assertion': named }))?.name).toBe('Grace Hopper')
-    const blank = await accessToken(env.TEST_PRIVATE_JWK, { email: 'nobody@example.com', name: '\u200B\u2066' })
-    expect((await whoAmI({ 'cf-access-jwt-assertion': blank }))?.name).toBe('nobody')
+  it('drops hidden characters from Access’s name, and falls back to the email when none is given', async () => {
+    // Access's own directory (get-identity, no USER_DIRECTORY_URL): its identity provider's name
+    // for Mallory has hidden characters, and Grace's gives none.
+    const builtIn = { ...env, USER_DIRECTORY_URL: '' } as GatewayEnv
+    const ask = async (email: string) => {
+      const jwt = await accessToken(env.TEST_PRIVATE_JWK, { email })
+      const req = new Request(`${base}/api/session`, { headers: { 'cf-access-jwt-assertion': jwt } })
+      const res = await worker.fetch(req, builtIn, createExecutionContext())
+      return ((await res.json()) as { identity: Identity | null }).identity?.name
+    }
+    expect(await ask('mallory@example.com')).toBe('Augusta King')
+    expect(await ask('grace@example.com')).toBe('grace')
   })
 
   it('is verified in the room, and the room refuses to rename it', async () => {

@@ -103,20 +103,43 @@ export const RoomAiResult = z.discriminatedUnion('ok', [
 export type RoomAiResult = z.infer<typeof RoomAiResult>
 
 /**
- * Which request OpenAI gets. `ga`: `POST …/v1/realtime/calls`, multipart `sdp` + `session` JSON.
- * `beta`: raw `application/sdp` to `…/v1/realtime?model=…` (Orange's shape, reported shut down).
+ * How the AI knows someone finished speaking. Push-to-talk here gates what the AI hears (only
+ * the holder's mic reaches its transceiver); nothing else can tell it to answer: its Calls session
+ * carries audio only, no data channel for `input_audio_buffer.commit` and `response.create`, which
+ * `turn_detection: null` (manual turns) would need. So server VAD, set explicitly rather than left
+ * to OpenAI's default: answer after a pause, and stop answering when the holder speaks again
+ * (https://developers.openai.com/api/reference/resources/realtime/client-events, session.update:
+ * `audio.input.turn_detection`).
  */
-export const OpenAiRequestShape = z.enum(['ga', 'beta'])
-export type OpenAiRequestShape = z.infer<typeof OpenAiRequestShape>
+export const AiTurnDetection = z.object({
+  type: z.literal('server_vad'),
+  create_response: z.literal(true),
+  interrupt_response: z.literal(true),
+  silence_duration_ms: z.number().int().min(200).max(2000),
+})
+export type AiTurnDetection = z.infer<typeof AiTurnDetection>
 
-/** The `session` part of the GA request. */
+/**
+ * The `session` part of `POST /v1/realtime/calls` (multipart, beside `sdp`): the Realtime
+ * session object, whose `type` is required and always "realtime"
+ * (https://developers.openai.com/api/reference/ruby/resources/realtime/subresources/calls/methods/create).
+ */
 export const OpenAiSessionConfig = z.object({
   type: z.literal('realtime'),
   model: z.string().min(1),
   instructions: z.string().optional(),
-  audio: z.object({ output: z.object({ voice: z.string() }) }).optional(),
+  audio: z.object({
+    input: z.object({ turn_detection: AiTurnDetection }),
+    output: z.object({ voice: AiVoice }),
+  }),
 })
 export type OpenAiSessionConfig = z.infer<typeof OpenAiSessionConfig>
+
+/**
+ * The header the Realtime API reads a safety identifier from: a stable, hashed id of the person
+ * on whose behalf the call is made (https://developers.openai.com/api/docs/guides/safety-checks).
+ */
+export const OPENAI_SAFETY_IDENTIFIER_HEADER = 'OpenAI-Safety-Identifier'
 
 /** Enough of an SDP answer to hand to Calls: a session description with an audio section. */
 export const SdpAnswerText = z

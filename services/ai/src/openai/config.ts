@@ -1,9 +1,8 @@
-import { AiVoice, OpenAiRequestShape, type AiVoice as Voice } from '@tangerine/contracts/ai/api'
+import { AiVoice, type AiVoice as Voice } from '@tangerine/contracts/ai/api'
 
 export interface OpenAiConfig {
   endpoint: URL
   token: string
-  shape: OpenAiRequestShape
   model: string
   defaultVoice: Voice
   timeoutMs: number
@@ -19,15 +18,15 @@ export function openAiConfig(env: AiEnv): { ok: true; config: OpenAiConfig } | {
   } catch {
     return { ok: false, error: 'The AI is not configured: OPENAI_MODEL_ENDPOINT is not a URL' }
   }
-  const shape = OpenAiRequestShape.safeParse(env.OPENAI_REQUEST_SHAPE || 'ga')
-  if (!shape.success)
-    return { ok: false, error: 'The AI is not configured: OPENAI_REQUEST_SHAPE is neither "ga" nor "beta"' }
+  // OpenAI refuses parameters in the query of /calls; a leftover `?model=` of the retired beta
+  // shape would fail every call, so it is named here instead.
+  if (endpoint.search)
+    return { ok: false, error: 'The AI is not configured: OPENAI_MODEL_ENDPOINT must have no query string' }
   return {
     ok: true,
     config: {
       endpoint,
       token,
-      shape: shape.data,
       model: env.OPENAI_MODEL_ID || 'gpt-realtime',
       defaultVoice: AiVoice.catch('alloy').parse(env.OPENAI_DEFAULT_VOICE),
       timeoutMs: Number(env.OPENAI_TIMEOUT_MS) || 15_000,

@@ -6,7 +6,7 @@ import {
 } from '@tangerine/contracts/ai/api'
 import { log } from '@tangerine/contracts/log'
 import { openAiConfig } from '../openai/config.ts'
-import { AiEndpointError, answerFromOpenAi } from '../openai/realtime.ts'
+import { AiEndpointError, answerFromOpenAi, safetyIdentifier } from '../openai/realtime.ts'
 import { aiCalls, CallsStepError } from './calls.ts'
 import { endAiCall } from './end.ts'
 import { decideInRoom } from './room.ts'
@@ -20,9 +20,15 @@ export type InviteOutcome =
  * Brings the AI into the room: the room records the invitation (everyone sees it pending), then
  * a third-party Calls session offers a sendrecv audio track, the Realtime endpoint answers it,
  * and the room records the AI as joined. Any failure closes what was opened and is recorded as
- * the AI's error, which everyone sees.
+ * the AI's error, which everyone sees. `inviterKey` is the inviter's user key (their room user
+ * id for an anonymous guest, who has none), which OpenAI gets hashed as the safety identifier.
  */
-export async function inviteAi(env: AiEnv, room: string, request: InviteAiRequest): Promise<InviteOutcome> {
+export async function inviteAi(
+  env: AiEnv,
+  room: string,
+  request: InviteAiRequest,
+  inviterKey: string,
+): Promise<InviteOutcome> {
   const invited = await decideInRoom(env, room, {
     type: 'InviteAi',
     by: request.user,
@@ -39,7 +45,11 @@ export async function inviteAi(env: AiEnv, room: string, request: InviteAiReques
     if (!configured.ok) throw new AiEndpointError(configured.error)
     sessionId = await calls.newSession()
     const offer = await calls.offerVoice(sessionId)
-    const answer = await answerFromOpenAi(configured.config, offer.sdp, request)
+    const answer = await answerFromOpenAi(configured.config, offer.sdp, {
+      instructions: request.instructions,
+      voice: request.voice,
+      safetyIdentifier: await safetyIdentifier(inviterKey),
+    })
     callId = answer.callId
     await calls.answer(sessionId, answer.sdp)
     const joined = await decideInRoom(env, room, { type: 'CompleteAi', sessionId, trackName: AI_TRACK_NAME, callId })
@@ -48,6 +58,7 @@ export async function inviteAi(env: AiEnv, room: string, request: InviteAiReques
     log('info', 'ai joined', { room, sessionId })
     return { ok: true, session: { sessionId, trackName: AI_TRACK_NAME } }
   } catch (err) {
+    if (err instanceof AiEndpointError && err.callId) callId = err.callId
     const error =
       err instanceof AiEndpointError || err instanceof CallsStepError
         ? err.message

@@ -49,7 +49,7 @@ export const ai = new Hono<AppEnv>()
     const body = c.req.valid('json')
     const who = await caller(c, room, body.user)
     if ('res' in who) return who.res
-    const outcome = await inviteAi(c.env, room, body)
+    const outcome = await inviteAi(c.env, room, body, c.var.identity.key ?? who.user.id)
     if (outcome.ok) return c.json(outcome.session, 201)
     return 'refused' in outcome ? refused(c, outcome.refused) : failed(c, outcome.failed)
   })

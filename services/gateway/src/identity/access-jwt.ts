@@ -1,34 +1,18 @@
 import { AccessClaims } from '@tangerine/contracts'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
+import type { AccessConfig } from './access-config.ts'
 
 /** One key set per JWKS URL per isolate: jose caches the keys and refetches on an unknown kid. */
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>()
 
-export interface AccessConfig {
-  teamDomain: string
-  audience: string
-  jwksUrl: string
-}
-
-/** Access is on when both its team domain and application audience are configured. */
-export function accessConfig(env: GatewayEnv): AccessConfig | undefined {
-  const teamDomain = env.ACCESS_TEAM_DOMAIN?.replace(/\/$/, '')
-  if (!teamDomain || !env.ACCESS_AUD) return undefined
-  return { teamDomain, audience: env.ACCESS_AUD, jwksUrl: env.ACCESS_JWKS_URL || `${teamDomain}/cdn-cgi/access/certs` }
-}
+/** Clocks a few seconds apart must not refuse a token Access has just issued. */
+const CLOCK_TOLERANCE_SECONDS = 30
 
 /**
- * Access in front of the gateway means nothing gets in around it: with Access on, every request
- * needs a verified Access token unless ACCESS_REQUIRED is "false" (lobby sessions alongside).
- */
-export function accessRequired(env: GatewayEnv): AccessConfig | undefined {
-  const config = accessConfig(env)
-  return config && env.ACCESS_REQUIRED !== 'false' ? config : undefined
-}
-
-/**
- * Verifies a `Cf-Access-Jwt-Assertion`: signature against the team's JWKS, issuer, audience and
- * expiry. Throws when any of them is wrong.
+ * Verifies a `Cf-Access-Jwt-Assertion` as Cloudflare says to validate it
+ * (https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/):
+ * RS256 only, against the team's JWKS, with the team domain as issuer and the application's AUD
+ * as audience, and an expiry, which every Access token carries. Throws when any of it is wrong.
  */
 export async function verifyAccessJwt(token: string, config: AccessConfig): Promise<AccessClaims> {
   let keys = keySets.get(config.jwksUrl)
@@ -36,6 +20,12 @@ export async function verifyAccessJwt(token: string, config: AccessConfig): Prom
     keys = createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 3000 })
     keySets.set(config.jwksUrl, keys)
   }
-  const { payload } = await jwtVerify(token, keys, { issuer: config.teamDomain, audience: config.audience })
+  const { payload } = await jwtVerify(token, keys, {
+    algorithms: ['RS256'],
+    issuer: config.issuer,
+    audience: config.audience,
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  })
   return AccessClaims.parse(payload)
 }

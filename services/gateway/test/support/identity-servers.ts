@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair } from 'jose'
+import { exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose'
 import type { TestProject } from 'vitest/node'
 
 /** People the test directory knows, and how it misbehaves for some of them. */
@@ -16,8 +16,72 @@ const people: Record<string, { name: string; avatarUrl?: string; profileUrl?: st
   'alan@example.com': { name: 'Alan Turing' },
   // Only identity.int.test.ts's cache test looks Katherine up: its count of lookups is that test's.
   'katherine@example.com': { name: 'Katherine Johnson' },
+  // Only identity.int.test.ts's bad-cache test looks Hedy up.
+  'hedy@example.com': { name: 'Hedy Lamarr' },
   // A directory entry with hidden characters in it: the gateway must not pass them on.
   'mallory@example.com': { name: '\u202EAda\u200B\nLovelace\uFEFF' },
+}
+
+/**
+ * What Access's identity provider says of people, for get-identity: a name where it gives one
+ * (Grace's provider gives none), hidden characters for Mallory, and a failure for one person.
+ */
+const accessPeople: Record<string, { name?: string; fail?: number }> = {
+  'ada@example.com': { name: 'Augusta Ada King' },
+  'grace@example.com': {},
+  'mallory@example.com': { name: '\u202EAugusta\u200B\nKing\uFEFF' },
+  'broken@example.com': { fail: 502 },
+}
+
+/**
+ * Access's `GET /cdn-cgi/access/get-identity`: the person behind the `CF_Authorization` cookie,
+ * if it is a token Access issued, with the documented fields
+ * (https://developers.cloudflare.com/api/resources/zero_trust/subresources/access/subresources/users/,
+ * "access_identity") and the identity provider's `name` where it has one. Counts its answers per
+ * `identity_nonce`, so tests can see the cache.
+ */
+async function getIdentity(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verifyKey: CryptoKey | Uint8Array,
+  asked: Map<string, number>,
+) {
+  const cookie = /(?:^|;\s*)CF_Authorization=([^;]+)/.exec(req.headers.cookie ?? '')?.[1]
+  const claims = cookie
+    ? await jwtVerify(cookie, verifyKey, { algorithms: ['RS256'] }).then(
+        (r) => r.payload,
+        () => undefined,
+      )
+    : undefined
+  if (!claims || typeof claims.email !== 'string') {
+    res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ err: 'no valid CF_Authorization' }))
+    return
+  }
+  const nonce = String(claims.identity_nonce)
+  asked.set(nonce, (asked.get(nonce) ?? 0) + 1)
+  const person = accessPeople[claims.email] ?? {}
+  if (person.fail) return void res.writeHead(person.fail).end('identity unavailable')
+  res.writeHead(200, { 'content-type': 'application/json' }).end(
+    JSON.stringify({
+      ...(person.name ? { name: person.name } : {}),
+      email: claims.email,
+      idp: { id: 'b1b2c3d4-0000-4000-8000-000000000001', type: 'onetimepin' },
+      geo: { country: 'GB' },
+      user_uuid: claims.sub,
+      account_id: '1234567890',
+      iat: claims.iat,
+      ip: '127.0.0.1',
+      auth_status: 'NONE',
+      common_name: '',
+      device_id: '',
+      service_token_id: '',
+      service_token_status: false,
+      is_warp: false,
+      is_gateway: false,
+      version: 2,
+      device_sessions: {},
+    }),
+  )
 }
 
 /**
@@ -45,6 +109,8 @@ export default async function setup(project: TestProject) {
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
   const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'RS256' })
   const lookups = new Map<string, number>()
+  const identityAnswers = new Map<string, number>()
+  const verifyKey = await importJWK(publicJwk, 'RS256')
   // A fresh token each run, as strong as a deployed secret must be (packages/contracts/src/secrets.ts).
   const directoryToken = randomBytes(32).toString('hex')
 
@@ -53,6 +119,13 @@ export default async function setup(project: TestProject) {
     if (url.pathname === '/certs') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }))
       return
+    }
+    if (url.pathname === '/cdn-cgi/access/get-identity') {
+      if (url.searchParams.has('answers'))
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(Object.fromEntries(identityAnswers)))
+      return void getIdentity(req, res, verifyKey, identityAnswers).catch(() => res.writeHead(500).end())
     }
     const match = /^\/users\/([^/]+)$/.exec(url.pathname)
     if (!match) return void res.writeHead(404).end()
@@ -76,6 +149,7 @@ export default async function setup(project: TestProject) {
     jwksUrl: `http://127.0.0.1:${port}/certs`,
     directoryUrl: `http://127.0.0.1:${port}`,
     directoryToken,
+    identityUrl: `http://127.0.0.1:${port}/cdn-cgi/access/get-identity`,
     privateJwk,
     kid,
   })
