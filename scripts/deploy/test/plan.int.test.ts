@@ -66,8 +66,8 @@ describe('the deploy plan against an empty account', () => {
       'tangerine-ai': [{ name: 'OPENAI_API_TOKEN', from: 'ask' }],
       'tangerine-feedback': [{ name: 'FEEDBACK_URL', from: 'file' }],
       'tangerine-gateway': [
+        // USER_DIRECTORY_TOKEN is optional (#22): not a required secret, so not asked for.
         { name: 'SESSION_SECRET', from: 'generate' },
-        { name: 'USER_DIRECTORY_TOKEN', from: 'ask' },
         { name: 'ADMIN_TOKEN', from: 'generate' },
       ],
     })
