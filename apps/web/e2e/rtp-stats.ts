@@ -1,17 +1,7 @@
 import type { Page } from 'playwright-core'
 
-/** Test-only init script: every peer connection the page makes is kept in `window.__pcs`, for getStats. */
-export function keepPeerConnections() {
-  const Native = window.RTCPeerConnection
-  const w = window as unknown as { __pcs: RTCPeerConnection[] }
-  w.__pcs = []
-  window.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config)
-      w.__pcs.push(this)
-    }
-  }
-}
+/** The init script these read from: every peer connection the page makes, kept in `window.__pcs`. */
+export { keepPeerConnections } from './audio.ts'
 
 /** The camera's outbound simulcast streams on the page, by rid: bytes sent so far and the frame size. */
 export function outboundByRid(page: Page) {
