@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningSfu } from '../src/server.ts'
+import { section } from './helpers/sdp.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
 
 // A Chromium sendonly offer (audio + video, BUNDLE, Chromium's payload types and extmap ids).
@@ -13,9 +14,6 @@ beforeAll(async () => {
   sfu = await startTestSfu({ transportWaitMs: 0 })
 })
 afterAll(() => sfu.close())
-
-const section = (sdp: string, mid: string) =>
-  sdp.split(/(?=^m=)/m).find((s) => new RegExp(`^a=mid:${mid}\\r?$`, 'm').test(s)) ?? ''
 
 describe('SDP a browser accepts', () => {
   it('answers a Chromium push with BUNDLE, rtcp-mux, its payload types and its extmap ids', async () => {

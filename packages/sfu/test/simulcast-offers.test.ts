@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningSfu } from '../src/server.ts'
+import { section } from './helpers/sdp.ts'
 import { clientFor, startTestSfu } from './helpers/sfu.ts'
 
 /**
@@ -23,9 +24,6 @@ beforeAll(async () => {
   sfu = await startTestSfu({ transportWaitMs: 0 })
 })
 afterAll(() => sfu.close())
-
-const section = (sdp: string, mid: string) =>
-  sdp.split(/(?=^m=)/m).find((s) => new RegExp(`^a=mid:${mid}\\r?$`, 'm').test(s)) ?? ''
 
 describe('a simulcast publisher in the offers the SFU makes', () => {
   it('keeps its a=rid and a=simulcast lines in every SFU offer, or Chromium stops sending all but one layer', async () => {

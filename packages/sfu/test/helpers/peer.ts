@@ -10,11 +10,22 @@ import {
   useSdesMid,
   useTransportWideCC,
   useTWCC,
+  type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
 } from 'werift'
 import type { CallsClient } from '@tangerine/contracts/calls/client'
 import type { LayerPreference } from '../../src/media/layers.ts'
 import { waitFor } from './wait.ts'
+
+/** Every test peer: one bundled transport, host candidates on 127.0.0.1 only (tests stay on loopback). */
+export const loopbackOnly: Partial<RTCPeerConnectionConfig> = {
+  bundlePolicy: 'max-bundle',
+  iceServers: [],
+  iceUseIpv4: false,
+  iceUseIpv6: false,
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceInterfaceAddresses: { udp4: '127.0.0.1' },
+}
 
 /**
  * A werift peer standing in for a browser: loopback only, Opus + VP8. With `chromiumFeedback` it
@@ -27,12 +38,7 @@ export function clientPeer(options: { iceLite?: boolean; chromiumFeedback?: bool
   const extensions = () => [useSdesMid(), useAbsSendTime(), useTransportWideCC()]
   return new RTCPeerConnection({
     iceLite: options.iceLite ?? false,
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    ...loopbackOnly,
     codecs: {
       audio: [
         new RTCRtpCodecParameters({

@@ -13,7 +13,7 @@ import {
   type RTCRtpTransceiver,
 } from 'werift'
 import type { CallsClient } from '@tangerine/contracts/calls/client'
-import { connected, syntheticPayload } from './peer.ts'
+import { connected, loopbackOnly, syntheticPayload } from './peer.ts'
 
 const KEYFRAME_DELAY_FRAMES = 3
 
@@ -26,12 +26,7 @@ const KEYFRAME_DELAY_FRAMES = 3
  */
 export class SimulcastPublisher {
   readonly pc = new RTCPeerConnection({
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    ...loopbackOnly,
     codecs: {
       video: [
         new RTCRtpCodecParameters({
