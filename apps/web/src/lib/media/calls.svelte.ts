@@ -3,7 +3,8 @@ import type { UpdateTracksRequest } from '@tangerine/contracts/calls/api'
 import { publicPaths } from '@tangerine/contracts/public-api'
 import { PartyTracks } from 'partytracks/client'
 import { finalize, map, of, ReplaySubject, share, tap, type Observable } from 'rxjs'
-import { bestLayer, type LayerRid } from './layers.ts'
+import { bestLayer, LOWEST_LAYER, type LayerRid } from './layers.ts'
+import { bundleTag } from './sdp.ts'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
@@ -39,6 +40,8 @@ export class Calls {
   readonly #layers = new Map<string, { wanted: Map<symbol, LayerRid>; told?: LayerRid; track?: MediaStreamTrack }>()
   readonly #query: string
   #session: { peerConnection: RTCPeerConnection; sessionId: string } | undefined
+  /** The pull whose m-section tags the session's BUNDLE, held for the session's life (see `#anchorIfTag`). */
+  #anchor: { pc: RTCPeerConnection; ref: string; release: () => void } | undefined
 
   constructor(room: string, userId: string) {
     this.#query = `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`
@@ -75,7 +78,10 @@ export class Calls {
         .pull(of({ location: 'remote' as const, ...parseRef(ref), ...(simulcast && { simulcast }) }))
         .pipe(
           // Pulled again after a reconnect, with the layer it was first pulled with.
-          tap((track) => this.#pulledLayer(ref, track, rid)),
+          tap((track) => {
+            this.#pulledLayer(ref, track, rid)
+            this.#anchorIfTag(ref, track)
+          }),
           finalize(() => {
             this.#pulls.delete(ref)
             this.#layers.delete(ref)
@@ -185,6 +191,36 @@ export class Calls {
     })
   }
 
+  /**
+   * Keeps the pull carrying the session's BUNDLE tag (its first m-section) open until the
+   * session ends. partytracks closes a pull by stopping its transceiver, and a stopped tag makes
+   * Chromium move every other track to a new transport that the SFU never connects (real Calls
+   * as much as ours): whoever pulled this first muting or leaving would cut the page off from
+   * everyone. mediasoup-client avoids closing its first m-section for the same reason. Held, it
+   * costs one idle pull (nothing flows once they mute or leave; a camera drops to its lowest layer).
+   */
+  #anchorIfTag(ref: string, track: MediaStreamTrack) {
+    const pc = this.#session?.peerConnection
+    if (!pc || this.#anchor?.pc === pc) return
+    // A pull's track comes while the SFU's offer is being applied: the remote description has the
+    // tag then (and, for a session that pushed first, the SFU's answer keeps the offer's).
+    const tag = bundleTag(pc.remoteDescription?.sdp)
+    const mid = pc.getTransceivers().find((t) => t.receiver.track === track)?.mid
+    if (tag === undefined || mid !== tag) return
+    // Held before the last one (of the connection before a reconnect) lets go: it may be this very pull.
+    const sub = this.pull(ref).subscribe()
+    const lowest = track.kind === 'video' ? this.preferLayer(ref, LOWEST_LAYER) : undefined
+    this.#anchor?.release()
+    this.#anchor = {
+      pc,
+      ref,
+      release: () => {
+        lowest?.()
+        sub.unsubscribe()
+      },
+    }
+  }
+
   async peerConnection(): Promise<RTCPeerConnection> {
     return new Promise((resolve) => {
       const sub = this.tracks.peerConnection$.subscribe((pc) => {
@@ -195,6 +231,8 @@ export class Calls {
   }
 
   close() {
+    this.#anchor?.release()
+    this.#anchor = undefined
     for (const s of this.#subscriptions) s.unsubscribe()
   }
 }

@@ -26,13 +26,22 @@ describe('the tracks the meeting view shows', () => {
     expect(shownTracksOf(undefined, 'me')).toEqual([])
   })
 
-  it('include the mic of someone in the meeting with it on, beside their camera, and not once it is off', () => {
+  it('include the mic of someone in the meeting with it on, and not once it is off', () => {
     const dee = (audioEnabled: boolean) =>
       user('dee', true, { video: 's5/cam', videoEnabled: true, audio: 's5/mic', audioEnabled })
-    expect(shownTracksOf(state(user('me', true, {}), dee(true)), 'me')).toEqual(['s5/cam', 's5/mic'])
+    expect(shownTracksOf(state(user('me', true, {}), dee(true)), 'me')).toEqual(['s5/mic', 's5/cam'])
     expect(shownTracksOf(state(user('me', true, {}), dee(false)), 'me')).toEqual(['s5/cam'])
     // A mic that is on but not published yet has no track to pull.
     expect(shownTracksOf(state(user('eve', true, { audioEnabled: true })), 'me')).toEqual([])
+  })
+
+  it('list everyone’s voice before any camera or screen (the first pull is kept for the session’s life)', () => {
+    const room = state(
+      user('me', true, {}),
+      user('ada', true, { video: 's2/cam', videoEnabled: true, audio: 's2/mic', audioEnabled: true }),
+      user('bob', true, { video: 's3/cam', videoEnabled: true, audio: 's3/mic', audioEnabled: true }),
+    )
+    expect(shownTracksOf(room, 'me')).toEqual(['s2/mic', 's3/mic', 's2/cam', 's3/cam'])
   })
 
   it('leave out the cameras for data saver, and the screens too for audio only', () => {

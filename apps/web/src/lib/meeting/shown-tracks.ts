@@ -10,12 +10,12 @@ export function shownTracksOf(
   me: string,
   { cameras = true, screens = true } = {},
 ): string[] {
-  return (state?.users ?? [])
-    .filter((u) => u.joined && u.id !== me)
-    .flatMap(({ tracks: t }) => [
-      cameras && t.videoEnabled ? t.video : undefined,
-      t.audioEnabled ? t.audio : undefined,
-      screens && t.screenShareEnabled ? t.screenshare : undefined,
-    ])
-    .filter((ref): ref is string => !!ref)
+  const others = (state?.users ?? []).filter((u) => u.joined && u.id !== me).map((u) => u.tracks)
+  // Voices first: they are what matters most on joining, and the first pull is the one a
+  // session keeps for its life (the BUNDLE tag, see Calls): a voice costs least to keep.
+  return [
+    ...others.map((t) => (t.audioEnabled ? t.audio : undefined)),
+    ...others.map((t) => (cameras && t.videoEnabled ? t.video : undefined)),
+    ...others.map((t) => (screens && t.screenShareEnabled ? t.screenshare : undefined)),
+  ].filter((ref): ref is string => !!ref)
 }
