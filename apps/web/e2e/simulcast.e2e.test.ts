@@ -163,6 +163,16 @@ describe('simulcast', () => {
     await expect.poll(() => cy.page.locator('[data-testid="tile"][data-video="true"]').count()).toBe(0)
     await cy.page.screenshot({ path: join(artifacts, 'simulcast-audio-only.png') })
     expect(await cy.page.evaluate(() => localStorage.getItem('tangerine:viewing'))).toBe('audioOnly')
+
+    // Back on the page later: still audio only, from its first pull (a new Calls session).
+    const before = cy.session()
+    await cy.page.reload()
+    await cy.page.getByRole('button', { name: 'Join', exact: true }).click()
+    await expect.poll(() => cy.session(), { timeout: 30_000 }).not.toBe(before)
+    await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 0, audio: 1 })
+    await expect.poll(() => cy.page.locator('[data-testid="tile"]').count()).toBe(3)
+    // Nobody's video but her own camera's preview, back on after the reload.
+    expect(await cy.page.locator('[data-testid="tile"][data-video="true"]:not([data-name="Cy"])').count()).toBe(0)
   }, 180_000)
 
   it('drops a camera scrolled off screen to its lowest layer, and restores it when it comes back', async () => {

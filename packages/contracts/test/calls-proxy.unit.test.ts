@@ -55,6 +55,21 @@ describe('the Calls proxy’s body schemas', () => {
   })
 })
 
+describe('a simulcast layer preference', () => {
+  const update = (preferredRid: unknown) =>
+    proxyRequestSchemas.ProxyUpdateTracksRequest.safeParse({ tracks: [{ mid: '1', simulcast: { preferredRid } }] })
+
+  it('names a layer as SDP may (RFC 8851 rid-id), at most 16 bytes', () => {
+    for (const rid of ['a', 'c', 'hi-res_2', 'x'.repeat(16)]) expect(update(rid).success, rid).toBe(true)
+  })
+
+  it('refuses anything else, with the reason', () => {
+    for (const rid of ['', 'x'.repeat(17), 'a b', 'a;b', 'é', 'a\r\na=rid:b', 3])
+      expect(update(rid).success, String(rid)).toBe(false)
+    expect(update('x'.repeat(10_000)).error?.issues[0]?.message).toMatch(/1–16 letters/)
+  })
+})
+
 describe('sessionIdsIn', () => {
   it('finds every sessionId, wherever it is', () => {
     expect(

@@ -11,8 +11,14 @@ import { MAX_TRACKS_PER_REQUEST, SimulcastPolicy, TrackKind, TrackLocation } fro
 
 const Description = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().min(1) })
 
+/**
+ * A layer's name as SDP writes it: rid-id = 1*(alpha-numeric / "-" / "_") (RFC 8851 §10), at most
+ * 16 bytes, all an RTP header extension element can carry (RFC 8285 §4.2); Chromium's are "a"–"c".
+ */
+export const Rid = z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'a rid is 1–16 letters, digits, "-" or "_"')
+
 const ProxySimulcast = z.strictObject({
-  preferredRid: z.string().optional(),
+  preferredRid: Rid.optional(),
   priorityOrdering: SimulcastPolicy.optional(),
   ridNotAvailable: SimulcastPolicy.optional(),
   // Older names of the two policies (calls-api.md A.4), still accepted by Calls.
