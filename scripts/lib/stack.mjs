@@ -207,7 +207,8 @@ export async function startStack({
   let stopping = false
   child.once('exit', () => {
     // Nothing restarts the Workers by itself: say so where the person running the stack looks.
-    if (!stopping) console.error(`\n\x1b[1;31m✖ wrangler dev exited (${howExited(child)}): the Workers are down.\x1b[0m\n`)
+    if (!stopping)
+      console.error(`\n\x1b[1;31m✖ wrangler dev exited (${howExited(child)}): the Workers are down.\x1b[0m\n`)
   })
   /** Stops every child, whatever state each is in: the SFU group and wrangler's, each SIGKILLed after a grace. */
   const stop = async () => {

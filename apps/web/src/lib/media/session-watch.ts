@@ -72,13 +72,15 @@ export function watchSession(pc: RTCPeerConnection, sessionId: string, watch: Se
     watch.onLost()
   }
 
+  // A function, not a narrowed read: the state changes across the awaits below.
+  const over = () => stopped || pc.connectionState === 'closed'
   const tick = async () => {
-    if (stopped || pc.connectionState === 'closed') return
+    if (over()) return
     const ice = troubled(pc)
     const quiet = !ice && pc.connectionState === 'connected' && (await stalled(pc, stallMs).catch(() => false))
     if (ice || (quiet && Date.now() >= quietUntil)) {
       const found = await watch.lookup(sessionId).catch((): SessionLookup => 'unreachable')
-      if (stopped || pc.connectionState === 'closed') return
+      if (over()) return
       if (ice || found !== 'alive') lose()
       if (found === 'gone') return renew(pc)
       if (found === 'alive' && !ice) quietUntil = Date.now() + QUIET_AFTER_ALIVE_MS
