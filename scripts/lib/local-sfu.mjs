@@ -12,7 +12,7 @@ export const TURN_PORT = 3478
 /** Restart delays: short first (a meeting waits on it), doubling up to the last while it keeps dying. */
 const BACKOFF_MS = [100, 500, 1000, 2000, 5000, 10_000]
 /** Up this long, the SFU counts as well again and the next crash restarts it after the first delay. */
-const STABLE_MS = 30_000
+const STABLE_MS = 10_000
 
 async function waitForUrl(url, child, what, timeoutMs) {
   const deadline = Date.now() + timeoutMs

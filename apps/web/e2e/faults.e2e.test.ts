@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { ServerMessage } from '@tangerine/contracts'
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
-import { artifacts, people } from './people.ts'
+import { artifacts, people, stackUrl } from './people.ts'
 import { killSfu, seeEachOther } from './sfu-restart.ts'
 import { framesIn } from './tiles.ts'
 
@@ -47,7 +47,16 @@ describe('a meeting when the SFU dies', () => {
         .waitForRequest((r) => r.url().includes('/api/partytracks/sessions/new'), { timeout: 60_000 })
         .then(() => performance.now()),
     )
-    const back = await killSfu(sfuPid)
+    // While the SFU is down, the health page says so: the media service is down.
+    const mediaHealth = async () => {
+      const body = (await (await fetch(`${stackUrl}/api/health?service=media`)).json()) as {
+        services: Array<{ service: string; status: string }>
+      }
+      return body.services.find((s) => s.service === 'media')?.status
+    }
+    const back = await killSfu(sfuPid, {
+      whileDown: () => expect.poll(mediaHealth, { interval: 50, timeout: 10_000 }).toBe('down'),
+    })
     const seen = await seeEachOther(
       [
         [ada, 'Bob'],

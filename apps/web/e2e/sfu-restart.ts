@@ -8,12 +8,17 @@ const answers = async () => (await fetch(SFU_HEALTHZ).catch(() => undefined))?.o
 
 /**
  * Kills the stack's SFU with SIGKILL (its coturn goes with it, by the supervisor's hand) and
- * waits for the supervisor's new one to answer. Returns when it did (`performance.now()`).
+ * waits for the supervisor's new one to answer (after `whileDown`, if given). Returns when it did (`performance.now()`).
  */
-export async function killSfu(pidOf: () => number | undefined, timeoutMs = 30_000): Promise<number> {
+export async function killSfu(
+  pidOf: () => number | undefined,
+  { timeoutMs = 30_000, whileDown }: { timeoutMs?: number; whileDown?: () => Promise<unknown> } = {},
+): Promise<number> {
   const killed = pidOf()
   if (!killed) throw new Error('no SFU pid')
   process.kill(killed, 'SIGKILL')
+  // What must hold while it is down, checked before it can be back.
+  await whileDown?.()
   const deadline = performance.now() + timeoutMs
   while (performance.now() < deadline) {
     const pid = pidOf()
