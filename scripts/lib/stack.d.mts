@@ -5,8 +5,11 @@ export declare function ensureDevVars(): void
 export declare function applyD1Migrations(persistTo: string): Promise<void>
 export interface Stack {
   url: string
+  /** Stops every child (the SFU with its coturn, wrangler with its workerd) within a few seconds. */
   stop(): Promise<void>
   output: string[]
+  /** The running SFU's pid (it changes when the supervisor restarts it); also in `persistTo/sfu.pid`. */
+  sfuPid(): number | undefined
 }
 export declare function startStack(options?: {
   port?: number
@@ -22,7 +25,10 @@ export declare function startStack(options?: {
 export declare function operatorToken(): string | undefined
 export declare const SFU_PORT: number
 export declare const TURN_PORT: number
+/** The local SFU and its coturn, restarted with backoff when it dies; `stop` ends its whole process group. */
 export declare function startSfu(options?: {
   stdio?: 'inherit' | 'pipe'
   persistTo?: string
-}): Promise<{ stop(): Promise<void>; output: string[] }>
+  port?: number
+  turnPort?: number
+}): Promise<{ stop(): Promise<void>; output: string[]; pid(): number | undefined }>

@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process'
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SFU_PORT, startSfu as startSupervisedSfu, TURN_PORT } from './local-sfu.mjs'
+import { hasExited, howExited, spawnGroup, stopGroup } from './process-group.mjs'
+
+export { SFU_PORT, TURN_PORT }
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -97,7 +101,7 @@ async function waitForHealth(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   let last = 'no answer yet'
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode} before it was healthy`)
+    if (hasExited(child)) throw new Error(`wrangler dev exited (${howExited(child)}) before it was healthy`)
     try {
       const res = await fetch(`${url}/api/health`)
       const body = await res.json()
@@ -111,70 +115,13 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`The stack at ${url} was not healthy within ${timeoutMs} ms: ${last}`)
 }
 
-/** The local SFU's port: the media Worker's CALLS_API_URL in services/media/.dev.vars.example names it. */
-export const SFU_PORT = 7880
-/** coturn's port beside the SFU (UDP and TCP), in the ICE servers the SFU's TURN API hands out. */
-export const TURN_PORT = 3478
-
-async function waitForUrl(url, child, what, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms`)
-}
-
 /**
  * The local Calls-compatible SFU (packages/sfu), the media plane when no Cloudflare account is
- * configured, with coturn (its child) serving TURN; coturn's user database, which holds the TURN
- * keys, is kept with the rest of the local state in `persistTo`.
+ * configured, with coturn (its child) serving TURN, supervised (local-sfu.mjs); coturn's user
+ * database, which holds the TURN keys, is kept with the rest of the local state in `persistTo`.
  */
-export async function startSfu({ stdio = 'inherit', persistTo = join(root, '.wrangler/state') } = {}) {
-  mkdirSync(join(persistTo, 'turn'), { recursive: true })
-  try {
-    await fetch(`http://127.0.0.1:${SFU_PORT}/healthz`)
-    throw new Error(`Port ${SFU_PORT} is taken (is \`npm run dev\` running?): the local SFU needs it`)
-  } catch (err) {
-    if (err.message.startsWith('Port')) throw err
-  }
-  const child = spawn(process.execPath, ['packages/sfu/src/main.ts'], {
-    cwd: root,
-    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    env: {
-      SFU_LOG_LEVEL: 'info',
-      ...process.env,
-      // Local development: the SFU's dev app (tangerine-dev:dev-secret) is accepted.
-      TANGERINE_ENV: 'development',
-      SFU_PORT: String(SFU_PORT),
-      SFU_HOST: '127.0.0.1',
-      SFU_TURN_PORT: String(TURN_PORT),
-      SFU_TURN_USERDB: join(persistTo, 'turn', 'turndb.sqlite'),
-    },
-  })
-  const output = []
-  if (stdio !== 'inherit') {
-    child.stdout.on('data', (d) => output.push(String(d)))
-    child.stderr.on('data', (d) => output.push(String(d)))
-  }
-  await waitForUrl(`http://127.0.0.1:${SFU_PORT}/healthz`, child, 'the local SFU', 15_000).catch((err) => {
-    child.kill('SIGKILL')
-    throw new Error(`${err.message}\n${output.join('').slice(-2000)}`)
-  })
-  const stop = async () => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
-    await exited
-    clearTimeout(timer)
-  }
-  return { stop, output }
+export function startSfu({ stdio = 'inherit', persistTo = join(root, '.wrangler/state'), ...ports } = {}) {
+  return startSupervisedSfu({ root, stdio, persistTo, ...ports })
 }
 
 const FEEDBACK_CONFIG = 'services/feedback/wrangler.jsonc'
@@ -244,13 +191,12 @@ export async function startStack({
     persistTo,
     '--show-interactive-dev-session=false',
   ]
-  const child = spawn('npx', args, {
+  const child = spawnGroup('npx', args, {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     // Offline by construction: no metrics, and no fetch of Cloudflare's `Request.cf` sample
     // (miniflare looks up workers.cloudflare.com at start otherwise; a placeholder serves).
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-    detached: true,
   })
   const output = []
   if (stdio !== 'inherit') {
@@ -258,24 +204,16 @@ export async function startStack({
     child.stderr.on('data', (d) => output.push(String(d)))
   }
   const url = `http://127.0.0.1:${port}`
+  let stopping = false
+  child.once('exit', () => {
+    // Nothing restarts the Workers by itself: say so where the person running the stack looks.
+    if (!stopping)
+      console.error(`\n\x1b[1;31m✖ wrangler dev exited (${howExited(child)}): the Workers are down.\x1b[0m\n`)
+  })
+  /** Stops every child, whatever state each is in: the SFU group and wrangler's, each SIGKILLed after a grace. */
   const stop = async () => {
-    await sfu.stop()
-    if (child.exitCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {
-      return
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }, 5000)
-    await exited
-    clearTimeout(timer)
+    stopping = true
+    await Promise.all([sfu.stop(), stopGroup(child, 5000)])
   }
   try {
     await waitForHealth(url, child, timeoutMs)
@@ -283,5 +221,5 @@ export async function startStack({
     await stop()
     throw new Error(`${err.message}\n${output.join('').slice(-4000)}\n${sfu.output.join('').slice(-2000)}`)
   }
-  return { url, stop, output }
+  return { url, stop, output, sfuPid: sfu.pid }
 }

@@ -7,6 +7,8 @@ declare module 'vitest' {
     stackUrl: string
     /** stack-setup.ts: where the stack's feedback consumer POSTs cards (the e2e test listens there). */
     feedbackReceiverUrl: string
+    /** stack-setup.ts: the file holding the pid of the stack's SFU (the supervisor rewrites it on restart). */
+    sfuPidFile: string
     /** stack-setup.ts: the stack's ADMIN_TOKEN, the operator secret (apps/web/e2e/ops.e2e.test.ts signs in with it). */
     operatorToken: string
     /**

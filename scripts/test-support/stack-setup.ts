@@ -26,6 +26,8 @@ export default async function setup(project: TestProject) {
   })
   project.provide('stackUrl', stack.url)
   project.provide('feedbackReceiverUrl', feedbackReceiverUrl)
+  // The supervisor keeps the running SFU's pid there: apps/web/e2e/faults.e2e.test.ts kills it.
+  project.provide('sfuPidFile', join(persistTo, 'sfu.pid'))
   // startStack made services/gateway/.dev.vars from its example if there was none.
   const token = operatorToken()
   if (!token) throw new Error('services/gateway/.dev.vars has no ADMIN_TOKEN: the ops tests cannot sign in')

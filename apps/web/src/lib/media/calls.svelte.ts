@@ -5,6 +5,7 @@ import { PartyTracks } from 'partytracks/client'
 import { finalize, map, of, ReplaySubject, share, tap, type Observable } from 'rxjs'
 import { bestLayer, LOWEST_LAYER, type LayerRid } from './layers.ts'
 import { bundleTag } from './sdp.ts'
+import { lookupOf, watchSession } from './session-watch.ts'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
@@ -42,13 +43,29 @@ export class Calls {
   #session: { peerConnection: RTCPeerConnection; sessionId: string } | undefined
   /** The pull whose m-section tags the session's BUNDLE, held for the session's life (see `#anchorIfTag`). */
   #anchor: { pc: RTCPeerConnection; ref: string; release: () => void } | undefined
+  #unwatch: (() => void) | undefined
+  /** Media was lost (the SFU went away) and is not flowing again yet. */
+  recovering = $state(false)
+  readonly #onRecovery: ((phase: 'lost' | 'restored') => void) | undefined
 
-  constructor(room: string, userId: string) {
+  /** `onRecovery`: told when media is lost and when it flows again. */
+  constructor(room: string, userId: string, onRecovery?: (phase: 'lost' | 'restored') => void) {
+    this.#onRecovery = onRecovery
     this.#query = `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`
     this.tracks = new PartyTracks({ prefix: publicPaths.partytracks, apiExtraParams: this.#query, maxApiHistory: 200 })
     this.#subscriptions.push(
-      this.tracks.peerConnectionState$.subscribe((s) => (this.connectionState = s)),
-      this.tracks.session$.subscribe((session) => (this.#session = session)),
+      this.tracks.peerConnectionState$.subscribe((s) => {
+        this.connectionState = s
+        if (s === 'connected' && this.recovering) this.#recovered('restored')
+      }),
+      this.tracks.session$.subscribe((session) => {
+        this.#session = session
+        this.#unwatch?.()
+        this.#unwatch = watchSession(session.peerConnection, session.sessionId, {
+          lookup: async (id) => lookupOf(await fetch(`${publicPaths.partytracks}/sessions/${id}?${this.#query}`)),
+          onLost: () => !this.recovering && this.#recovered('lost'),
+        })
+      }),
     )
     this.tracks.history.addEventListener('logentry', () => {
       this.history = [...this.tracks.history.entries]
@@ -221,6 +238,11 @@ export class Calls {
     }
   }
 
+  #recovered(phase: 'lost' | 'restored') {
+    this.recovering = phase === 'lost'
+    this.#onRecovery?.(phase)
+  }
+
   async peerConnection(): Promise<RTCPeerConnection> {
     return new Promise((resolve) => {
       const sub = this.tracks.peerConnection$.subscribe((pc) => {
@@ -233,6 +255,7 @@ export class Calls {
   close() {
     this.#anchor?.release()
     this.#anchor = undefined
+    this.#unwatch?.()
     for (const s of this.#subscriptions) s.unsubscribe()
   }
 }

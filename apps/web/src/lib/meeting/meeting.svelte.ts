@@ -10,7 +10,7 @@ import { RoomConnection } from '../realtime/room.svelte.ts'
 import { Viewing } from '../state/viewing.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
 import { chime } from './chime.ts'
-import { nameIn, noticeOf } from './notices.ts'
+import { nameIn, noticeOf, recoveryToast } from './notices.ts'
 import { shownTracksOf } from './shown-tracks.ts'
 
 export interface Toast {
@@ -86,7 +86,8 @@ export class Meeting {
     if (this.phase !== 'joined') return
     const encrypting = await this.encryption.start(room, () => this.phase === 'joined')
     if (this.phase !== 'joined') return
-    const calls = (this.calls ??= new Calls(room.room, room.userId))
+    // Media lost and back (a restarted SFU) is said in a toast.
+    const calls = (this.calls ??= new Calls(room.room, room.userId, (phase) => this.#toast(recoveryToast[phase])))
     this.encryption.attach(calls.tracks)
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.

@@ -51,3 +51,9 @@ export function noticeOf(
       return undefined
   }
 }
+
+/** The toasts for media lost (the SFU went away) and back, while the room socket stays up. */
+export const recoveryToast = {
+  lost: 'Media connection lost: reconnecting…',
+  restored: 'Media connection restored',
+} as const

@@ -128,8 +128,11 @@ export class RoomConnection {
     return () => this.#keyPackageListeners.delete(listener)
   }
 
-  send(message: ClientMessage) {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message))
+  /** Sends if the socket is open; false if it is not (the message is dropped: callers that care say so). */
+  send(message: ClientMessage): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN) return false
+    this.#socket.send(JSON.stringify(message))
+    return true
   }
 
   update(user: UserPatch) {
