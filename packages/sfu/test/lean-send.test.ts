@@ -75,7 +75,15 @@ describe('lean send path', () => {
       const packet = Buffer.alloc(length + payload.length + GCM_TAG_BYTES)
       const written = writeRtpHeader(
         packet,
-        { marker, payloadType: 96, sequenceNumber, timestamp, ssrc, transportSequenceNumber, absSendTime: absSendTime(nowMs) },
+        {
+          marker,
+          payloadType: 96,
+          sequenceNumber,
+          timestamp,
+          ssrc,
+          transportSequenceNumber,
+          absSendTime: absSendTime(nowMs),
+        },
         slots,
       )
       expect(written).toBe(length)

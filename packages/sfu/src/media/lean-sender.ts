@@ -23,7 +23,9 @@ interface CandidatePair {
   remoteAddr: [string, number]
   packetsSent: number
   bytesSent: number
-  protocol: { transport?: { type?: string; closed?: boolean; socket?: { send(b: Buffer, p: number, a: string): void } } }
+  protocol: {
+    transport?: { type?: string; closed?: boolean; socket?: { send(b: Buffer, p: number, a: string): void } }
+  }
 }
 interface DtlsTransport {
   state: string
@@ -82,32 +84,31 @@ export class LeanSender {
   private slotsFor: { extensions: unknown; mid: string | undefined } | undefined
   private sealer: SrtpGcmSealer | undefined
   private sealerFor: SrtpContext | undefined
+  private checkedPair: CandidatePair | undefined
+  private directPair = false
   /** Wall-clock ms of the last lean send: the sender report's NTP time, worked out only when read. */
   private lastSentAtMs = 0
+  private lastSendWasLean = false
+  /** The NTP time werift's own path last set, reported while no lean send came after it. */
+  private reportedNtp: bigint
 
   constructor(sender: RTCRtpSender) {
     const internals = sender as unknown as SenderInternals
     this.sender = internals
     // werift sets `ntpTimestamp` (a bigint built through string formatting) on every packet for
     // one sender report a second; compute it on read instead, from the last send's time.
-    let stored = internals.ntpTimestamp
-    let storedIsLatest = true
-    const self = this
+    this.reportedNtp = internals.ntpTimestamp
     Object.defineProperty(internals, 'ntpTimestamp', {
       configurable: true,
       enumerable: true,
-      get: () => (storedIsLatest ? stored : ntpFromUnixMs(self.lastSentAtMs)),
+      get: () => (this.lastSendWasLean ? ntpFromUnixMs(this.lastSentAtMs) : this.reportedNtp),
       set: (value: bigint) => {
-        stored = value
-        storedIsLatest = true
+        // werift's own path (a send this class declined) sets it as before.
+        this.reportedNtp = value
+        this.lastSendWasLean = false
       },
     })
-    this.markLeanSend = () => {
-      storedIsLatest = false
-    }
   }
-
-  private readonly markLeanSend: () => void
 
   /**
    * Sends one packet whose sequence number and timestamp are already in this puller's space
@@ -127,7 +128,12 @@ export class LeanSender {
     if (!connection.canSendApplicationData()) return 'dropped'
     const pair = connection.nominated!
     const transport = pair.protocol.transport
-    if (transport?.type !== 'udp' || !transport.socket || isIP(pair.remoteAddr[0]) === 0) return 'unsupported'
+    if (pair !== this.checkedPair) {
+      // A plain UDP pair with a literal address (no TURN relay, no name to resolve): checked once per pair.
+      this.checkedPair = pair
+      this.directPair = transport?.type === 'udp' && !!transport.socket && isIP(pair.remoteAddr[0]) !== 0
+    }
+    if (!this.directPair || !transport?.socket) return 'unsupported'
     if (transport.closed) return 'dropped'
 
     const ssrc = sender.ssrc
@@ -160,7 +166,7 @@ export class LeanSender {
 
     // What werift's dispatchRtp and the DTLS/ICE layers below it count.
     this.lastSentAtMs = nowMs
-    this.markLeanSend()
+    this.lastSendWasLean = true
     sender.rtpTimestamp = ts
     sender.octetCount += payload.length
     sender.headerBytesSent += length

@@ -108,7 +108,13 @@ export class Subscription implements PacketSink {
     // werift's own path. The publisher's header extensions use the publisher's ids; the
     // sender writes the ones negotiated with this puller, so none are carried across.
     const out = new RtpPacket(
-      new RtpHeader({ marker: header.marker, payloadType: header.payloadType, sequenceNumber: seq, timestamp: ts, ssrc: header.ssrc }),
+      new RtpHeader({
+        marker: header.marker,
+        payloadType: header.payloadType,
+        sequenceNumber: seq,
+        timestamp: ts,
+        ssrc: header.ssrc,
+      }),
       packet.payload,
     )
     this.packetsForwarded++
