@@ -126,7 +126,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: Float64Array, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
-async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number }) {
+async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number; kill: () => void }) {
   const shares = Array.from({ length: Math.min(workerCount, n) }, (_, w) =>
     Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
   )
@@ -145,6 +145,7 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
     const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
     worker.on('error', (err) => {
       console.error('bench worker failed:', err)
+      sfu.kill()
       process.exit(1)
     })
     return worker
