@@ -45,7 +45,12 @@ const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
 const audio = { intervalMs: 20, packetBytes: 120 }
 
-async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startSfuProcess(): Promise<{
+  url: string
+  pid: number
+  stop: () => Promise<void>
+  kill: () => void
+}> {
   // BENCH_SFU_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/sfu-prof" profiles the SFU.
   const nodeArgs = (process.env.BENCH_SFU_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
@@ -79,6 +84,9 @@ async function startSfuProcess(): Promise<{ url: string; pid: number; stop: () =
       child.kill('SIGTERM')
       await exited
     },
+    // A bench that gives up must not leave the SFU behind: with its stdout pipe gone, it would
+    // spin on EPIPE errors it logs to that same stdout.
+    kill: () => child.kill('SIGKILL'),
   }
 }
 
@@ -118,7 +126,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: Float64Array, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
-async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number }) {
+async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number; kill: () => void }) {
   const shares = Array.from({ length: Math.min(workerCount, n) }, (_, w) =>
     Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
   )
@@ -137,6 +145,7 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
     const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
     worker.on('error', (err) => {
       console.error('bench worker failed:', err)
+      sfu.kill()
       process.exit(1)
     })
     return worker
@@ -229,7 +238,11 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
     'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),
     // SFU CPU time per forwarded copy, everything it does included (receive, feedback, send).
     'µs/fwd pkt': Number(((sfuCpuSeconds * 1e6) / Math.max(1, sfuStats.forwarding.packetsOut)).toFixed(1)),
+    // What one core would forward at that cost: 10⁶ / (µs per forwarded packet).
+    'fwd pkt/s per core': Math.round(sfuStats.forwarding.packetsOut / Math.max(1e-6, sfuCpuSeconds)),
     'SFU RSS MiB': Math.round(after.rssMiB),
+    // Forwarded streams: every participant pulls the others' audio and video.
+    'RSS MiB per 100 streams': Number(((100 * after.rssMiB) / (n * (n - 1) * 2)).toFixed(1)),
     'client CPU %': Math.round((100 * clientCpu) / seconds),
     // Everything else on the (shared) machine, in % of one core.
     'other CPU %': Math.max(
@@ -258,7 +271,7 @@ try {
       const watchdog = setTimeout(
         () => {
           console.error(`N=${n} did not finish in time; giving up`)
-          sfu.stop()
+          sfu.kill()
           process.exit(2)
         },
         120_000 + MAX_WARMUP_MS + measureSeconds * 1000,

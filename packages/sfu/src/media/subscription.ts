@@ -3,6 +3,7 @@ import type { PacketSink, PublishedTrack } from './published-track.ts'
 import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
 import type { ForwardingStats } from './forwarding-stats.ts'
+import { LeanSender } from './lean-sender.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
 
@@ -38,9 +39,12 @@ export class Subscription implements PacketSink {
   private readonly unsubscribers: Array<() => void> = []
 
   private readonly stats: ForwardingStats | undefined
+  /** The synchronous send path; werift's `sendRtp` only for what it declines. */
+  private readonly lean: LeanSender
 
   constructor(sender: RTCRtpSender, source: PublishedTrack, preference: LayerPreference = {}, stats?: ForwardingStats) {
     this.sender = sender
+    this.lean = new LeanSender(sender)
     this.stats = stats
     this.preference = preference
     this.unsubscribers.push(
@@ -87,8 +91,22 @@ export class Subscription implements PacketSink {
     const ts = (header.timestamp + this.tsDelta) >>> 0
     this.lastSeq = seq
     this.lastTs = ts
-    // The publisher's header extensions use the publisher's ids; the sender writes
-    // the ones negotiated with this puller, so none are carried across.
+    const stats = this.stats
+    const sent = this.lean.send(header.marker, seq, ts, packet.payload)
+    if (sent === 'sent') {
+      this.packetsForwarded++
+      if (stats) {
+        stats.packetsOut++
+        // Measured from the packet's arrival from the publisher (not from this call), so a
+        // copy's latency includes the copies made for earlier pullers; the encrypted copy
+        // has been handed to the socket by now.
+        stats.recordLatency(performance.now() - arrivedAt)
+      }
+      return
+    }
+    if (sent === 'dropped') return
+    // werift's own path. The publisher's header extensions use the publisher's ids; the
+    // sender writes the ones negotiated with this puller, so none are carried across.
     const out = new RtpPacket(
       new RtpHeader({
         marker: header.marker,
@@ -100,12 +118,8 @@ export class Subscription implements PacketSink {
       packet.payload,
     )
     this.packetsForwarded++
-    const stats = this.stats
     if (stats) {
       stats.packetsOut++
-      // Measured from the packet's arrival from the publisher (not from this call), so a
-      // copy's latency includes the copies made for earlier pullers and the time werift's
-      // sender spends until the encrypted packet is handed to the socket.
       this.sender.sendRtp(out).then(
         () => stats.recordLatency(performance.now() - arrivedAt),
         () => undefined, // A puller whose transport just died; its session's GC cleans up.

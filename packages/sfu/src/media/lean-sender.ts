@@ -1,0 +1,232 @@
+import { isIP } from 'node:net'
+import { RtpHeader, RtpPacket, type RTCRtpSender } from 'werift'
+import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
+import { GCM_TAG_BYTES, SrtpGcmSealer } from './srtp-gcm.ts'
+
+/** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
+const PROFILE_AEAD_AES_128_GCM = 0x0007
+/** werift's `RTP_HISTORY_SIZE`: the NACK cache is indexed by sequence number modulo this. */
+const RTP_HISTORY_SIZE = 128
+/** Seconds from the NTP epoch (1900) to the Unix epoch. */
+const NTP_UNIX_OFFSET_S = 2_208_988_800
+
+interface SrtpSsrcState {
+  rolloverCounter: number
+}
+interface SrtpContext {
+  profile: number
+  cipher: { srtpSessionKey: Buffer; srtpSessionSalt: Buffer }
+  getSrtpSsrcState(ssrc: number): SrtpSsrcState
+  updateRolloverCount(sequenceNumber: number, state: SrtpSsrcState): void
+}
+interface CandidatePair {
+  remoteAddr: [string, number]
+  packetsSent: number
+  bytesSent: number
+  protocol: {
+    transport?: { type?: string; closed?: boolean; socket?: { send(b: Buffer, p: number, a: string): void } }
+  }
+}
+interface DtlsTransport {
+  state: string
+  transportSequenceNumber: number
+  bytesSent: number
+  packetsSent: number
+  srtp: { localContext: SrtpContext } | undefined
+  iceTransport: { connection: { nominated?: CandidatePair; canSendApplicationData(): boolean } }
+}
+/** The fields of werift's RTCRtpSender that `dispatchRtp` reads and writes (werift 0.25). */
+interface SenderInternals {
+  stopped: boolean
+  ssrc: number
+  codec?: { payloadType: number; rtcpFeedback: ReadonlyArray<{ type: string; parameter?: string }> }
+  headerExtensions: Array<{ id: number; uri: string }>
+  mid?: string
+  rtpStreamId?: string
+  repairedRtpStreamId?: string
+  redRedundantPayloadType?: number
+  rtpContinuityPending: boolean
+  seqOffset: number
+  timestampOffset: number
+  sequenceNumber?: number
+  timestamp?: number
+  ntpTimestamp: bigint
+  rtpTimestamp: number
+  octetCount: number
+  packetCount: number
+  headerBytesSent: number
+  rtpCache: RtpPacket[]
+  rtcpRunning: boolean
+  dtlsTransport: DtlsTransport | undefined
+  runRtcp(): Promise<void>
+}
+
+export type LeanSendResult = 'sent' | 'dropped' | 'unsupported'
+
+/**
+ * The forwarding hot path in place of werift's `RTCRtpSender.sendRtp` for one puller's sender:
+ * synchronous, no packet clone, no extension objects, header written straight into the one
+ * buffer that is encrypted in place and handed to the session's UDP socket. It keeps every
+ * piece of sender state werift's own path keeps and werift's other code reads — sequence
+ * number and timestamp (continuity after `replaceTrack`), the SRTP rollover counter (shared with
+ * werift's own sends through the same SRTP context), the transport-wide sequence number of the
+ * BUNDLE, packet/octet counts and the NTP/RTP time pair for sender reports, the NACK history,
+ * DTLS/ICE byte counters — so retransmissions, SR/RR and getStats stay werift's.
+ * What it leaves out: werift's sender-side bandwidth estimator, which nothing here reads.
+ * It declines ('unsupported') what only werift's path handles (AES-CM SRTP, RED, a pending
+ * continuity rewrite, extensions in the two-byte form, TURN-relayed pairs); the caller then
+ * sends through werift.
+ */
+export class LeanSender {
+  private readonly sender: SenderInternals
+  private slots: ExtensionSlot[] | undefined
+  private hasTransportCc = false
+  private slotsFor: { extensions: unknown; mid: string | undefined } | undefined
+  private sealer: SrtpGcmSealer | undefined
+  private sealerFor: SrtpContext | undefined
+  private checkedPair: CandidatePair | undefined
+  private directPair = false
+  /** Wall-clock ms of the last lean send: the sender report's NTP time, worked out only when read. */
+  private lastSentAtMs = 0
+  private lastSendWasLean = false
+  /** The NTP time werift's own path last set, reported while no lean send came after it. */
+  private reportedNtp: bigint
+
+  constructor(sender: RTCRtpSender) {
+    const internals = sender as unknown as SenderInternals
+    this.sender = internals
+    // werift sets `ntpTimestamp` (a bigint built through string formatting) on every packet for
+    // one sender report a second; compute it on read instead, from the last send's time.
+    this.reportedNtp = internals.ntpTimestamp
+    Object.defineProperty(internals, 'ntpTimestamp', {
+      configurable: true,
+      enumerable: true,
+      get: () => (this.lastSendWasLean ? ntpFromUnixMs(this.lastSentAtMs) : this.reportedNtp),
+      set: (value: bigint) => {
+        // werift's own path (a send this class declined) sets it as before.
+        this.reportedNtp = value
+        this.lastSendWasLean = false
+      },
+    })
+  }
+
+  /**
+   * Sends one packet whose sequence number and timestamp are already in this puller's space
+   * (werift's sender offsets, non-zero only after a `replaceTrack`, still apply).
+   */
+  send(marker: boolean, sequenceNumber: number, timestamp: number, payload: Buffer): LeanSendResult {
+    const sender = this.sender
+    const dtls = sender.dtlsTransport
+    const codec = sender.codec
+    if (sender.stopped || dtls?.state !== 'connected' || !codec) return 'dropped'
+    const context = dtls.srtp?.localContext
+    if (!context || context.profile !== PROFILE_AEAD_AES_128_GCM) return 'unsupported'
+    if (sender.rtpContinuityPending || sender.redRedundantPayloadType !== undefined) return 'unsupported'
+    const slots = this.extensionSlots()
+    if (!slots) return 'unsupported'
+    const connection = dtls.iceTransport.connection
+    if (!connection.canSendApplicationData()) return 'dropped'
+    const pair = connection.nominated!
+    const transport = pair.protocol.transport
+    if (pair !== this.checkedPair) {
+      // A plain UDP pair with a literal address (no TURN relay, no name to resolve): checked once per pair.
+      this.checkedPair = pair
+      this.directPair = transport?.type === 'udp' && !!transport.socket && isIP(pair.remoteAddr[0]) !== 0
+    }
+    if (!this.directPair || !transport?.socket) return 'unsupported'
+    if (transport.closed) return 'dropped'
+
+    const ssrc = sender.ssrc
+    const payloadType = codec.payloadType
+    const seq = (sequenceNumber + sender.seqOffset) & 0xffff
+    const ts = (timestamp + sender.timestampOffset) >>> 0
+    sender.sequenceNumber = seq
+    sender.timestamp = ts
+    if (this.hasTransportCc) dtls.transportSequenceNumber = (dtls.transportSequenceNumber + 1) & 0xffff
+    const nowMs = performance.timeOrigin + performance.now()
+
+    const length = headerLength(slots)
+    const out = Buffer.allocUnsafe(length + payload.length + GCM_TAG_BYTES)
+    writeRtpHeader(
+      out,
+      {
+        marker,
+        payloadType,
+        sequenceNumber: seq,
+        timestamp: ts,
+        ssrc,
+        transportSequenceNumber: dtls.transportSequenceNumber,
+        absSendTime: absSendTime(nowMs),
+      },
+      slots,
+    )
+    const state = context.getSrtpSsrcState(ssrc)
+    context.updateRolloverCount(seq, state)
+    this.sealerFor_(context).seal(out, length, payload, ssrc, state.rolloverCounter, seq)
+
+    // What werift's dispatchRtp and the DTLS/ICE layers below it count.
+    this.lastSentAtMs = nowMs
+    this.lastSendWasLean = true
+    sender.rtpTimestamp = ts
+    sender.octetCount += payload.length
+    sender.headerBytesSent += length
+    sender.packetCount = (sender.packetCount + 1) >>> 0
+    // The NACK history werift's sender answers from, kept only where the puller negotiated NACK
+    // (video): retransmissions resend it without the per-send extensions.
+    if (this.keepsHistory(codec)) {
+      sender.rtpCache[seq % RTP_HISTORY_SIZE] = new RtpPacket(
+        new RtpHeader({ marker, payloadType, sequenceNumber: seq, timestamp: ts, ssrc }),
+        payload,
+      )
+    }
+    dtls.bytesSent += out.length
+    dtls.packetsSent++
+    transport.socket.send(out, pair.remoteAddr[1], pair.remoteAddr[0])
+    pair.packetsSent++
+    pair.bytesSent += out.length
+    if (!sender.rtcpRunning) void sender.runRtcp() // sender reports, as werift starts them on first send
+    return 'sent'
+  }
+
+  private historyFor: object | undefined
+  private history = false
+  private keepsHistory(codec: NonNullable<SenderInternals['codec']>): boolean {
+    if (this.historyFor !== codec) {
+      this.historyFor = codec
+      this.history = codec.rtcpFeedback.some((fb) => fb.type === 'nack' && !fb.parameter)
+    }
+    return this.history
+  }
+
+  private extensionSlots(): ExtensionSlot[] | undefined {
+    const sender = this.sender
+    const key = this.slotsFor
+    if (!key || key.extensions !== sender.headerExtensions || key.mid !== sender.mid) {
+      this.slots = extensionSlots(sender)
+      this.hasTransportCc = !!this.slots?.some((slot) => slot.kind === 'transport-cc')
+      this.slotsFor = { extensions: sender.headerExtensions, mid: sender.mid }
+    }
+    return this.slots
+  }
+
+  /** A DTLS restart gives the transport a new SRTP context, so the sealer follows it. */
+  private sealerFor_(context: SrtpContext): SrtpGcmSealer {
+    if (this.sealerFor !== context) {
+      this.sealer = new SrtpGcmSealer(context.cipher.srtpSessionKey, context.cipher.srtpSessionSalt)
+      this.sealerFor = context
+    }
+    return this.sealer!
+  }
+}
+
+/** RFC 5905 64-bit NTP time (seconds since 1900, 32.32 fixed point) of a Unix time in ms. */
+export function ntpFromUnixMs(ms: number): bigint {
+  const seconds = ms / 1000 + NTP_UNIX_OFFSET_S
+  const whole = Math.floor(seconds)
+  return (BigInt(whole) << 32n) | BigInt(Math.floor((seconds - whole) * 2 ** 32))
+}
+
+/** abs-send-time: NTP seconds in 6.18 fixed point, 24 bits. */
+export function absSendTime(unixMs: number): number {
+  return Math.floor((unixMs / 1000 + NTP_UNIX_OFFSET_S) * 262_144) % 16_777_216
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RTP_EXTENSION_URI, RtcpSrPacket, type RtpPacket } from 'werift'
+import type { RunningSfu } from '../src/server.ts'
+import { clientFor, startTestSfu } from './helpers/sfu.ts'
+import { clientPeer, publish, pull } from './helpers/peer.ts'
+import { waitFor } from './helpers/wait.ts'
+
+let sfu: RunningSfu
+beforeAll(async () => {
+  sfu = await startTestSfu()
+})
+afterAll(() => sfu.close())
+
+const NTP_UNIX_OFFSET_S = 2_208_988_800
+
+/**
+ * The forwarding path writes packets itself (src/media/lean-sender.ts) instead of werift's
+ * sender; what werift's sender did on every packet must still reach the puller.
+ */
+describe('forwarded packets and sender reports', () => {
+  it('carry the BUNDLE-wide transport-cc numbers, the mid, and sender reports that count them', async () => {
+    const api = clientFor(sfu)
+    const a = await publish(api, [
+      { name: 'mic', kind: 'audio', tag: 1 },
+      { name: 'cam', kind: 'video', tag: 2 },
+    ])
+    // A puller that negotiates mid, abs-send-time and transport-cc, as browsers do.
+    const b = await pull(
+      api,
+      [
+        { sessionId: a.sessionId, trackName: 'mic' },
+        { sessionId: a.sessionId, trackName: 'cam' },
+      ],
+      {
+        pc: clientPeer({ chromiumFeedback: true }),
+        sessionId: (await api.newSession()).sessionId,
+        received: new Map(),
+        mids: new Map(),
+      },
+    )
+    const dtls = b.pc.dtlsTransports[0]!
+    const packets: RtpPacket[] = []
+    dtls.onRtp.subscribe((packet) => packets.push(packet))
+    const reports: RtcpSrPacket[] = []
+    dtls.onRtcp.subscribe((packet) => {
+      if (packet instanceof RtcpSrPacket) reports.push(packet)
+    })
+    const video = () => b.received.get(b.mids.get('cam')!)!
+    const videoSsrc = () => [...video().ssrcs][0]
+    // Sender reports come every 0.5–1.5 s; wait for one after a few hundred packets.
+    await waitFor(
+      () => packets.length > 100 && reports.some((r) => r.ssrc === videoSsrc() && r.senderInfo.packetCount > 20),
+      () => `packets and a video sender report (so far ${packets.length} packets, ${reports.length} reports)`,
+      15_000,
+    )
+
+    // The ids the SFU's offer gave each extension.
+    const idOf = (uri: string) =>
+      Number(new RegExp(`a=extmap:(\\d+) ${uri.replace(/[.]/g, '\\.')}`).exec(b.pc.remoteDescription!.sdp)?.[1])
+    const twccId = idOf(RTP_EXTENSION_URI.transportWideCC)
+    const midId = idOf(RTP_EXTENSION_URI.sdesMid)
+    expect(twccId).toBeGreaterThan(0)
+    expect(midId).toBeGreaterThan(0)
+    // One transport-wide counter over both pulled streams, +1 per packet in the order sent.
+    const wide = packets.map((p) => p.header.extensions.find((e) => e.id === twccId)?.payload.readUInt16BE(0))
+    expect(wide.every((n) => n !== undefined)).toBe(true)
+    const steps = wide.slice(1).map((n, i) => (n! - wide[i]! + 0x10000) & 0xffff)
+    expect(steps.filter((s) => s !== 1).length).toBeLessThanOrEqual(2) // loopback may reorder a pair, not more
+    const mids = new Set(packets.map((p) => p.header.extensions.find((e) => e.id === midId)?.payload.toString()))
+    expect(mids).toEqual(new Set([b.mids.get('mic'), b.mids.get('cam')]))
+
+    // The latest video sender report: its counts cover what was sent, its RTP time is one that
+    // was forwarded, and its NTP time is the wall clock (RFC 3550 §6.4.1).
+    const report = reports.filter((r) => r.ssrc === videoSsrc()).at(-1)!
+    const forwardedVideo = packets.filter((p) => p.header.ssrc === videoSsrc())
+    expect(report.senderInfo.packetCount).toBeGreaterThan(20)
+    expect(report.senderInfo.packetCount).toBeLessThanOrEqual(forwardedVideo.length)
+    expect(report.senderInfo.octetCount).toBeGreaterThan(0)
+    expect(forwardedVideo.map((p) => p.header.timestamp)).toContain(report.senderInfo.rtpTimestamp)
+    const ntp = report.senderInfo.ntpTimestamp
+    const ntpMs = (Number(ntp >> 32n) - NTP_UNIX_OFFSET_S) * 1000 + (Number(ntp & 0xffffffffn) / 2 ** 32) * 1000
+    expect(Math.abs(ntpMs - Date.now())).toBeLessThan(3000)
+    await b.close()
+    await a.close()
+  })
+})
