@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { more } from './controls.ts'
 import { artifacts, people } from './people.ts'
-import { tileOf } from './tiles.ts'
+import { framesIn, tileOf } from './tiles.ts'
 
 /*
  * The meeting's controls as a person sees and uses them: one row of icon buttons inside the
@@ -74,7 +74,7 @@ describe('the meeting’s controls', () => {
     const room = roomName('desktop')
     const ada = await joinAs('Ada', room, { device: desktop })
     const bob = await joinAs('Bob', room, { device: desktop })
-    await tileOf(ada, 'Bob').waitFor()
+    await expect.poll(() => framesIn(ada, 'Bob'), { timeout: 20_000 }).toBeGreaterThan(0)
     // No empty chat column: the stage has the width until a panel is asked for.
     expect(await ada.locator('#panel-chat').isVisible()).toBe(false)
     await expectOneRowInside(ada)
