@@ -5,6 +5,7 @@ import { startOpenAiRealtimePeer, type RealtimePeer } from '../../../scripts/tes
 import { HEARD, keepPeerConnections, loudest, micsSent } from './audio.ts'
 import { artifacts, people, type PersonOptions } from './people.ts'
 import { framesIn } from './tiles.ts'
+import { more } from './controls.ts'
 
 /*
  * The AI participant in two browsers against the whole stack. The stack's ai Worker points at
@@ -25,8 +26,13 @@ afterAll(async () => {
 })
 
 // Join is clicked as soon as it can be, camera or not yet: that path must publish too.
-const person = (name: string, room: string, options: PersonOptions = {}) =>
-  joinAs(name, room, { waitForCamera: false, ...options })
+// The AI's buttons are in the meeting's More menu: opened once joined, it stays open while
+// nobody clicks outside it, as these tests do not.
+async function person(name: string, room: string, options: PersonOptions = {}) {
+  const page = await joinAs(name, room, { waitForCamera: false, ...options })
+  await more(page)
+  return page
+}
 
 const aiTile = (page: Page) => page.getByTestId('ai-tile')
 

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isEvent, isState, outsider, roomSocket, tab, type RawSocket } from './attacks/outsider.ts'
 import { artifacts, people, stackUrl } from './people.ts'
+import { more } from './controls.ts'
 
 /*
  * End-to-end encryption as the lobby shows it: the host's choice before a meeting opens, whether a
@@ -114,7 +115,7 @@ describe('a meeting under way, seen from the lobby', () => {
     await carol.getByRole('button', { name: 'Join', exact: true }).click()
     await carol.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
     // The AI may come into this one.
-    expect(await carol.getByRole('button', { name: 'Invite AI' }).isEnabled()).toBe(true)
+    expect(await (await more(carol)).getByRole('button', { name: 'Invite AI' }).isEnabled()).toBe(true)
   })
 })
 
@@ -123,7 +124,7 @@ describe('the AI in an end-to-end encrypted meeting', () => {
     const room = roomName('ai')
     await openedBy(room, true)
     const bob = await joinAs('Bob', room, { waitForCamera: false })
-    const invite = bob.getByRole('button', { name: 'Invite AI' })
+    const invite = (await more(bob)).getByRole('button', { name: 'Invite AI' })
     await invite.waitFor()
     expect(await invite.isDisabled()).toBe(true)
     expect(await bob.getByTestId('ai-refused-why').textContent()).toBe(AI_REFUSED_IN_E2EE)

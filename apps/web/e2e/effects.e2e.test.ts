@@ -7,6 +7,7 @@ import { noisySpeech, person, writeWav, writeY4m } from '../../../scripts/test-s
 import { detail, loudness } from './effects.ts'
 import { artifacts, people } from './people.ts'
 import { framesIn, tileOf } from './tiles.ts'
+import { settings } from './controls.ts'
 
 /*
  * Background blur and noise suppression, measured in what the other person receives through the
@@ -60,9 +61,11 @@ describe('background blur', () => {
     // Ada's own pulls (Bob's tracks) are done, so any negotiation from here on would be the toggle's.
     await expect.poll(() => framesIn(ada, 'Bob')).toBeGreaterThan(0)
     const renegotiated = negotiations(ada)
-    await ada.getByRole('button', { name: 'Blur background' }).click()
+    // In the meeting, blur and noise suppression are in the settings panel.
+    const adaSettings = await settings(ada)
+    await adaSettings.getByRole('button', { name: 'Blur background' }).click()
     await expect
-      .poll(() => ada.getByRole('button', { name: 'Blur background' }).getAttribute('aria-pressed'))
+      .poll(() => adaSettings.getByRole('button', { name: 'Blur background' }).getAttribute('aria-pressed'))
       .toBe('true')
     await expect
       .poll(async () => (await looks(adaSeenByBob)).background, { timeout: 30_000 })
@@ -95,7 +98,7 @@ describe('background blur', () => {
     // And off again in the meeting: the background comes back sharp. Far above blurred (0–3), not
     // necessarily back to where it was: the encoder takes its time to spend bits on detail again
     // (a loaded run stopped at 54k of 114k within 30 s).
-    await ada.getByRole('button', { name: 'Blur background' }).click()
+    await (await settings(ada)).getByRole('button', { name: 'Blur background' }).click()
     await expect
       .poll(async () => (await looks(adaSeenByBob)).background, { timeout: 30_000 })
       .toBeGreaterThan(sharp.background / 4)
@@ -116,9 +119,10 @@ describe('noise suppression', () => {
 
     await expect.poll(() => framesIn(ada, 'Bob')).toBeGreaterThan(0)
     const renegotiated = negotiations(ada)
-    await ada.getByRole('button', { name: 'Noise suppression' }).click()
+    const adaSettings = await settings(ada)
+    await adaSettings.getByRole('button', { name: 'Noise suppression' }).click()
     await expect
-      .poll(() => ada.getByRole('button', { name: 'Noise suppression' }).getAttribute('aria-pressed'))
+      .poll(() => adaSettings.getByRole('button', { name: 'Noise suppression' }).getAttribute('aria-pressed'))
       .toBe('true')
     await expect
       .poll(async () => (await loudness(adaHeardByBob, 2000)).pauses, { timeout: 30_000 })

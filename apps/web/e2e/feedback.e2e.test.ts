@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { checkWebhookRequest } from '../../../scripts/test-support/google-chat-webhook.ts'
 import { artifacts, people, stackUrl as url } from './people.ts'
 import { readBody } from './receiver.ts'
+import { more } from './controls.ts'
 
 /*
  * "Report a problem" from the page to the chat: the dialog in Chromium, the gateway, the feedback
@@ -54,6 +55,8 @@ afterAll(async () => {
 /** Fills in and sends the dialog; returns the id the server answered with. */
 async function report(page: Page, description: string) {
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/feedback') && r.request().method() === 'POST')
+  // In a meeting, it is in the More menu.
+  if (await page.getByRole('button', { name: 'More options' }).count()) await more(page)
   await page.getByRole('button', { name: 'Report a problem' }).click()
   const dialog = page.getByRole('dialog', { name: 'Report a problem' })
   await dialog.waitFor()

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { artifacts, people, stackUrl } from './people.ts'
 import { tileOf } from './tiles.ts'
+import { more } from './controls.ts'
 
 /*
  * The host's controls between browsers: the first to join hosts; they mute a guest (who is told
@@ -28,7 +29,9 @@ describe('a meeting with a host', () => {
     await tileOf(ada, 'Bob').waitFor()
     expect(await tileOf(ada, 'Bob').getByTestId('host-badge').count()).toBe(0)
     // Only the host has the meeting's controls.
-    await ada.getByRole('button', { name: 'Lock meeting' }).waitFor()
+    await (await more(ada)).getByRole('button', { name: 'Lock meeting' }).waitFor()
+    // Bob's menu is open (so the button would be), without it.
+    await (await more(bob)).getByRole('button', { name: 'Copy link' }).waitFor()
     expect(await bob.getByRole('button', { name: 'Lock meeting' }).count()).toBe(0)
   })
 
@@ -51,7 +54,7 @@ describe('a meeting with a host', () => {
 
   it('lets the host lock the meeting: a newcomer sees it is locked and cannot join', async () => {
     const { room, ada, bob } = await adaHostsBob()
-    await ada.getByRole('button', { name: 'Lock meeting' }).click()
+    await (await more(ada)).getByRole('button', { name: 'Lock meeting' }).click()
     await bob.getByTestId('locked').waitFor()
     const cy = await newPage('Cy')
     await cy.goto(`${stackUrl}/r/${room}`)
@@ -64,7 +67,7 @@ describe('a meeting with a host', () => {
 
   it('lets the host end the meeting for everyone', async () => {
     const { ada, bob } = await adaHostsBob()
-    await ada.getByRole('button', { name: 'End for all' }).click()
+    await (await more(ada)).getByRole('button', { name: 'End for all' }).click()
     await ada.getByRole('button', { name: 'Really end for all?' }).click()
     await bob.getByTestId('ended').waitFor()
     await expect.poll(() => bob.getByTestId('ended').textContent()).toContain('Ada (the host) ended the meeting')

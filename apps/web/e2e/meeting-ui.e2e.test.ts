@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { artifacts, people, stackUrl } from './people.ts'
+import { more } from './controls.ts'
 
 /* What the meeting tells a person besides the tiles: who came and went, and its link to share. */
 
@@ -27,8 +28,9 @@ describe('the meeting page', () => {
   it('copies the room’s link, which brings someone else to the same meeting', async () => {
     const room = roomName('link')
     const ada = await joinAs('Ada', room, { permissions: ['clipboard-read', 'clipboard-write'] })
-    await ada.getByRole('button', { name: 'Copy link' }).click()
-    await ada.getByRole('button', { name: 'Link copied' }).waitFor()
+    const menu = await more(ada)
+    await menu.getByRole('button', { name: 'Copy link' }).click()
+    await menu.getByRole('button', { name: 'Link copied' }).waitFor()
     const link = await ada.evaluate(() => navigator.clipboard.readText())
     expect(link).toBe(`${stackUrl}/r/${room}`)
 

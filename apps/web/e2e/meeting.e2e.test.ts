@@ -84,7 +84,8 @@ describe('a meeting between two browsers', () => {
     await expect.poll(() => tileOf(ada, 'Bob').getAttribute('data-hand')).toBe('true')
     await expect.poll(() => tileOf(bob, 'Bob').getAttribute('data-hand')).toBe('true')
     await expect.poll(() => bob.getByRole('button', { name: 'Lower hand' }).count()).toBe(1)
-    // The chat panel is open when one joins.
+    // The chat panel is closed when one joins: the stage has the room.
+    await bob.getByRole('button', { name: 'Chat', exact: true }).click()
     await bob.getByLabel('Message').fill('hello from Bob')
     await bob.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => ada.getByTestId('chat-messages').textContent()).toContain('hello from Bob')
@@ -150,6 +151,7 @@ describe('a meeting between two browsers', () => {
 
   it('rejoins after a reload and sees the same state', async () => {
     const { ada, bob } = await adaAndBob()
+    await bob.getByRole('button', { name: 'Chat', exact: true }).click()
     await bob.getByLabel('Message').fill('hello from Bob')
     await bob.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => ada.getByTestId('chat-messages').textContent()).toContain('hello from Bob')

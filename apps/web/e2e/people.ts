@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { launchChromium, type FakeCapture } from '../../../scripts/test-support/browser.ts'
 import { previewFrames } from './tiles.ts'
@@ -17,6 +17,8 @@ export interface PersonOptions {
   onPage?: (page: Page) => unknown
   /** Permissions beyond camera and microphone (e.g. the clipboard's). */
   permissions?: string[]
+  /** The browser context's own settings: a phone's viewport, touch and user agent, say. */
+  device?: BrowserContextOptions
   /** Wait for the lobby's camera preview before joining (default), as a person looking at it would. */
   waitForCamera?: boolean
   /** In the lobby, just before Join. */
@@ -52,8 +54,13 @@ export function people({ perTest = false, fake = (): FakeCapture => ({}) } = {})
   })
 
   /** A page of its own, media allowed; page errors are printed under `name`. */
-  async function newPage(name: string, initScript?: () => void, permissions: string[] = []): Promise<Page> {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone', ...permissions] })
+  async function newPage(
+    name: string,
+    initScript?: () => void,
+    permissions: string[] = [],
+    device: BrowserContextOptions = {},
+  ): Promise<Page> {
+    const context = await browser.newContext({ ...device, permissions: ['camera', 'microphone', ...permissions] })
     contexts.push(context)
     if (initScript) await context.addInitScript(initScript)
     const page = await context.newPage()
@@ -63,7 +70,7 @@ export function people({ perTest = false, fake = (): FakeCapture => ({}) } = {})
 
   /** A person named in the lobby of `room` and in the meeting. */
   async function join(name: string, room: string, options: PersonOptions = {}): Promise<Page> {
-    const page = await newPage(name, options.initScript, options.permissions)
+    const page = await newPage(name, options.initScript, options.permissions, options.device)
     await options.onPage?.(page)
     await page.goto(`${stackUrl}/r/${room}`)
     await page.getByLabel('Your name').fill(name)

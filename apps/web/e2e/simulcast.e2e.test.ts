@@ -5,6 +5,7 @@ import { artifacts, people } from './people.ts'
 import { keepPeerConnections, kindsByMid, outboundByRid, tileInbound } from './rtp-stats.ts'
 import { tracksAtSfu } from './sfu.ts'
 import { tileOf } from './tiles.ts'
+import { settings } from './controls.ts'
 
 /*
  * Simulcast end to end: a camera publishes three layers (1280×720, 640×360, 320×180), each viewer's
@@ -137,7 +138,7 @@ describe('simulcast', () => {
       camera: false,
       mic: false,
     })
-    await cy.page.getByRole('button', { name: 'Data saver' }).click()
+    await (await settings(cy.page)).getByRole('button', { name: 'Data saver' }).click()
     // The speaker's camera and mic; not Bob's camera.
     await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 1, audio: 1 })
     await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
@@ -158,7 +159,7 @@ describe('simulcast', () => {
     await cy.page.screenshot({ path: join(artifacts, 'simulcast-data-saver.png') })
 
     // Audio only: no camera at all, the sound still comes, and the choice outlives the page.
-    await cy.page.getByRole('button', { name: 'Audio only' }).click()
+    await (await settings(cy.page)).getByRole('button', { name: 'Audio only' }).click()
     await expect.poll(() => pulledAtSfu(cy), { timeout: 30_000 }).toEqual({ video: 0, audio: 1 })
     await expect.poll(() => cy.page.locator('[data-testid="tile"][data-video="true"]').count()).toBe(0)
     await cy.page.screenshot({ path: join(artifacts, 'simulcast-audio-only.png') })
