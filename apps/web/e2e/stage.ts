@@ -8,6 +8,8 @@ export interface StageView {
   /** Names of the people behind the "+N" tile's number, and the number it shows. */
   more: number
   layout: string
+  /** Camera tiles shown with their video on (the others show an avatar). */
+  withVideo: number
 }
 
 /** The stage as laid out on `page`: only tiles that are displayed (a hidden overflow tile is not). */
@@ -30,6 +32,9 @@ export const stageView = (page: Page): Promise<StageView> =>
       tiles,
       more,
       layout: stage.dataset.layout ?? '',
+      withVideo: [...stage.querySelectorAll('[data-testid="tile"][data-video="true"]')].filter(
+        (el) => el.getClientRects().length > 0,
+      ).length,
     }
   })
 
@@ -67,13 +72,12 @@ export const framesByTile = (page: Page): Promise<Record<string, number>> =>
     const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="tile"] video')].filter(
       (v) => v.getClientRects().length > 0,
     )
+    // Named before the wait: a tile that goes meanwhile still counts as the frames it showed.
+    const names = videos.map((v) => v.closest('[data-testid="tile"]')?.getAttribute('data-name') ?? '?')
     const before = videos.map((v) => v.getVideoPlaybackQuality().totalVideoFrames)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     return Object.fromEntries(
-      videos.map((v, i) => [
-        v.closest('[data-testid="tile"]')!.getAttribute('data-name'),
-        v.getVideoPlaybackQuality().totalVideoFrames - before[i]!,
-      ]),
+      videos.map((v, i) => [names[i], v.getVideoPlaybackQuality().totalVideoFrames - before[i]!]),
     )
   })
 
