@@ -5,6 +5,7 @@ import { artifacts, people } from './people.ts'
 import { keepPeerConnections, kindsByMid, outboundByRid, tileInbound } from './rtp-stats.ts'
 import { tracksAtSfu } from './sfu.ts'
 import { tileOf } from './tiles.ts'
+import { cameraLayers, layerFor } from '../src/lib/media/layers.ts'
 
 /*
  * Simulcast end to end: a camera publishes three layers (1280×720, 640×360, 320×180), each viewer's
@@ -66,6 +67,9 @@ async function pulledAtSfu(viewer: Person) {
 
 const tileSize = (page: Page, name: string) =>
   tileOf(page, name).evaluate((tile) => `${tile.clientWidth}×${tile.clientHeight} CSS px`)
+/** The layer a tile of this size fits, as the page works it out (the stage sizes tiles to the window). */
+const fittingLayer = (page: Page, name: string) =>
+  tileOf(page, name).evaluate((tile) => [tile.clientWidth, tile.clientHeight, devicePixelRatio] as const)
 const widthIn = async (page: Page, name: string) => (await tileInbound(page, name))?.frameWidth ?? 0
 
 /** Bytes each layer sent over `ms`. */
@@ -87,9 +91,13 @@ describe('simulcast', () => {
 
     await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThanOrEqual(960)
     await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(0)
-    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // Cy's tile is a third of her stage: the layer that fits it, smaller than Bob's.
+    const cyLayer = layerFor(...(await fittingLayer(cy.page, 'Ada')))
+    expect(cyLayer).not.toBe('a')
+    const cyWidth = cameraLayers.find((l) => l.rid === cyLayer)!.width
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(cyWidth)
     expect(await tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('a')
-    expect(await tileOf(cy.page, 'Ada').getAttribute('data-layer')).toBe('c')
+    expect(await tileOf(cy.page, 'Ada').getAttribute('data-layer')).toBe(cyLayer)
     const sent = await outboundByRid(ada.page)
     console.log('Ada sends', JSON.stringify(sent))
     console.log('Bob (pinned) gets', await tileInbound(bob.page, 'Ada'), await tileSize(bob.page, 'Ada'))
@@ -167,24 +175,41 @@ describe('simulcast', () => {
 
   it('drops a camera scrolled off screen to its lowest layer, and restores it when it comes back', async () => {
     const room = roomName()
-    await person('Ada', room)
-    // A phone-sized page: one column, Bob's own tile first, Ada's below the fold.
+    await person('Ada', room, { camera: false, mic: false })
+    await person('Cy', room, { camera: false, mic: false })
+    await person('Dee', room, { camera: false, mic: false })
+    await person('Eve', room)
+    // Bob pins Ada: the others go in the filmstrip below her, Eve last, past its right edge.
     const bob = await person('Bob', room, { camera: false, mic: false })
-    await bob.page.setViewportSize({ width: 500, height: 300 })
-    await tileOf(bob.page, 'Ada').waitFor()
-    expect(await tileOf(bob.page, 'Ada').evaluate((tile) => tile.getBoundingClientRect().top)).toBeGreaterThan(300)
-    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer'), { timeout: 30_000 }).toBe('c')
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // Twice the pixels, so Eve's filmstrip tile (213×120 CSS px) needs the middle layer on screen.
+    const cdp = await bob.page.context().newCDPSession(bob.page)
+    await cdp.send('Emulation.setDeviceMetricsOverride', {
+      width: 900,
+      height: 720,
+      deviceScaleFactor: 2,
+      mobile: false,
+    })
+    await bob.page.getByRole('button', { name: 'Pin Ada' }).click()
+    const eve = tileOf(bob.page, 'Eve')
+    await expect
+      .poll(() =>
+        eve.evaluate(
+          (tile) =>
+            tile.getBoundingClientRect().left - tile.parentElement!.parentElement!.getBoundingClientRect().right,
+        ),
+      )
+      .toBeGreaterThan(0)
+    await expect.poll(() => eve.getAttribute('data-layer'), { timeout: 30_000 }).toBe('c')
+    await expect.poll(() => widthIn(bob.page, 'Eve'), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect.poll(() => widthIn(bob.page, 'Eve'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
 
-    // On screen, her tile (468×263) needs the middle layer.
-    await tileOf(bob.page, 'Ada').scrollIntoViewIfNeeded()
-    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('b')
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBe(640)
+    await eve.scrollIntoViewIfNeeded()
+    await expect.poll(() => eve.getAttribute('data-layer')).toBe('b')
+    await expect.poll(() => widthIn(bob.page, 'Eve'), { timeout: 30_000 }).toBe(640)
     await bob.page.screenshot({ path: join(artifacts, 'simulcast-scrolled-to.png') })
 
-    await bob.page.evaluate(() => window.scrollTo(0, 0))
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    await bob.page.getByTestId('filmstrip').evaluate((strip) => strip.scrollTo(0, 0))
+    await expect.poll(() => widthIn(bob.page, 'Eve'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
     // One pull all along, never closed: her camera and her mic.
     expect(await pulledAtSfu(bob)).toEqual({ video: 1, audio: 1 })
   }, 120_000)

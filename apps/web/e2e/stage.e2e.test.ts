@@ -8,6 +8,8 @@ import { person as personFrame, writeY4m } from '../../../scripts/test-support/f
 import { artifacts, stackUrl } from './people.ts'
 import { keepPeerConnections, kindsByMid } from './rtp-stats.ts'
 import { tracksAtSfu } from './sfu.ts'
+import { outsider, roomSocket, type RawSocket } from './attacks/outsider.ts'
+import { isEvent } from '../../../scripts/test-support/room-socket.ts'
 import {
   coverage,
   framesByTile,
@@ -149,20 +151,26 @@ describe('the stage', () => {
   let desk: Joined
   let mobile: Joined
   const helpers: Joined[] = []
-  /** Seven cameras besides the lookers' (up to nine people); the rest join with theirs off (avatars). */
+  const sockets: RawSocket[] = []
+  /**
+   * Seven cameras besides the lookers' (up to nine people, each a page of its own); from the
+   * tenth on, people in the meeting through the room socket only, camera and mic off (avatars):
+   * this machine cannot run more pages.
+   */
   const growTo = async (count: number) => {
-    while (helpers.length + 2 < count) {
-      const n = helpers.length + 3
-      helpers.push(
-        await enter(
-          `Person ${n}`,
-          room,
-          { viewport: { width: 480, height: 360 } },
-          { audioOnly: true, camera: n <= 9 },
-        ),
-      )
+    while (helpers.length + sockets.length + 2 < count) {
+      const n = helpers.length + sockets.length + 3
+      if (n <= 9) {
+        helpers.push(await enter(`Person ${n}`, room, { viewport: { width: 480, height: 360 } }, { audioOnly: true }))
+        continue
+      }
+      const socket = await roomSocket(room, await outsider(`Person ${n}`))
+      socket.send({ type: 'userUpdate', user: { joined: true, tracks: {} } })
+      await socket.next(isEvent('UserUpdated', (d) => d.userId === socket.id))
+      sockets.push(socket)
     }
   }
+  afterAll(() => sockets.forEach((s) => s.close()))
 
   it('fills the stage with 2, 4, 9 and 16 people, all the same size, at most two columns on a phone', async () => {
     desk = await enter('Desk', room, desktop)
@@ -193,14 +201,15 @@ describe('the stage', () => {
     // One pull per camera shown, besides one's own: none for the people behind "+N".
     const shownCameras = async () => (await stageView(mobile.page)).withVideo - 1
     await expect.poll(() => videoPulls(mobile)).toBe(await shownCameras())
-    // Someone hidden unmutes: their (beeping) voice makes them a speaker, and they come on.
+    // Someone hidden speaks: they come on, in the place of someone who has not spoken.
     const shown = new Set(before.tiles.map((t) => t.name))
-    const hidden = helpers.find((_, i) => !shown.has(`Person ${i + 3}`))!
-    const hiddenName = `Person ${helpers.indexOf(hidden) + 3}`
-    await hidden.page.getByRole('button', { name: 'Unmute' }).click()
-    await expect.poll(async () => (await stageView(mobile.page)).tiles.map((t) => t.name)).toContain(hiddenName)
+    const hidden = sockets.findIndex((_, i) => !shown.has(`Person ${i + 10}`))
+    expect(hidden).toBeGreaterThanOrEqual(0)
+    sockets[hidden]!.send({ type: 'userUpdate', user: { speaking: true, tracks: { audioEnabled: true } } })
+    await expect
+      .poll(async () => (await stageView(mobile.page)).tiles.map((t) => t.name))
+      .toContain(`Person ${hidden + 10}`)
     await expect.poll(async () => (await videoPulls(mobile)) === (await shownCameras())).toBe(true)
-    await hidden.page.getByRole('button', { name: 'Mute' }).click()
     await mobile.page.getByTestId('more-tile').click()
     await mobile.page.getByTestId('participants').waitFor()
   }, 120_000)
