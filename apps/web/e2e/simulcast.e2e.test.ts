@@ -178,6 +178,8 @@ describe('simulcast', () => {
     await person('Ada', room, { camera: false, mic: false })
     await person('Cy', room, { camera: false, mic: false })
     await person('Dee', room, { camera: false, mic: false })
+    await person('Fay', room, { camera: false, mic: false })
+    await person('Gus', room, { camera: false, mic: false })
     await person('Eve', room)
     // Bob pins Ada: the others go in the filmstrip below her, Eve last, past its right edge.
     const bob = await person('Bob', room, { camera: false, mic: false })

@@ -210,6 +210,11 @@ describe('the stage', () => {
   }, 120_000)
 
   it('keeps the same video elements, playing, when the window is resized', async () => {
+    // Everyone shown (no "+N"), so that every camera has its video element before the resizes.
+    await desk.page.setViewportSize({ width: 1440, height: 900 })
+    // The people back from behind "+N" pull their cameras again: wait for all nine videos.
+    await expect.poll(async () => (await stageView(desk.page)).withVideo).toBe(9)
+    await seesEveryone(desk.page, 9)
     const tags = await tagVideos(desk.page)
     for (const size of [
       { width: 1000, height: 700 },
