@@ -6,6 +6,7 @@ import { keepPeerConnections, kindsByMid, outboundByRid, tileInbound } from './r
 import { tracksAtSfu } from './sfu.ts'
 import { tileOf } from './tiles.ts'
 import { settings } from './controls.ts'
+import { cameraLayers, layerFor } from '../src/lib/media/layers.ts'
 
 /*
  * Simulcast end to end: a camera publishes three layers (1280×720, 640×360, 320×180), each viewer's
@@ -36,7 +37,8 @@ async function person(
   let session: string | undefined
   const page = await joinAs(name, room, {
     initScript: keepPeerConnections,
-    onPage: (page) => {
+    onPage: async (page) => {
+      if (options.viewport) await page.setViewportSize(options.viewport)
       page.on('request', (req) => {
         const id = /\/api\/partytracks\/sessions\/([0-9a-f]{32})\//.exec(req.url())?.[1]
         if (id && id !== session) console.log(`${name}'s Calls session: ${id}`)
@@ -67,6 +69,9 @@ async function pulledAtSfu(viewer: Person) {
 
 const tileSize = (page: Page, name: string) =>
   tileOf(page, name).evaluate((tile) => `${tile.clientWidth}×${tile.clientHeight} CSS px`)
+/** The layer a tile of this size fits, as the page works it out (the stage sizes tiles to the window). */
+const fittingLayer = (page: Page, name: string) =>
+  tileOf(page, name).evaluate((tile) => [tile.clientWidth, tile.clientHeight, devicePixelRatio] as const)
 const widthIn = async (page: Page, name: string) => (await tileInbound(page, name))?.frameWidth ?? 0
 
 /** Bytes each layer sent over `ms`. */
@@ -88,9 +93,13 @@ describe('simulcast', () => {
 
     await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThanOrEqual(960)
     await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThan(0)
-    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // Cy's tile is a third of her stage: the layer that fits it, smaller than Bob's.
+    const cyLayer = layerFor(...(await fittingLayer(cy.page, 'Ada')))
+    expect(cyLayer).not.toBe('a')
+    const cyWidth = cameraLayers.find((l) => l.rid === cyLayer)!.width
+    await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(cyWidth)
     expect(await tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('a')
-    expect(await tileOf(cy.page, 'Ada').getAttribute('data-layer')).toBe('c')
+    expect(await tileOf(cy.page, 'Ada').getAttribute('data-layer')).toBe(cyLayer)
     const sent = await outboundByRid(ada.page)
     console.log('Ada sends', JSON.stringify(sent))
     console.log('Bob (pinned) gets', await tileInbound(bob.page, 'Ada'), await tileSize(bob.page, 'Ada'))
@@ -176,27 +185,34 @@ describe('simulcast', () => {
     expect(await cy.page.locator('[data-testid="tile"][data-video="true"]:not([data-name="Cy"])').count()).toBe(0)
   }, 180_000)
 
-  it('drops a camera scrolled off screen to its lowest layer, and restores it when it comes back', async () => {
+  it('pulls no camera scrolled off the filmstrip, and pulls it again when it comes back', async () => {
     const room = roomName()
-    await person('Ada', room)
-    // A phone-sized page: one column, Bob's own tile first, Ada's below the fold.
-    const bob = await person('Bob', room, { camera: false, mic: false })
-    await bob.page.setViewportSize({ width: 500, height: 300 })
-    await tileOf(bob.page, 'Ada').waitFor()
-    expect(await tileOf(bob.page, 'Ada').evaluate((tile) => tile.getBoundingClientRect().top)).toBeGreaterThan(300)
-    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer'), { timeout: 30_000 }).toBe('c')
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThan(0)
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
+    // Ada's voice is what Bob's session pulls first, and keeps (the BUNDLE tag, see Calls).
+    await person('Ada', room, { camera: false })
+    for (const name of ['Cy', 'Dee', 'Fay']) await person(name, room, { camera: false, mic: false })
+    await person('Eve', room, { mic: false })
+    // Bob pins Ada in a narrow window: the others go in the filmstrip below her, Eve last, past its right edge.
+    const bob = await person('Bob', room, { camera: false, mic: false, viewport: { width: 520, height: 640 } })
+    await bob.page.getByRole('button', { name: 'Pin Ada' }).click()
+    const eve = tileOf(bob.page, 'Eve')
+    const strip = bob.page.getByTestId('filmstrip')
+    const pastEdge = () =>
+      eve.evaluate((tile) => {
+        const strip = tile.closest('[data-testid="filmstrip"]')!.getBoundingClientRect()
+        return tile.getBoundingClientRect().left >= strip.right
+      })
+    await expect.poll(pastEdge).toBe(true)
+    // Off screen: her camera is not pulled at all.
+    await expect.poll(() => pulledAtSfu(bob), { timeout: 30_000 }).toEqual({ video: 0, audio: 1 })
+    expect(await eve.getAttribute('data-video')).toBe('false')
 
-    // On screen, her tile (468×263) needs the middle layer.
-    await tileOf(bob.page, 'Ada').scrollIntoViewIfNeeded()
-    await expect.poll(() => tileOf(bob.page, 'Ada').getAttribute('data-layer')).toBe('b')
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBe(640)
+    await eve.scrollIntoViewIfNeeded()
+    await expect.poll(() => pulledAtSfu(bob), { timeout: 30_000 }).toEqual({ video: 1, audio: 1 })
+    await expect.poll(() => widthIn(bob.page, 'Eve'), { timeout: 30_000 }).toBeGreaterThan(0)
     await bob.page.screenshot({ path: join(artifacts, 'simulcast-scrolled-to.png') })
 
-    await bob.page.evaluate(() => window.scrollTo(0, 0))
-    await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 30_000 }).toBeLessThanOrEqual(320)
-    // One pull all along, never closed: her camera and her mic.
-    expect(await pulledAtSfu(bob)).toEqual({ video: 1, audio: 1 })
+    await strip.evaluate((strip) => strip.scrollTo(0, 0))
+    await expect.poll(pastEdge).toBe(true)
+    await expect.poll(() => pulledAtSfu(bob), { timeout: 30_000 }).toEqual({ video: 0, audio: 1 })
   }, 120_000)
 })

@@ -1,0 +1,282 @@
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import { person as personFrame, writeY4m } from '../../../scripts/test-support/fake-capture.ts'
+import { artifacts, stackUrl } from './people.ts'
+import { keepPeerConnections, kindsByMid } from './rtp-stats.ts'
+import { tracksAtSfu } from './sfu.ts'
+import {
+  coverage,
+  framesByTile,
+  offScreen,
+  overlaps,
+  stageView,
+  tagVideos,
+  videoTags,
+  type StageView,
+} from './stage.ts'
+import { tileOf } from './tiles.ts'
+
+/*
+ * The stage as people see it, at 1440×900 and on a phone (390×844, touch, 3× pixels), with 1, 2,
+ * 4, 9 and 16 people. Sixteen pages each decoding fifteen cameras would not run on two cores, so
+ * two pages look (one desktop, one phone) and the others are real people in the meeting (their
+ * own Chromium page, room socket, Calls session and camera, published through the SFU) that
+ * look at nothing: a 320×180 camera at 8 fps, their mic off, "audio only" so they pull no video.
+ * The lookers decode every camera they show, as anyone would.
+ */
+
+const fakeDir = mkdtempSync(join(tmpdir(), 'stage-e2e-'))
+const camera = join(fakeDir, 'small-camera.y4m')
+const figure = personFrame(320, 180)
+writeY4m(camera, 320, 180, figure.paint, 2, 8)
+
+const desktop: BrowserContextOptions = { viewport: { width: 1440, height: 900 } }
+const phone: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 3,
+}
+
+let browser: Browser
+const contexts: BrowserContext[] = []
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  browser = await launchChromium({ video: camera })
+})
+afterAll(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => {})
+  await browser?.close()
+})
+
+interface Joined {
+  page: Page
+  /** The page's Calls session, from its last Calls request. */
+  session: () => string | undefined
+}
+
+/** `name` in the meeting of `room`, from a context of its own with `options`; mic off. */
+async function enter(
+  name: string,
+  room: string,
+  options: BrowserContextOptions,
+  { audioOnly = false, camera = true } = {},
+): Promise<Joined> {
+  const context = await browser.newContext({ ...options, permissions: ['camera', 'microphone'] })
+  contexts.push(context)
+  await context.addInitScript(keepPeerConnections)
+  if (audioOnly) await context.addInitScript(() => localStorage.setItem('tangerine:viewing', 'audioOnly'))
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`))
+  page.on('console', (msg) => msg.type() === 'error' && console.error(`[${name}] console: ${msg.text()}`))
+  let session: string | undefined
+  page.on('request', (req) => {
+    session = /\/api\/partytracks\/sessions\/([0-9a-f]{32})\//.exec(req.url())?.[1] ?? session
+  })
+  await page.goto(`${stackUrl}/r/${room}`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByRole('button', { name: 'Mic on' }).click()
+  if (!camera) await page.getByRole('button', { name: 'Camera on' }).click()
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+  await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
+  return { page, session: () => session }
+}
+
+const shot = (page: Page, file: string) => page.screenshot({ path: join(artifacts, file) })
+
+/**
+ * Waits until `page` shows `count` people (tiles, and the number on the "+N" tile) with every
+ * shown camera moving, then checks the layout: ≥ 75 % of the stage covered, no overlap, nothing
+ * out of the window.
+ */
+async function seesEveryone(page: Page, count: number): Promise<StageView> {
+  const people = (v: StageView) => v.tiles.filter((t) => t.name && !t.name.startsWith('+')).length
+  let last: StageView | undefined
+  await expect
+    .poll(async () => {
+      last = await stageView(page)
+      return people(last) + last.more
+    })
+    .toBe(count)
+    .catch(async (e: unknown) => {
+      console.log('stage seen', JSON.stringify(last))
+      await shot(page, `stage-failed-${count}.png`)
+      throw e
+    })
+  const view = await stageView(page)
+  await expect
+    .poll(
+      async () => {
+        const frames = Object.values(await framesByTile(page))
+        return frames.length === view.withVideo && frames.every((f) => f > 0)
+      },
+      { timeout: 45_000 },
+    )
+    .toBe(true)
+  const settled = await stageView(page)
+  expect(coverage(settled), `stage ${JSON.stringify(settled.stage)}`).toBeGreaterThanOrEqual(0.75)
+  expect(overlaps(settled)).toEqual([])
+  expect(offScreen(settled)).toEqual([])
+  return settled
+}
+
+/** Cameras the page's session pulls at the SFU (active pulls of video). */
+async function videoPulls({ page, session }: Joined) {
+  const kinds = await kindsByMid(page)
+  const pulled = (await tracksAtSfu(session()!)).filter((t) => t.location === 'remote' && t.status === 'active')
+  return pulled.filter((t) => kinds[t.mid ?? ''] === 'video').length
+}
+
+describe('the stage', () => {
+  it('gives one person the whole stage, on a desktop and on a phone', async () => {
+    const room = `stage-one-${Date.now().toString(36)}`
+    const desk = await enter('Solo Desk', `${room}-d`, desktop)
+    const mobile = await enter('Solo Phone', `${room}-p`, phone)
+    await seesEveryone(desk.page, 1)
+    await seesEveryone(mobile.page, 1)
+    await shot(desk.page, 'stage-1440-1.png')
+    await shot(mobile.page, 'stage-390-1.png')
+    await desk.page.context().close()
+    await mobile.page.context().close()
+  })
+
+  const room = `stage-${Date.now().toString(36)}`
+  let desk: Joined
+  let mobile: Joined
+  const helpers: Joined[] = []
+  /** Everyone besides the two lookers: a page each, with a camera. */
+  const growTo = async (count: number) => {
+    while (helpers.length + 2 < count)
+      helpers.push(
+        await enter(
+          `Person ${helpers.length + 3}`,
+          room,
+          { viewport: { width: 480, height: 360 } },
+          { audioOnly: true },
+        ),
+      )
+  }
+
+  it('fills the stage with 2, 4 and 9 people, all the same size, at most two columns on a phone', async () => {
+    desk = await enter('Desk', room, desktop)
+    mobile = await enter('Phone', room, phone)
+    for (const count of [2, 4, 9]) {
+      await growTo(count)
+      const wide = await seesEveryone(desk.page, count)
+      const narrow = await seesEveryone(mobile.page, count)
+      for (const view of [wide, narrow]) {
+        const sizes = new Set(view.tiles.map((t) => `${Math.round(t.width)}×${Math.round(t.height)}`))
+        expect(sizes.size, [...sizes].join(', ')).toBe(1)
+      }
+      // Two columns at most: no row of more than two tiles.
+      const perRow = new Map<number, number>()
+      for (const t of narrow.tiles) perRow.set(Math.round(t.top), (perRow.get(Math.round(t.top)) ?? 0) + 1)
+      expect(Math.max(...perRow.values())).toBeLessThanOrEqual(2)
+      console.log(
+        `${count} people: desktop ${wide.tiles.length} tiles +${wide.more}, phone ${narrow.tiles.length} tiles +${narrow.more}`,
+      )
+      await shot(desk.page, `stage-1440-${count}.png`)
+      await shot(mobile.page, `stage-390-${count}.png`)
+    }
+  }, 300_000)
+
+  it('pulls no camera for people behind "+N", brings a hidden speaker on, and opens everyone from "+N"', async () => {
+    // A smaller window: nine people no longer fit at a readable size.
+    await desk.page.setViewportSize({ width: 860, height: 640 })
+    await expect.poll(async () => (await stageView(desk.page)).more).toBeGreaterThan(0)
+    const before = await seesEveryone(desk.page, 9)
+    await shot(desk.page, 'stage-860-9-more.png')
+    // One pull per camera shown, besides one's own: none for the people behind "+N".
+    const shownCameras = async () => (await stageView(desk.page)).withVideo - 1
+    await expect.poll(async () => (await videoPulls(desk)) === (await shownCameras())).toBe(true)
+    // Someone hidden unmutes: their (beeping) voice makes them a speaker, and they come on.
+    const shown = new Set(before.tiles.map((t) => t.name))
+    const hidden = helpers.findIndex((_, i) => !shown.has(`Person ${i + 3}`))
+    expect(hidden).toBeGreaterThanOrEqual(0)
+    await helpers[hidden]!.page.getByRole('button', { name: 'Unmute' }).click()
+    await expect
+      .poll(async () => (await stageView(desk.page)).tiles.map((t) => t.name))
+      .toContain(`Person ${hidden + 3}`)
+    await expect.poll(async () => (await videoPulls(desk)) === (await shownCameras())).toBe(true)
+    await helpers[hidden]!.page.getByRole('button', { name: 'Mute' }).click()
+    await desk.page.getByTestId('more-tile').click()
+    await desk.page.getByTestId('participants').waitFor()
+    await desk.page.getByRole('button', { name: 'Chat' }).click()
+  }, 120_000)
+
+  it('keeps the same video elements, playing, when the window is resized', async () => {
+    // Everyone shown (no "+N"), so that every camera has its video element before the resizes.
+    await desk.page.setViewportSize({ width: 1440, height: 900 })
+    // The people back from behind "+N" pull their cameras again: wait for all nine videos.
+    await expect.poll(async () => (await stageView(desk.page)).withVideo).toBe(9)
+    await seesEveryone(desk.page, 9)
+    const tags = await tagVideos(desk.page)
+    for (const size of [
+      { width: 1000, height: 700 },
+      { width: 1440, height: 900 },
+    ]) {
+      await desk.page.setViewportSize(size)
+      await expect.poll(async () => (await stageView(desk.page)).stage.width).toBeLessThanOrEqual(size.width)
+      await seesEveryone(desk.page, 9)
+    }
+    expect(await videoTags(desk.page)).toEqual(tags)
+    const frames = await framesByTile(desk.page)
+    expect(
+      Object.values(frames).every((f) => f > 0),
+      JSON.stringify(frames),
+    ).toBe(true)
+  }, 120_000)
+
+  it('gives a shared screen the stage, with people in a filmstrip below', async () => {
+    await desk.page.getByRole('button', { name: 'Share screen' }).click()
+    for (const [page, file] of [
+      [desk.page, 'stage-1440-screen.png'],
+      [mobile.page, 'stage-390-screen.png'],
+    ] as const) {
+      const screen = page.locator('[data-testid="screen-tile"][data-name="Desk"]')
+      await expect
+        .poll(async () =>
+          (await screen.locator('video').count()) === 0
+            ? 0
+            : screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth),
+        )
+        .toBeGreaterThan(0)
+        .catch(async (e: unknown) => {
+          await shot(page, `stage-failed-${file}`)
+          throw e
+        })
+      const view = await stageView(page)
+      expect(view.layout).toBe('focus')
+      const screenBox = (await screen.boundingBox())!
+      const strip = (await page.getByTestId('filmstrip').boundingBox())!
+      // One row, below the screen, inside the window.
+      const tops = new Set(view.tiles.map((t) => Math.round(t.top)))
+      expect(tops.size).toBe(1)
+      expect(strip.y).toBeGreaterThanOrEqual(screenBox.y + screenBox.height)
+      expect(strip.y + strip.height).toBeLessThanOrEqual(view.viewport.height)
+      expect(screenBox.width * screenBox.height).toBeGreaterThan(0.4 * view.stage.width * view.stage.height)
+      await shot(page, file)
+    }
+    await desk.page.getByRole('button', { name: 'Stop sharing' }).click()
+    await expect.poll(async () => (await stageView(desk.page)).layout).toBe('grid')
+  }, 120_000)
+
+  it('gives a pinned person the stage, the others in the filmstrip', async () => {
+    await desk.page.getByRole('button', { name: 'Pin Person 5' }).click()
+    const pinned = tileOf(desk.page, 'Person 5')
+    await expect.poll(() => pinned.getAttribute('class')).toContain('large')
+    await expect.poll(async () => (await framesByTile(desk.page))['Person 5'] ?? 0).toBeGreaterThan(0)
+    const view = await stageView(desk.page)
+    expect(view.layout).toBe('focus')
+    const box = (await pinned.boundingBox())!
+    expect(box.width * box.height).toBeGreaterThan(0.4 * view.stage.width * view.stage.height)
+    await shot(desk.page, 'stage-1440-pinned.png')
+    await desk.page.getByRole('button', { name: 'Unpin Person 5' }).click()
+    await expect.poll(async () => (await stageView(desk.page)).layout).toBe('grid')
+  }, 120_000)
+})
