@@ -86,9 +86,10 @@ describe('simulcast', () => {
   it('gives each viewer the layer its tile fits, switches up on pinning, and keeps all three layers through renegotiations', async () => {
     const room = roomName()
     const ada = await person('Ada', room)
-    // Bob pins Ada: a large tile. Cy leaves her in the grid of three (Cy, Ada, Bob): a small tile.
+    // Bob pins Ada: a large tile. Cy leaves her in the grid of three (Cy, Ada, Bob) in a small
+    // window: a small tile (the stage fills the window, so a large window makes large tiles).
     const bob = await person('Bob', room, { camera: false, mic: false })
-    const cy = await person('Cy', room, { camera: false, mic: false })
+    const cy = await person('Cy', room, { camera: false, mic: false, viewport: { width: 760, height: 420 } })
     await bob.page.getByRole('button', { name: 'Pin Ada' }).click()
 
     await expect.poll(() => widthIn(bob.page, 'Ada'), { timeout: 45_000 }).toBeGreaterThanOrEqual(960)
@@ -107,10 +108,10 @@ describe('simulcast', () => {
     await bob.page.screenshot({ path: join(artifacts, 'simulcast-large-tile.png') })
     await cy.page.screenshot({ path: join(artifacts, 'simulcast-small-tile.png') })
 
-    // Cy pins Ada: a larger tile, a larger layer, in the same pull.
-    await cy.page.getByRole('button', { name: 'Pin Ada' }).click()
+    // Cy makes her window large: a larger tile, a larger layer, in the same pull.
+    await cy.page.setViewportSize({ width: 1600, height: 900 })
     await expect.poll(() => widthIn(cy.page, 'Ada'), { timeout: 30_000 }).toBeGreaterThanOrEqual(960)
-    console.log('Cy after pinning gets', await tileInbound(cy.page, 'Ada'), await tileSize(cy.page, 'Ada'))
+    console.log('Cy in a large window gets', await tileInbound(cy.page, 'Ada'), await tileSize(cy.page, 'Ada'))
 
     // More people: each join makes the SFU offer to Ada's session again (she pulls them).
     await person('Dee', room, { camera: false })

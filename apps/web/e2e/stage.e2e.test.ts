@@ -187,10 +187,10 @@ describe('the stage', () => {
 
   it('pulls no camera for people behind "+N", brings a hidden speaker on, and opens everyone from "+N"', async () => {
     // A smaller window: nine people no longer fit at a readable size.
-    await desk.page.setViewportSize({ width: 860, height: 640 })
+    await desk.page.setViewportSize({ width: 800, height: 420 })
     await expect.poll(async () => (await stageView(desk.page)).more).toBeGreaterThan(0)
     const before = await seesEveryone(desk.page, 9)
-    await shot(desk.page, 'stage-860-9-more.png')
+    await shot(desk.page, 'stage-800-9-more.png')
     // One pull per camera shown, besides one's own: none for the people behind "+N".
     const shownCameras = async () => (await stageView(desk.page)).withVideo - 1
     await expect.poll(async () => (await videoPulls(desk)) === (await shownCameras())).toBe(true)
