@@ -168,7 +168,7 @@ export async function startStack({
     workers = await startWorkers({ root, configs, port, persistTo, stdio, timeoutMs })
   } catch (err) {
     await sfu.stop()
-    throw new Error(`${err.message}\n${sfu.output.join('').slice(-2000)}`)
+    throw new Error(`${err.message}\n${sfu.output.join('').slice(-2000)}`, { cause: err })
   }
   /** Stops every child, whatever state each is in: the SFU group and wrangler's, each SIGKILLed after a grace. */
   const stop = async () => {

@@ -75,7 +75,7 @@ export async function startWorkers({ root, configs, port, persistTo, stdio = 'in
     } catch (err) {
       stopping = true
       await stopGroup(child, 5000)
-      throw new Error(`${err.message}\n${output.join('').slice(-4000)}`)
+      throw new Error(`${err.message}\n${output.join('').slice(-4000)}`, { cause: err })
     }
   }
 
