@@ -7,6 +7,8 @@ export interface Stack {
   url: string
   /** Stops every child (the SFU with its coturn, wrangler with its workerd) within a few seconds. */
   stop(): Promise<void>
+  /** Stops `wrangler dev` alone and starts it again on the same port and state (the SFU untouched). */
+  restartWorkers: Workers['restart']
   output: string[]
   /** The running SFU's pid (it changes when the supervisor restarts it); also in `persistTo/sfu.pid`. */
   sfuPid(): number | undefined
@@ -32,3 +34,21 @@ export declare function startSfu(options?: {
   port?: number
   turnPort?: number
 }): Promise<{ stop(): Promise<void>; output: string[]; pid(): number | undefined }>
+/** Every Worker under one `wrangler dev`, healthy (the media Worker's check reaches the SFU). */
+export interface Workers {
+  url: string
+  /** Stops wrangler with its workerd, SIGKILLed after 5 s. */
+  stop(): Promise<void>
+  /** Stops the Workers, runs `whileDown`, starts them again on the same port and state; resolves once healthy. */
+  restart(options?: { whileDown?: () => Promise<unknown> }): Promise<void>
+  output: string[]
+}
+export declare function startWorkers(options: {
+  root: string
+  /** Wrangler configs; the first is served on `port`. */
+  configs: string[]
+  port: number
+  persistTo: string
+  stdio?: 'inherit' | 'pipe'
+  timeoutMs?: number
+}): Promise<Workers>

@@ -3,7 +3,9 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writ
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SFU_PORT, startSfu as startSupervisedSfu, TURN_PORT } from './local-sfu.mjs'
-import { hasExited, howExited, spawnGroup, stopGroup } from './process-group.mjs'
+import { startWorkers } from './wrangler-dev.mjs'
+
+export { startWorkers }
 
 export { SFU_PORT, TURN_PORT }
 
@@ -97,24 +99,6 @@ export async function applyD1Migrations(persistTo) {
   )
 }
 
-async function waitForHealth(url, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  let last = 'no answer yet'
-  while (Date.now() < deadline) {
-    if (hasExited(child)) throw new Error(`wrangler dev exited (${howExited(child)}) before it was healthy`)
-    try {
-      const res = await fetch(`${url}/api/health`)
-      const body = await res.json()
-      if (res.ok && body.status === 'ok') return body
-      last = JSON.stringify(body)
-    } catch (err) {
-      last = err.message
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`The stack at ${url} was not healthy within ${timeoutMs} ms: ${last}`)
-}
-
 /**
  * The local Calls-compatible SFU (packages/sfu), the media plane when no Cloudflare account is
  * configured, with coturn (its child) serving TURN, supervised (local-sfu.mjs); coturn's user
@@ -179,47 +163,17 @@ export async function startStack({
         c === FEEDBACK_CONFIG ? feedbackConfigFor(feedbackUrl, persistTo, quickDeadLetters) : c,
       )
     : workerConfigs
-  const args = [
-    'wrangler',
-    'dev',
-    ...configs.flatMap((c) => ['-c', c]),
-    '--port',
-    String(port),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    persistTo,
-    '--show-interactive-dev-session=false',
-  ]
-  const child = spawnGroup('npx', args, {
-    cwd: root,
-    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    // Offline by construction: no metrics, and no fetch of Cloudflare's `Request.cf` sample
-    // (miniflare looks up workers.cloudflare.com at start otherwise; a placeholder serves).
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-  })
-  const output = []
-  if (stdio !== 'inherit') {
-    child.stdout.on('data', (d) => output.push(String(d)))
-    child.stderr.on('data', (d) => output.push(String(d)))
+  let workers
+  try {
+    workers = await startWorkers({ root, configs, port, persistTo, stdio, timeoutMs })
+  } catch (err) {
+    await sfu.stop()
+    throw new Error(`${err.message}\n${sfu.output.join('').slice(-2000)}`, { cause: err })
   }
-  const url = `http://127.0.0.1:${port}`
-  let stopping = false
-  child.once('exit', () => {
-    // Nothing restarts the Workers by itself: say so where the person running the stack looks.
-    if (!stopping)
-      console.error(`\n\x1b[1;31m✖ wrangler dev exited (${howExited(child)}): the Workers are down.\x1b[0m\n`)
-  })
   /** Stops every child, whatever state each is in: the SFU group and wrangler's, each SIGKILLed after a grace. */
   const stop = async () => {
-    stopping = true
-    await Promise.all([sfu.stop(), stopGroup(child, 5000)])
+    await Promise.all([sfu.stop(), workers.stop()])
   }
-  try {
-    await waitForHealth(url, child, timeoutMs)
-  } catch (err) {
-    await stop()
-    throw new Error(`${err.message}\n${output.join('').slice(-4000)}\n${sfu.output.join('').slice(-2000)}`)
-  }
-  return { url, stop, output, sfuPid: sfu.pid }
+  // restartWorkers: the Workers runtime alone, stopped and started on the same port and state; the SFU is untouched.
+  return { url: workers.url, stop, restartWorkers: workers.restart, output: workers.output, sfuPid: sfu.pid }
 }

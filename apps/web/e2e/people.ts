@@ -35,9 +35,10 @@ export interface PersonOptions {
  * camera and mic) per person, all closed when the file is done, or after each test with
  * `perTest` (each test then has people of its own, and the machine is not busy with the last
  * test's calls). `fake` names the files the fake camera and mic play, made once the file's
- * tests start (Chromium takes them at launch, for every page).
+ * tests start (Chromium takes them at launch, for every page). `url` names the stack they join
+ * (the shared one unless a test file runs its own), read when each person joins.
  */
-export function people({ perTest = false, fake = (): FakeCapture => ({}) } = {}) {
+export function people({ perTest = false, fake = (): FakeCapture => ({}), url = (): string => stackUrl } = {}) {
   let browser: Browser
   const contexts: BrowserContext[] = []
   const closeAll = async () => {
@@ -72,7 +73,7 @@ export function people({ perTest = false, fake = (): FakeCapture => ({}) } = {})
   async function join(name: string, room: string, options: PersonOptions = {}): Promise<Page> {
     const page = await newPage(name, options.initScript, options.permissions, options.device)
     await options.onPage?.(page)
-    await page.goto(`${stackUrl}/r/${room}`)
+    await page.goto(`${url()}/r/${room}`)
     await page.getByLabel('Your name').fill(name)
     await page.getByRole('button', { name: 'Continue' }).click()
     if (options.waitForCamera ?? true) await expect.poll(() => previewFrames(page)).toBeGreaterThan(3)

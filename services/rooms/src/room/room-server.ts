@@ -54,6 +54,8 @@ export class Room extends Server {
   readonly #aiCall: AiCallStore
   #state!: RoomState
   #seq = 0
+  /** When this object started: a user with no socket yet (the runtime restarted) is timed out only so long after it. */
+  readonly #awakeSince = Date.now()
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env)
@@ -190,7 +192,7 @@ export class Room extends Server {
     for (const c of this.#sockets) {
       if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
     }
-    for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs)) {
+    for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs, this.#awakeSince)) {
       await this.#run({ type: 'Disconnect', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
       for (const c of this.#sockets) if (c.state?.userId === userId) c.close(4001, 'timed out')
     }
