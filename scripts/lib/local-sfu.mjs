@@ -2,7 +2,7 @@
 // backoff when it dies, stopped as a whole process group (coturn included) when asked.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hasExited, howExited, signalGroup, spawnGroup, stopGroup } from './process-group.mjs'
+import { hasExited, howExited, keepTail, signalGroup, spawnGroup, stopGroup } from './process-group.mjs'
 
 /** The local SFU's port: the media Worker's CALLS_API_URL in services/media/.dev.vars.example names it. */
 export const SFU_PORT = 7880
@@ -69,14 +69,7 @@ export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_
         SFU_TURN_USERDB: join(persistTo, 'turn', 'turndb.sqlite'),
       },
     })
-    if (stdio !== 'inherit') {
-      const keep = (d) => {
-        output.push(String(d))
-        if (output.length > 500) output.splice(0, 250)
-      }
-      started.stdout.on('data', keep)
-      started.stderr.on('data', keep)
-    }
+    if (stdio !== 'inherit') keepTail(started, output)
     writeFileSync(pidFile, String(started.pid))
     started.once('exit', () => onExit(started))
     return started
@@ -116,7 +109,7 @@ export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_
   } catch (err) {
     stopping = true
     await stopGroup(child, 0)
-    throw new Error(`${err.message}\n${output.join('').slice(-2000)}`)
+    throw new Error(`${err.message}\n${output.join('').slice(-2000)}`, { cause: err })
   }
   upSince = Date.now()
 

@@ -58,3 +58,16 @@ export async function stopGroup(child, graceMs = 3000) {
   signalGroup(child.pid, 'SIGKILL')
   groups.delete(child.pid)
 }
+
+/**
+ * Keeps the last of a piped child's output in `output` (chunks, a few hundred at most), to show
+ * with an error when the child fails to start.
+ */
+export function keepTail(child, output) {
+  const keep = (d) => {
+    output.push(String(d))
+    if (output.length > 500) output.splice(0, 250)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+}

@@ -1,6 +1,6 @@
 // Every Worker under one `wrangler dev`, as its own process group: started, stopped, and
 // restarted on the same port with the same persisted state (a runtime restart mid-meeting).
-import { hasExited, howExited, spawnGroup, stopGroup } from './process-group.mjs'
+import { hasExited, howExited, keepTail, spawnGroup, stopGroup } from './process-group.mjs'
 
 async function waitForHealth(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs
@@ -52,14 +52,7 @@ export async function startWorkers({ root, configs, port, persistTo, stdio = 'in
       // (miniflare looks up workers.cloudflare.com at start otherwise; a placeholder serves).
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
     })
-    if (stdio !== 'inherit') {
-      const keep = (d) => {
-        output.push(String(d))
-        if (output.length > 500) output.splice(0, 250)
-      }
-      started.stdout.on('data', keep)
-      started.stderr.on('data', keep)
-    }
+    if (stdio !== 'inherit') keepTail(started, output)
     started.once('exit', () => {
       // Nothing restarts the Workers by itself: say so where the person running the stack looks.
       if (!stopping && started === child)

@@ -12,35 +12,13 @@
 // every run starts from the same state; the first run warms the stack (JIT, first D1 and DO
 // instances, Chromium's caches) and is printed apart, not counted.
 // Run: npm run bench -w apps/web     (RUNS=10 LOBBY_MS=2000 by default)
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import type { Browser, Page } from 'playwright-core'
-import { startStack } from '../../../scripts/lib/stack.mjs'
-import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
+import { benchStack } from './stack.ts'
 
 const RUNS = Number(process.env.RUNS ?? 10)
 const LOBBY_MS = Number(process.env.LOBBY_MS ?? 2000)
-ensureSystemPackages(['chromium', 'coturn'])
-const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
-const stack = await startStack({ port: 8791, persistTo, stdio: 'pipe' })
-const browser: Browser = await launchChromium()
-
-/** A person in the lobby of `room`, named, camera on, Join enabled. */
-async function inLobby(name: string, room: string): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  const page = await context.newPage()
-  await page.goto(`${stack.url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByTestId('preview').locator('video').waitFor()
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Join' && !b.disabled),
-  )
-  return page
-}
+const { inLobby, close } = await benchStack(8791)
 
 /** Bytes of JavaScript the room page loaded before anyone clicked anything, raw and gzipped. */
 async function initialJs(page: Page) {
@@ -159,9 +137,7 @@ const results = new Map<Mode, Figures>()
 try {
   for (const mode of modes) results.set(mode, await measure(mode))
 } finally {
-  await browser.close()
-  await stack.stop()
-  rmSync(persistTo, { recursive: true, force: true })
+  await close()
 }
 
 function report(mode: Mode, { timings, breakdowns, warmUp }: Figures) {

@@ -4,28 +4,15 @@
 // so up to 0.5 s late). Also printed: the SFU's own restart (kill → answering). Over RUNS
 // restarts of one meeting, each after both see each other again; prints figures, asserts nothing.
 // Run: npm run bench -w apps/web     (RUNS=10 by default)
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { startStack } from '../../../scripts/lib/stack.mjs'
-import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
 import { killSfu, seeEachOther } from '../e2e/sfu-restart.ts'
+import { benchStack } from './stack.ts'
 
 const RUNS = Number(process.env.RUNS ?? 10)
-ensureSystemPackages(['chromium', 'coturn'])
-const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
-const stack = await startStack({ port: 8791, persistTo, stdio: 'pipe' })
-const browser: Browser = await launchChromium()
+const { stack, inLobby, close } = await benchStack(8791)
 
 async function joined(name: string, room: string): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] })
-  const page = await context.newPage()
-  await page.goto(`${stack.url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByTestId('preview').locator('video').waitFor()
+  const page = await inLobby(name, room)
   await page.getByRole('button', { name: 'Join', exact: true }).click()
   await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
   return page
@@ -60,7 +47,5 @@ try {
   )
   console.log(`SFU restart (SIGKILL → answering again): median ${median(restarts).toFixed(0)} ms (${range(restarts)})`)
 } finally {
-  await browser.close()
-  await stack.stop()
-  rmSync(persistTo, { recursive: true, force: true })
+  await close()
 }

@@ -4,21 +4,13 @@
 // the whole local system (`startStack`); kbit/s from the pages' own getStats over MEASURE_MS after
 // SETTLE_MS, each condition a fresh viewer. Prints figures; asserts nothing.
 // Run: npm run bench -w apps/web     (MEASURE_MS=10000 SETTLE_MS=8000 by default)
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { startStack } from '../../../scripts/lib/stack.mjs'
-import { ensureSystemPackages } from '../../../scripts/lib/system-deps.mjs'
-import { launchChromium } from '../../../scripts/test-support/browser.ts'
+import type { Page } from 'playwright-core'
 import { keepPeerConnections } from '../e2e/audio.ts'
+import { benchStack } from './stack.ts'
 
 const MEASURE_MS = Number(process.env.MEASURE_MS ?? 10_000)
 const SETTLE_MS = Number(process.env.SETTLE_MS ?? 8000)
-ensureSystemPackages(['chromium', 'coturn'])
-const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-bench-'))
-const stack = await startStack({ port: 8792, persistTo, stdio: 'pipe' })
-const browser: Browser = await launchChromium()
+const { inLobby, close } = await benchStack(8792)
 const room = `viewing-${Date.now().toString(36)}`
 
 /** Someone in the meeting; `viewing` is the way of viewing their browser remembers. */
@@ -26,14 +18,10 @@ async function person(
   name: string,
   opts: { camera: boolean; viewport: { width: number; height: number }; viewing?: string },
 ) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: opts.viewport })
-  await context.addInitScript(keepPeerConnections)
-  if (opts.viewing) await context.addInitScript((v) => localStorage.setItem('tangerine:viewing', v), opts.viewing)
-  const page = await context.newPage()
-  await page.goto(`${stack.url}/r/${room}`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByTestId('preview').locator('video').waitFor()
+  const page = await inLobby(name, room, { viewport: opts.viewport }, async (context) => {
+    await context.addInitScript(keepPeerConnections)
+    if (opts.viewing) await context.addInitScript((v) => localStorage.setItem('tangerine:viewing', v), opts.viewing)
+  })
   if (!opts.camera) await page.getByRole('button', { name: 'Camera on' }).click()
   await page.getByRole('button', { name: 'Join', exact: true }).click()
   return page
@@ -87,7 +75,5 @@ try {
   }
   console.log('Ada sends, by layer', JSON.stringify(await rates(ada, 'outbound-rtp')))
 } finally {
-  await browser.close()
-  await stack.stop()
-  rmSync(persistTo, { recursive: true, force: true })
+  await close()
 }
