@@ -108,16 +108,24 @@ async function seesEveryone(page: Page, count: number): Promise<StageView> {
       await shot(page, `stage-failed-${count}.png`)
       throw e
     })
-  const view = await stageView(page)
+  // Everyone's camera on and moving, read afresh each time: cameras arrive one by one.
+  let frames: Record<string, number> = {}
   await expect
     .poll(
       async () => {
-        const frames = Object.values(await framesByTile(page))
-        return frames.length === view.withVideo && frames.every((f) => f > 0)
+        const view = await stageView(page)
+        frames = await framesByTile(page)
+        const moving = Object.values(frames).filter((f) => f > 0).length
+        return view.withVideo === people(view) && moving >= view.withVideo
       },
       { timeout: 45_000 },
     )
     .toBe(true)
+    .catch(async (e: unknown) => {
+      console.log('frames by tile', JSON.stringify(frames), 'stage', JSON.stringify(await stageView(page)))
+      await shot(page, `stage-failed-frames-${count}.png`)
+      throw e
+    })
   const settled = await stageView(page)
   expect(coverage(settled), `stage ${JSON.stringify(settled.stage)}`).toBeGreaterThanOrEqual(0.75)
   expect(overlaps(settled)).toEqual([])
