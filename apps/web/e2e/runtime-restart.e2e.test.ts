@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from './free-port.ts'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { ServerMessage } from '@tangerine/contracts'
@@ -16,14 +16,6 @@ import { framesIn, tileOf } from './tiles.ts'
  * are not restarted (other files use them): this file runs a `wrangler dev` of its own, on a port
  * and state of its own, beside the shared stack's SFU (which the restart does not touch).
  */
-
-async function freePort() {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 let workers: Workers
 const persistTo = mkdtempSync(joinPath(tmpdir(), 'tangerine-restart-'))
