@@ -19,6 +19,8 @@ import {
   type StageView,
 } from './stage.ts'
 import { tileOf } from './tiles.ts'
+import { joinBot, type Bot } from './bot.ts'
+import { recordCamera } from './vp8-recording.ts'
 
 /*
  * The stage as people see it, at 1440×900 and on a phone (390×844, touch, 3× pixels), with 1, 2,
@@ -64,7 +66,7 @@ async function enter(
   name: string,
   room: string,
   options: BrowserContextOptions,
-  { audioOnly = false, camera = true } = {},
+  { audioOnly = false, camera = true, e2ee }: { audioOnly?: boolean; camera?: boolean; e2ee?: boolean } = {},
 ): Promise<Joined> {
   const context = await browser.newContext({ ...options, permissions: ['camera', 'microphone'] })
   contexts.push(context)
@@ -82,6 +84,8 @@ async function enter(
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.getByRole('button', { name: 'Mic on' }).click()
   if (!camera) await page.getByRole('button', { name: 'Camera on' }).click()
+  // Only the join that opens the meeting decides it.
+  if (e2ee !== undefined) await page.getByRole('switch', { name: 'End-to-end encryption' }).setChecked(e2ee)
   await page.getByRole('button', { name: 'Join', exact: true }).click()
   await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor()
   return { page, session: () => session }
@@ -133,6 +137,15 @@ async function seesEveryone(page: Page, count: number): Promise<StageView> {
   return settled
 }
 
+/** The camera `person` publishes, as the SFU names it (the video one of its session's own tracks). */
+async function cameraOf({ page, session }: Joined) {
+  const kinds = await kindsByMid(page)
+  const own = (await tracksAtSfu(session()!)).filter((t) => t.location === 'local' && t.status === 'active')
+  const camera = own.find((t) => kinds[t.mid ?? ''] === 'video')
+  expect(camera?.trackName, JSON.stringify(own)).toBeDefined()
+  return { sessionId: session()!, trackName: camera!.trackName! }
+}
+
 /** Cameras the page's session pulls at the SFU (active pulls of video). */
 async function videoPulls({ page, session }: Joined) {
   const kinds = await kindsByMid(page)
@@ -170,26 +183,32 @@ describe('the stage', () => {
       )
   }
 
+  /** Both lookers see `count` people filling the stage in tiles of one size, the phone in two columns at most. */
+  const fillsTheStage = async (count: number) => {
+    const wide = await seesEveryone(desk.page, count)
+    const narrow = await seesEveryone(mobile.page, count)
+    for (const view of [wide, narrow]) {
+      const sizes = new Set(view.tiles.map((t) => `${Math.round(t.width)}×${Math.round(t.height)}`))
+      expect(sizes.size, [...sizes].join(', ')).toBe(1)
+    }
+    // Two columns at most: no row of more than two tiles.
+    const perRow = new Map<number, number>()
+    for (const t of narrow.tiles) perRow.set(Math.round(t.top), (perRow.get(Math.round(t.top)) ?? 0) + 1)
+    expect(Math.max(...perRow.values())).toBeLessThanOrEqual(2)
+    console.log(
+      `${count} people: desktop ${wide.tiles.length} tiles +${wide.more}, phone ${narrow.tiles.length} tiles +${narrow.more}`,
+    )
+    await shot(desk.page, `stage-1440-${count}.png`)
+    await shot(mobile.page, `stage-390-${count}.png`)
+  }
+
   it('fills the stage with 2, 4 and 9 people, all the same size, at most two columns on a phone', async () => {
-    desk = await enter('Desk', room, desktop)
+    // Without end-to-end encryption, so that the people run by the test (below) can be in it.
+    desk = await enter('Desk', room, desktop, { e2ee: false })
     mobile = await enter('Phone', room, phone)
     for (const count of [2, 4, 9]) {
       await growTo(count)
-      const wide = await seesEveryone(desk.page, count)
-      const narrow = await seesEveryone(mobile.page, count)
-      for (const view of [wide, narrow]) {
-        const sizes = new Set(view.tiles.map((t) => `${Math.round(t.width)}×${Math.round(t.height)}`))
-        expect(sizes.size, [...sizes].join(', ')).toBe(1)
-      }
-      // Two columns at most: no row of more than two tiles.
-      const perRow = new Map<number, number>()
-      for (const t of narrow.tiles) perRow.set(Math.round(t.top), (perRow.get(Math.round(t.top)) ?? 0) + 1)
-      expect(Math.max(...perRow.values())).toBeLessThanOrEqual(2)
-      console.log(
-        `${count} people: desktop ${wide.tiles.length} tiles +${wide.more}, phone ${narrow.tiles.length} tiles +${narrow.more}`,
-      )
-      await shot(desk.page, `stage-1440-${count}.png`)
-      await shot(mobile.page, `stage-390-${count}.png`)
+      await fillsTheStage(count)
     }
   }, 300_000)
 
@@ -299,4 +318,28 @@ describe('the stage', () => {
     await desk.page.getByRole('button', { name: 'Unpin Person 5' }).click()
     await expect.poll(async () => (await stageView(desk.page)).layout).toBe('grid')
   }, 120_000)
+
+  const bots: Bot[] = []
+  afterAll(async () => {
+    for (const bot of bots.splice(0)) await bot.leave().catch(() => {})
+  })
+
+  it('fills the stage with 16 people, seven of them run by the test with real moving cameras', async () => {
+    // Person 3's camera (a page's, VP8 from Chromium's encoder), recorded from a key frame on.
+    const recording = await recordCamera(await cameraOf(helpers[0]!))
+    console.log(`recorded ${recording.frames} frames in ${recording.packets.length} packets`)
+    for (let n = helpers.length + 3; n <= 16; n++) bots.push(await joinBot(`Person ${n}`, room, recording))
+    const joinedAt = performance.now()
+    await fillsTheStage(16)
+    // Still there on the desktop, every camera moving, after the room would have counted out
+    // anyone silent (2.5 heartbeats of 5 s) at least once.
+    await expect.poll(() => performance.now() - joinedAt, { timeout: 30_000, interval: 1000 }).toBeGreaterThan(15_000)
+    await seesEveryone(desk.page, 16)
+    for (const bot of bots) {
+      console.log(
+        `${bot.name}: ${bot.loop.turns} turns, ${bot.loop.packetsSent} packets, ${bot.presence.opened} sockets, ${bot.presence.announced} joins`,
+      )
+      expect(bot.loop.turns, bot.name).toBeGreaterThan(1)
+    }
+  }, 300_000)
 })

@@ -1,0 +1,133 @@
+import { NewSessionResponse, TracksResponse } from '@tangerine/contracts/calls/api'
+import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useSdesMid } from 'werift'
+import { outsider, stackUrl, tab, type Outsider } from './attacks/outsider.ts'
+import { RoomPresence } from './bot-presence.ts'
+import { RtpLoop } from './rtp-loop.ts'
+import type { Recording } from './vp8-recording.ts'
+
+/*
+ * Someone in a meeting, run by the test process instead of a Chromium page, for tests that need
+ * more people than this machine runs pages (the stage with sixteen). Like a page, it has an
+ * identity of its own (a lobby cookie), stays in the meeting through its room socket
+ * (bot-presence.ts), opens a Calls session through the gateway's Calls proxy as a member of the
+ * meeting, publishes a camera — real VP8, a recording replayed in a loop (rtp-loop.ts) — and
+ * announces it in the room as the web app does (`videoEnabled`, then the track's reference).
+ * No mic: `audioUnavailable`, as a page without one says. Costs a werift peer and a timer,
+ * not a browser.
+ */
+
+export interface Bot {
+  name: string
+  /** Its user id in the room. */
+  id: string
+  /** Its Calls session and camera, as the room names the track. */
+  video: string
+  loop: RtpLoop
+  presence: RoomPresence
+  leave(): Promise<void>
+}
+
+const origin = new URL(stackUrl).origin
+
+/** One call to the gateway's Calls proxy as `who` (user `id` of `room`), parsed with the Calls schema. */
+async function callsProxy<T>(
+  schema: { parse(value: unknown): T },
+  at: { who: Outsider; id: string; room: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const query = new URLSearchParams({ room: at.room, user: at.id })
+  const res = await fetch(`${stackUrl}/api/partytracks${path}?${query}`, {
+    method,
+    headers: { cookie: at.who.cookie, origin },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`Calls proxy ${method} ${path}: ${res.status} ${text.slice(0, 300)}`)
+  return schema.parse(JSON.parse(text))
+}
+
+/** A sending peer: loopback only (tests stay there), VP8 with the feedback a browser offers. */
+const senderPeer = () =>
+  new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    codecs: {
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          payloadType: 96,
+          rtcpFeedback: [useNACK(), usePLI()],
+        }),
+      ],
+    },
+    headerExtensions: { video: [useSdesMid()] },
+  })
+
+async function connected(pc: RTCPeerConnection, what: string) {
+  // werift's DTLS is JS crypto: on a busy 2-core machine a handshake has taken over 20 s.
+  const deadline = performance.now() + 45_000
+  while (pc.connectionState !== 'connected') {
+    if (performance.now() > deadline || pc.connectionState === 'failed')
+      throw new Error(`${what}: ${pc.connectionState} (ICE ${pc.iceConnectionState})`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** `name` joins the meeting of `room` with a camera playing `recording`. */
+export async function joinBot(name: string, room: string, recording: Recording): Promise<Bot> {
+  const who = await outsider(name)
+  const id = `${who.key}${tab()}`
+  const at = { who, id, room }
+  // The media service serves only people in the meeting: in first, as the page is.
+  const presence = await RoomPresence.enter(room, who, id, {
+    audioEnabled: false,
+    audioUnavailable: true,
+    videoEnabled: true,
+  })
+  const pc = senderPeer()
+  const loop = new RtpLoop(recording)
+  try {
+    const { sessionId } = await callsProxy(NewSessionResponse, at, 'POST', '/sessions/new')
+    const transceiver = pc.addTransceiver(loop.track, { direction: 'sendonly' })
+    // The SFU passes a puller's picture loss on: start again at the key frame.
+    transceiver.sender.onPictureLossIndication.subscribe(() => loop.restart())
+    await pc.setLocalDescription(await pc.createOffer())
+    const trackName = crypto.randomUUID()
+    const pushed = await callsProxy(TracksResponse, at, 'POST', `/sessions/${sessionId}/tracks/new`, {
+      sessionDescription: { type: 'offer', sdp: pc.localDescription!.sdp },
+      tracks: [{ location: 'local', trackName, mid: transceiver.mid! }],
+    })
+    const refused = pushed.tracks?.find((t) => t.errorCode)
+    if (refused || pushed.sessionDescription?.type !== 'answer')
+      throw new Error(`The SFU did not take ${name}'s camera: ${JSON.stringify(pushed).slice(0, 300)}`)
+    await pc.setRemoteDescription(pushed.sessionDescription)
+    await connected(pc, `${name}'s Calls connection`)
+    loop.start()
+    const video = `${sessionId}/${trackName}`
+    presence.updateTracks({ video })
+    return {
+      name,
+      id,
+      video,
+      loop,
+      presence,
+      async leave() {
+        presence.leave()
+        loop.stop()
+        await pc.close()
+      },
+    }
+  } catch (err) {
+    presence.leave()
+    loop.stop()
+    await pc.close()
+    throw err
+  }
+}

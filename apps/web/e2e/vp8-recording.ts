@@ -1,0 +1,149 @@
+import { createCallsClient } from '@tangerine/contracts/calls/client'
+import { RTCPeerConnection, RTCRtpCodecParameters, usePLI, type MediaStreamTrack, type RtpPacket } from 'werift'
+import { readVp8 } from './vp8-descriptor.ts'
+
+/*
+ * Real VP8 without an encoder in Node: a camera someone publishes, pulled through the SFU into a
+ * werift peer of the test process and kept as RTP from a key frame on, for bots to replay
+ * (rtp-loop.ts). The SFU operator pulls it (as the eavesdropper does), so the recording needs no
+ * seat in the meeting; in an E2EE meeting it would only hold ciphertext, so record from a meeting
+ * without it.
+ */
+
+/** The stack's local SFU and its development app (scripts/lib/stack.mjs). */
+const operator = createCallsClient({
+  baseUrl: 'http://127.0.0.1:7880/v1',
+  appId: 'tangerine-dev',
+  appSecret: 'dev-secret',
+})
+
+export interface RecordedPacket {
+  /** RTP timestamp relative to the first packet's (90 kHz). */
+  timestamp: number
+  marker: boolean
+  payload: Buffer
+}
+
+export interface Recording {
+  /** Whole frames, the first a key frame, in sequence-number order with none missing. */
+  packets: RecordedPacket[]
+  frames: number
+  /** From the first frame's timestamp to one frame after the last (90 kHz): one turn of a loop. */
+  duration: number
+}
+
+/** The peer the recording arrives in: loopback only, VP8 only, able to ask for a key frame. */
+const recorderPeer = () =>
+  new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    codecs: {
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          payloadType: 96,
+          rtcpFeedback: [usePLI()],
+        }),
+      ],
+    },
+  })
+
+/**
+ * Records `seconds` of the camera `sessionId/trackName` publishes, starting at a key frame and
+ * ending with a whole frame. Tries again (up to three times) if a packet went missing on the way.
+ */
+export async function recordCamera(track: { sessionId: string; trackName: string }, seconds = 3): Promise<Recording> {
+  let last: Error | undefined
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await recordOnce(track, seconds)
+    } catch (err) {
+      last = err as Error
+    }
+  }
+  throw last
+}
+
+async function recordOnce(track: { sessionId: string; trackName: string }, seconds: number): Promise<Recording> {
+  const pc = recorderPeer()
+  try {
+    const { sessionId } = await operator.newSession()
+    const pulled = await operator.newTracks(sessionId, { tracks: [{ location: 'remote', ...track }] })
+    if (!pulled.requiresImmediateRenegotiation || pulled.sessionDescription?.type !== 'offer')
+      throw new Error(`The SFU made no offer for the pull: ${JSON.stringify(pulled)}`)
+    await pc.setRemoteDescription(pulled.sessionDescription)
+    const transceiver = pc.getTransceivers().find((t) => t.mid === pulled.tracks?.[0]?.mid)
+    if (!transceiver) throw new Error(`No transceiver for the pull: ${JSON.stringify(pulled.tracks)}`)
+    const packets: RtpPacket[] = []
+    let started = false
+    let ssrc: number | undefined
+    let ended = false
+    let done: () => void = () => {}
+    const finished = new Promise<void>((resolve) => (done = resolve))
+    const listen = (received: MediaStreamTrack) =>
+      received.onReceiveRtp.subscribe((packet) => {
+        if (ended) return
+        ssrc = packet.header.ssrc
+        if (!started && !readVp8(packet.payload).keyFrameStart) return
+        started = true
+        packets.push(packet.clone())
+        const span = (packet.header.timestamp - packets[0]!.header.timestamp) >>> 0
+        if (packet.header.marker && span >= seconds * 90_000) {
+          ended = true
+          done()
+        }
+      })
+    // As the SFU's own tests listen: the receiver's track, and any the transceiver adds later.
+    listen(transceiver.receiver.track)
+    transceiver.onTrack.subscribe((t) => t !== transceiver.receiver.track && listen(t))
+    await pc.setLocalDescription(await pc.createAnswer())
+    await operator.renegotiate(sessionId, { sessionDescription: { type: 'answer', sdp: pc.localDescription!.sdp } })
+    // The SFU asks the publisher for a key frame for a new puller; ask again now and then in
+    // case that one came before this peer could take it.
+    const ask = setInterval(() => {
+      if (!started && ssrc !== undefined) transceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined)
+    }, 1000)
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`No ${seconds} s of video from a key frame within 45 s`)), 45_000),
+    )
+    try {
+      await Promise.race([finished, timeout])
+    } finally {
+      clearInterval(ask)
+    }
+    return toRecording(packets)
+  } finally {
+    await pc.close()
+  }
+}
+
+/** In sequence order, checked whole, with timestamps from the first packet's. */
+function toRecording(packets: RtpPacket[]): Recording {
+  const first = packets[0]!.header
+  const ordered = [...packets].sort(
+    (a, b) =>
+      ((a.header.sequenceNumber - first.sequenceNumber) & 0xffff) -
+      ((b.header.sequenceNumber - first.sequenceNumber) & 0xffff),
+  )
+  for (const [i, p] of ordered.entries()) {
+    if (((p.header.sequenceNumber - first.sequenceNumber) & 0xffff) !== i)
+      throw new Error(`Packet ${i} of the recording is missing (sequence ${first.sequenceNumber + i})`)
+  }
+  const recorded = ordered.map((p) => ({
+    timestamp: (p.header.timestamp - first.timestamp) >>> 0,
+    marker: p.header.marker,
+    payload: Buffer.from(p.payload),
+  }))
+  const stamps = [...new Set(recorded.map((p) => p.timestamp))]
+  const last = stamps.at(-1)!
+  return {
+    packets: recorded,
+    frames: stamps.length,
+    duration: last + Math.round(last / Math.max(1, stamps.length - 1)),
+  }
+}
