@@ -3,8 +3,8 @@ import type { Recording } from './vp8-recording.ts'
 import { readVp8, withPictureNumbers } from './vp8-descriptor.ts'
 
 /*
- * A recorded camera (vp8-recording.ts) played in a loop as a live one: frames at their recorded
- * pace, each turn starting at the recording's key frame, numbered on (sequence numbers, RTP
+ * A recorded camera (vp8-recording.ts) played in a loop as a live one: frames at a steady rate
+ * (the recording's own pace is whatever its busy encoder managed), each turn starting at the recording's key frame, numbered on (sequence numbers, RTP
  * timestamps, VP8 picture numbers) so a receiver sees one stream going forward, never a jump
  * back. A picture loss (PLI) starts the turn over, at the key frame, as an encoder would send one.
  * The SSRC is the sender's own (werift stamps it).
@@ -18,8 +18,11 @@ export class RtpLoop {
   turns = 0
   packetsSent = 0
   readonly #recording: Recording
-  /** Index of the first packet of each frame, and its timestamp. */
-  readonly #frames: Array<{ index: number; timestamp: number }>
+  /** Index of the first packet of each frame. */
+  readonly #frames: number[]
+  readonly #frameMs: number
+  /** RTP timestamp step between frames (90 kHz). */
+  readonly #step: number
   readonly #firstPictureId: number
   readonly #firstTl0: number
   #seq = randomUint(16)
@@ -34,10 +37,13 @@ export class RtpLoop {
   #timer: ReturnType<typeof setTimeout> | undefined
   #stopped = false
 
-  constructor(recording: Recording) {
+  /** `fps`: 8, the e2e tests' fake camera's rate. */
+  constructor(recording: Recording, fps = 8) {
     this.#recording = recording
+    this.#frameMs = 1000 / fps
+    this.#step = Math.round(90_000 / fps)
     this.#frames = recording.packets.flatMap((p, index) =>
-      index === 0 || p.timestamp !== recording.packets[index - 1]!.timestamp ? [{ index, timestamp: p.timestamp }] : [],
+      index === 0 || p.timestamp !== recording.packets[index - 1]!.timestamp ? [index] : [],
     )
     const first = readVp8(recording.packets[0]!.payload)
     this.#firstPictureId = first.pictureId?.value ?? 0
@@ -68,8 +74,7 @@ export class RtpLoop {
     this.#frame = 0
     this.#turnStartedAt = performance.now()
     if (this.#lastTimestamp !== undefined) {
-      const frameStep = Math.round(this.#recording.duration / this.#recording.frames)
-      this.#timestampBase = (this.#lastTimestamp + frameStep) >>> 0
+      this.#timestampBase = (this.#lastTimestamp + this.#step) >>> 0
       this.#pictureIdBase = this.#lastPictureId + 1
       this.#tl0Base = this.#lastTl0 + 1
     }
@@ -78,27 +83,27 @@ export class RtpLoop {
   /** Sends every frame that is due, then waits for the next one (or the next turn). */
   #tick(): void {
     if (this.#stopped) return
-    const elapsed90k = ((performance.now() - this.#turnStartedAt) * 90_000) / 1000
-    while (this.#frame < this.#frames.length && this.#frames[this.#frame]!.timestamp <= elapsed90k) {
-      this.#send(this.#frame++)
-    }
-    if (this.#frame >= this.#frames.length && elapsed90k >= this.#recording.duration) {
-      this.#newTurn()
-      return this.#tick()
-    }
-    const next = this.#frames[this.#frame]?.timestamp ?? this.#recording.duration
-    this.#timer = setTimeout(() => this.#tick(), Math.max(1, ((next - elapsed90k) * 1000) / 90_000))
+    const elapsed = performance.now() - this.#turnStartedAt
+    while (this.#frame < this.#frames.length && this.#frame * this.#frameMs <= elapsed) this.#send(this.#frame++)
+    const next = this.#frame * this.#frameMs - elapsed
+    this.#timer = setTimeout(
+      () => {
+        if (this.#frame >= this.#frames.length) this.#newTurn()
+        this.#tick()
+      },
+      Math.max(1, next),
+    )
   }
 
   #send(frame: number) {
     const { packets } = this.#recording
-    const start = this.#frames[frame]!.index
-    const end = this.#frames[frame + 1]?.index ?? packets.length
+    const start = this.#frames[frame]!
+    const end = this.#frames[frame + 1] ?? packets.length
+    const timestamp = (this.#timestampBase + frame * this.#step) >>> 0
     for (const recorded of packets.slice(start, end)) {
       const vp8 = readVp8(recorded.payload)
       const pictureId = this.#pictureIdBase + (((vp8.pictureId?.value ?? 0) - this.#firstPictureId) & 0x7fff)
       const tl0 = this.#tl0Base + (((vp8.tl0PicIdx?.value ?? 0) - this.#firstTl0) & 0xff)
-      const timestamp = (this.#timestampBase + recorded.timestamp) >>> 0
       this.#seq = (this.#seq + 1) & 0xffff
       this.#lastTimestamp = timestamp
       this.#lastPictureId = pictureId
