@@ -28,7 +28,10 @@ import { recordCamera } from './vp8-recording.ts'
  * two pages look (one desktop, one phone) and the others are real people in the meeting (their
  * own Chromium page, room socket, Calls session and camera, published through the SFU) that
  * look at nothing: a 320×180 camera at 8 fps, their mic off, "audio only" so they pull no video.
- * The lookers decode every camera they show, as anyone would.
+ * Nine pages are what the machine runs: people 10 to 16 are bots of the test process (bot.ts),
+ * each with its own identity, room presence, Calls session and a camera of real VP8 (Person 3's,
+ * recorded through the SFU, replayed in a loop). Bots cannot be MLS members, so the meeting is
+ * opened without end-to-end encryption. The lookers decode every camera they show, as anyone would.
  */
 
 const fakeDir = mkdtempSync(join(tmpdir(), 'stage-e2e-'))
