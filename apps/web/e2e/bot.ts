@@ -24,6 +24,8 @@ export interface Bot {
   video: string
   loop: RtpLoop
   presence: RoomPresence
+  /** Why earlier Calls connections failed, if any did. */
+  failures: string[]
   leave(): Promise<void>
 }
 
@@ -80,19 +82,9 @@ async function connected(pc: RTCPeerConnection, what: string) {
   }
 }
 
-/** `name` joins the meeting of `room` with a camera playing `recording`. */
-export async function joinBot(name: string, room: string, recording: Recording): Promise<Bot> {
-  const who = await outsider(name)
-  const id = `${who.key}${tab()}`
-  const at = { who, id, room }
-  // The media service serves only people in the meeting: in first, as the page is.
-  const presence = await RoomPresence.enter(room, who, id, {
-    audioEnabled: false,
-    audioUnavailable: true,
-    videoEnabled: true,
-  })
+/** A Calls session of `at`'s publishing `loop.track`, connected; the loop is not started yet. */
+async function publish(at: { who: Outsider; id: string; room: string }, loop: RtpLoop, name: string) {
   const pc = senderPeer()
-  const loop = new RtpLoop(recording)
   try {
     const { sessionId } = await callsProxy(NewSessionResponse, at, 'POST', '/sessions/new')
     const transceiver = pc.addTransceiver(loop.track, { direction: 'sendonly' })
@@ -109,25 +101,52 @@ export async function joinBot(name: string, room: string, recording: Recording):
       throw new Error(`The SFU did not take ${name}'s camera: ${JSON.stringify(pushed).slice(0, 300)}`)
     await pc.setRemoteDescription(pushed.sessionDescription)
     await connected(pc, `${name}'s Calls connection`)
-    loop.start()
-    const video = `${sessionId}/${trackName}`
-    presence.updateTracks({ video })
-    return {
-      name,
-      id,
-      video,
-      loop,
-      presence,
-      async leave() {
-        presence.leave()
-        loop.stop()
-        await pc.close()
-      },
-    }
+    return { pc, video: `${sessionId}/${trackName}` }
   } catch (err) {
-    presence.leave()
-    loop.stop()
     await pc.close()
     throw err
   }
+}
+
+/** Attempts at a Calls connection: werift's ICE checks have timed out on a loaded machine. */
+const PUBLISH_ATTEMPTS = 3
+
+/** `name` joins the meeting of `room` with a camera playing `recording`. */
+export async function joinBot(name: string, room: string, recording: Recording): Promise<Bot> {
+  const who = await outsider(name)
+  const id = `${who.key}${tab()}`
+  const at = { who, id, room }
+  // The media service serves only people in the meeting: in first, as the page is.
+  const presence = await RoomPresence.enter(room, who, id, {
+    audioEnabled: false,
+    audioUnavailable: true,
+    videoEnabled: true,
+  })
+  const failures: string[] = []
+  // A failed connection gets a new session, as a page's does (media/session-watch.ts).
+  while (failures.length < PUBLISH_ATTEMPTS) {
+    const loop = new RtpLoop(recording)
+    try {
+      const { pc, video } = await publish(at, loop, name)
+      loop.start()
+      presence.updateTracks({ video })
+      return {
+        name,
+        id,
+        video,
+        loop,
+        presence,
+        failures,
+        async leave() {
+          presence.leave()
+          loop.stop()
+          await pc.close()
+        },
+      }
+    } catch (err) {
+      failures.push((err as Error).message)
+    }
+  }
+  presence.leave()
+  throw new Error(`${name} could not publish a camera: ${failures.join('; ')}`)
 }

@@ -352,7 +352,7 @@ describe('the stage', () => {
     await seesEveryone(desk.page, 16)
     for (const bot of bots) {
       console.log(
-        `${bot.name}: ${bot.loop.turns} turns, ${bot.loop.packetsSent} packets, ${bot.presence.opened} sockets, ${bot.presence.announced} joins`,
+        `${bot.name}: ${bot.loop.turns} turns, ${bot.loop.packetsSent} packets, ${bot.presence.opened} sockets, ${bot.presence.announced} joins, Calls failures: ${JSON.stringify(bot.failures)}`,
       )
       expect(bot.loop.turns, bot.name).toBeGreaterThan(1)
     }
