@@ -7,8 +7,7 @@ import { host } from './roles.ts'
  * host may, and only someone in the meeting (not the lobby, not a stranger) can be put there.
  */
 export type SpotlightCommand =
-  | Cmd<'SpotlightUser', EventData<'UserSpotlighted'>>
-  | Cmd<'EndSpotlight', EventData<'SpotlightEnded'>>
+  Cmd<'SpotlightUser', EventData<'UserSpotlighted'>> | Cmd<'EndSpotlight', EventData<'SpotlightEnded'>>
 
 export function decideSpotlight(state: RoomState, command: SpotlightCommand, emit: Emit): RoomEvent[] {
   switch (command.type) {

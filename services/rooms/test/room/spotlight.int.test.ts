@@ -65,7 +65,7 @@ describe('spotlight for everyone', () => {
     ]
     for (const [socket, message, code, error] of tries) {
       const from = socket.messages.length
-      socket.send(message)
+      socket.send(JSON.stringify(message))
       expect((await refusal(socket, code, from)).error).toMatch(error)
     }
     expect(await roomOf(room).getState()).toEqual(before)
