@@ -57,16 +57,18 @@ async function hostAction(page: Page, name: string, action: string) {
 }
 
 /**
- * What a screen reader is told from now on: each line added to the page's polite live region
- * (the notices), recorded as it comes, so a notice that left after its few seconds still counts.
+ * What a screen reader is told from now on: each line added to the page's polite live regions
+ * (the notices, the chat), recorded as it comes, so a notice that left after its few seconds still counts.
  */
 async function listen(page: Page) {
   await page.evaluate(() => {
     const heard: string[] = ((window as unknown as { heard: string[] }).heard = [])
-    const region = document.querySelector('[aria-live="polite"]')!
-    new MutationObserver((changes) => {
+    const record = new MutationObserver((changes) => {
       for (const change of changes) for (const node of change.addedNodes) heard.push(node.textContent ?? '')
-    }).observe(region, { childList: true, subtree: true })
+    })
+    for (const region of document.querySelectorAll('[aria-live="polite"]')) {
+      record.observe(region, { childList: true, subtree: true })
+    }
   })
 }
 const heard = (page: Page) => page.evaluate(() => (window as unknown as { heard: string[] }).heard)
