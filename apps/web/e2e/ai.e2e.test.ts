@@ -222,4 +222,33 @@ describe('the AI participant in a meeting of two', () => {
     // Released means closed at the SFU too, not only stopped on the page.
     await expect.poll(() => statusOf(fed)).toBe('inactive')
   })
+
+  it('has Talk to AI in the control bar while it is here, with a shortcut the help dialog lists', async () => {
+    const { ada, bob } = await adaAndBob()
+    const bar = ada.getByRole('navigation', { name: 'Meeting controls' })
+    expect(await bar.getByRole('button', { name: 'Talk to AI' }).count()).toBe(0)
+    await invite(ada, bob)
+    // The More menu closed, as it is most of a meeting: the button is in the bar, in sight.
+    await ada.keyboard.press('Escape')
+    await ada.locator('#more-menu').waitFor({ state: 'hidden' })
+    const talk = bar.getByRole('button', { name: 'Talk to AI' })
+    await talk.waitFor()
+    expect(await talk.getAttribute('aria-keyshortcuts')).toBe('Control+Alt+A')
+    await ada.keyboard.press('Control+Alt+KeyA')
+    await expect
+      .poll(() => bar.getByRole('button', { name: 'Stop talking to AI' }).getAttribute('aria-pressed'), {
+        timeout: 15_000,
+      })
+      .toBe('true')
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).not.toBe('')
+    await ada.screenshot({ path: join(artifacts, 'ai-talk-in-bar.png') })
+    await ada.keyboard.press('Control+Alt+KeyA')
+    await expect.poll(() => aiTile(bob).getAttribute('data-controller')).toBe('')
+    await ada.keyboard.press('?')
+    await ada
+      .getByTestId('shortcuts-dialog')
+      .getByRole('row', { name: /Talk to the AI/ })
+      .getByText('Ctrl+Alt+A')
+      .waitFor()
+  })
 })

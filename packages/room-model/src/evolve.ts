@@ -65,7 +65,15 @@ function without(state: RoomState, gone: (u: User) => boolean): RoomState {
 
 export function evolve(state: RoomState, event: LoggedEvent): RoomState {
   const next = apply(state, event)
-  return next.mlsMembers && next.users !== state.users ? holdersStillJoined(next) : next
+  if (next.users === state.users) return next
+  return spotlightStillJoined(next.mlsMembers ? holdersStillJoined(next) : next)
+}
+
+/** Whoever leaves the meeting (by any way out) leaves the spotlight too: no stage shows an empty seat. */
+function spotlightStillJoined(state: RoomState): RoomState {
+  if (!state.spotlight || state.users.some((u) => u.id === state.spotlight && u.joined)) return state
+  const { spotlight: _gone, ...rest } = state
+  return rest
 }
 
 /** Whoever leaves the meeting (by any way out) stops holding its MLS group. */
@@ -86,13 +94,14 @@ function apply(state: RoomState, event: LoggedEvent): RoomState {
         peakUserCount: joinedCount(state.users),
       }
     case 'MeetingEnded': {
-      // The host, the lock and who was removed belong to the meeting: the next one starts afresh.
+      // The host, the lock, the spotlight and who was removed belong to the meeting: the next one starts afresh.
       const {
         meetingId: _id,
         meetingStartedAt: _at,
         host: _host,
         locked: _locked,
         removed: _removed,
+        spotlight: _spotlight,
         ...meeting
       } = state
       // So does its MLS group: the next meeting's first member starts a new one at epoch 0.
@@ -159,6 +168,12 @@ function apply(state: RoomState, event: LoggedEvent): RoomState {
       return { ...state, locked: true }
     case 'RoomUnlocked':
       return { ...state, locked: false }
+    case 'UserSpotlighted':
+      return { ...state, spotlight: event.data.userId }
+    case 'SpotlightEnded': {
+      const { spotlight: _ended, ...rest } = state
+      return rest
+    }
     case 'MeetingEndedForAll':
     case 'MeetingEndedByOperator':
       return without(state, (u) => u.joined)

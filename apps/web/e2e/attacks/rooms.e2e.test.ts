@@ -55,7 +55,7 @@ describe('room sockets, as an outsider', () => {
     await nothingHappened(host, ['UserMuted'])
   })
 
-  it('someone in the meeting who is not its host cannot mute, remove, hand over, lock or end', async () => {
+  it('someone in the meeting who is not its host cannot mute, remove, hand over, lock, end or spotlight', async () => {
     const room = randomRoom()
     const host = await joined(room, await outsider('Host'), true)
     const guest = await joined(room, await outsider('Guest'))
@@ -65,12 +65,35 @@ describe('room sockets, as an outsider', () => {
       { type: 'makeHost', id: guest.id },
       { type: 'lockRoom', locked: true },
       { type: 'endMeeting' },
+      { type: 'spotlight', id: guest.id },
+      { type: 'endSpotlight' },
     ] as const) {
       const from = guest.messages.length
       guest.send(message)
       await guest.next(isErrorCode('forbidden'), from)
     }
-    await nothingHappened(host, ['UserMuted', 'UserRemoved', 'HostAssigned', 'RoomLocked', 'MeetingEndedForAll'])
+    await nothingHappened(host, [
+      'UserMuted',
+      'UserRemoved',
+      'HostAssigned',
+      'RoomLocked',
+      'MeetingEndedForAll',
+      'UserSpotlighted',
+      'SpotlightEnded',
+    ])
+  })
+
+  it('a socket that never joined cannot spotlight anyone, nor be spotlighted', async () => {
+    const room = randomRoom()
+    const host = await joined(room, await outsider('Host'), true)
+    const lurker = await roomSocket(room, await outsider('Lurker'))
+    await lurker.next(isState)
+    lurker.send({ type: 'spotlight', id: host.id })
+    await lurker.next(isErrorCode('not_joined'))
+    const from = host.messages.length
+    host.send({ type: 'spotlight', id: lurker.id })
+    await host.next(isErrorCode('not_joined'), from)
+    await nothingHappened(host, ['UserSpotlighted'])
   })
 
   it('the lobby sees who is there, never their Calls session ids, track names or chat', async () => {

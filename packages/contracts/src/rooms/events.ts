@@ -57,6 +57,10 @@ export const RoomEvent = z.discriminatedUnion('type', [
   event('UserRemoved', z.object({ userId: UserId, by: UserId, key: z.string().min(1).max(64) })),
   event('RoomLocked', z.object({ by: UserId })),
   event('RoomUnlocked', z.object({ by: UserId })),
+  /** The host put `userId` on everyone's stage; it lasts until the host ends it or `userId` leaves the meeting. */
+  event('UserSpotlighted', z.object({ userId: UserId, by: UserId })),
+  /** The host took the spotlight off (leaving the meeting ends it without an event: the fold clears it). */
+  event('SpotlightEnded', z.object({ by: UserId })),
   /** Everyone in the meeting is out; a `MeetingEnded` follows, as when the last person leaves. */
   event('MeetingEndedForAll', z.object({ meetingId: MeetingId, by: UserId })),
   /** An operator (the ops dashboard) took someone out, barring `key` as the host's removal does. */

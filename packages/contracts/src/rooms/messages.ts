@@ -41,6 +41,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('makeHost'), id: UserId }),
   z.object({ type: z.literal('lockRoom'), locked: z.boolean() }),
   z.object({ type: z.literal('endMeeting') }),
+  /** The host puts one person on everyone's stage (`spotlight`), or takes them off it (`endSpotlight`). */
+  z.object({ type: z.literal('spotlight'), id: UserId }),
+  z.object({ type: z.literal('endSpotlight') }),
   z.object({ type: z.literal('raiseHand') }),
   z.object({ type: z.literal('lowerHand') }),
   z.object({ type: z.literal('userLeft') }),

@@ -150,6 +150,8 @@ export const RoomState = z.object({
   host: z.string().optional(),
   /** Locked by the host: nobody new joins the meeting (the lobby still sees who is there). */
   locked: z.boolean().optional(),
+  /** Whom the host put on everyone's stage: a joined user's id (cleared when they leave the meeting). */
+  spotlight: z.string().optional(),
   /** User keys (or, for guests without one, user ids) the host removed, barred until the meeting ends. */
   removed: z.array(z.string()).optional(),
   /** The meeting is end-to-end encrypted (the host chose it on opening; absent when no meeting runs). */

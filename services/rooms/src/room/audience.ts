@@ -11,7 +11,7 @@ import {
 /**
  * What a socket may see depends on its user: in the meeting, everything; in the lobby, who is
  * there and whether their mic and camera are on, but no Calls session ids or track names (which
- * would let a lobby pull the meeting's media), no chat and no MLS handshake.
+ * would let a lobby pull the meeting's media), no chat, no MLS handshake and no spotlight.
  */
 export type View = 'meeting' | 'lobby'
 
@@ -45,8 +45,9 @@ function lobbyAi(ai: AiState): AiState {
 
 export function stateFor(state: RoomState, view: View): RoomState {
   if (view === 'meeting') return state
-  // Whether the meeting is encrypted is the lobby's to know; where its MLS group stands is not.
-  const { mlsEpoch: _epoch, mlsGroup: _group, mlsMembers: _members, ...shown } = state
+  // Whether the meeting is encrypted is the lobby's to know; where its MLS group stands is not,
+  // nor whom the host put on the stage (the meeting's view, sent whole on joining, has it).
+  const { mlsEpoch: _epoch, mlsGroup: _group, mlsMembers: _members, spotlight: _spotlight, ...shown } = state
   return { ...shown, users: state.users.map(lobbyUser), ai: lobbyAi(state.ai), chat: [] }
 }
 
@@ -65,6 +66,8 @@ export function eventFor(event: LoggedEvent, view: View, userId: string): Logged
     case 'MlsWelcomed':
     case 'MlsGroupStarted':
     case 'MlsMemberLost':
+    case 'UserSpotlighted':
+    case 'SpotlightEnded':
       return undefined
     case 'UserUpdated': {
       const patch = lobbyPatch(event.data.patch)

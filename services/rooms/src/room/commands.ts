@@ -33,6 +33,10 @@ export function commandFor(
       return { type: 'SetLock', data: { by: userId, locked: message.locked }, metadata }
     case 'endMeeting':
       return { type: 'EndMeeting', data: { by: userId }, metadata }
+    case 'spotlight':
+      return { type: 'SpotlightUser', data: { by: userId, userId: message.id }, metadata }
+    case 'endSpotlight':
+      return { type: 'EndSpotlight', data: { by: userId }, metadata }
     case 'raiseHand':
       return { type: 'RaiseHand', data: { userId }, metadata }
     case 'lowerHand':

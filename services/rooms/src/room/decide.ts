@@ -14,6 +14,7 @@ import {
 import { decideCommit, decideKeyPackage, type MlsCommand } from './mls.ts'
 import { decideOperator, type OperatorCommand } from './operator-actions.ts'
 import { decideRole, handOver, type RoleCommand } from './roles.ts'
+import { decideSpotlight, type SpotlightCommand } from './spotlight.ts'
 
 /** A command's data is its event's, less what deciding adds (ids, names), plus what only deciding reads. */
 export type RoomCommand =
@@ -33,6 +34,7 @@ export type RoomCommand =
   | Cmd<'TakeAiControl', EventData<'AiControlTaken'>>
   | Cmd<'ReleaseAiControl', EventData<'AiControlReleased'>>
   | RoleCommand
+  | SpotlightCommand
   | OperatorCommand
   | MlsCommand
 type CommandData<T extends RoomCommand['type']> = Extract<RoomCommand, { type: T }>['data']
@@ -136,6 +138,9 @@ export function decide(state: RoomState, command: RoomCommand, limits: RoomLimit
     case 'SetLock':
     case 'EndMeeting':
       return decideRole(state, command, emit)
+    case 'SpotlightUser':
+    case 'EndSpotlight':
+      return decideSpotlight(state, command, emit)
     case 'OperatorRemoveUser':
     case 'OperatorEndMeeting':
       return decideOperator(state, command, emit)

@@ -13,7 +13,7 @@ export type RoleCommand =
   | Cmd<'EndMeeting', Pick<EventData<'MeetingEndedForAll'>, 'by'>>
 
 /** The sender, who must be in the meeting and its host. */
-function host(state: RoomState, by: string, what: string) {
+export function host(state: RoomState, by: string, what: string) {
   const user = userOf(state, by)
   if (!user.joined) throw new RoomError('not_joined', `Join the meeting to ${what}`)
   if (state.host !== by) throw new RoomError('forbidden', `Only the host can ${what}`)

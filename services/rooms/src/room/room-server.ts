@@ -1,9 +1,7 @@
 import {
-  ClientMessage,
   decodeIdentity,
   IDENTITY_HEADER,
   ownsUserId,
-  MAX_CLIENT_MESSAGE_BYTES,
   RoomSocketQuery,
   type LoggedEvent,
   type QuarantineEntry,
@@ -22,23 +20,23 @@ import type {
 } from '@tangerine/contracts/ops/api'
 import { log } from '@tangerine/contracts/log'
 import { Server, type Connection, type ConnectionContext, type WSMessage } from 'partyserver'
+import { afterAppend } from './aftermath.ts'
+import { AiCallStore } from './ai-call.ts'
 import { viewOf } from './audience.ts'
-import type { ConnectionState } from './connection-state.ts'
-import { refusalCloseCode } from './departures.ts'
-import { AiCallStore, aiEndedMessage, systemDismissal } from './ai-call.ts'
 import { aiCommandFor, commandFor } from './commands.ts'
-import { decide, DEFAULT_LIMITS, type RoomCommand, type RoomLimits } from './decide.ts'
+import { heartbeatMsOf, limitsOf } from './config.ts'
+import type { ConnectionState } from './connection-state.ts'
+import { decide, type RoomCommand } from './decide.ts'
 import { RoomError } from './decision.ts'
+import { refusalCloseCode } from './departures.ts'
 import { EventStore } from './event-store.ts'
 import { broadcast, closeDeparted, firstFrame, keyOf } from './fanout.ts'
-import { frameBytes } from './frame-size.ts'
+import { readFrame } from './inbound.ts'
 import { groupUpkeep, keyPackageFrame } from './mls.ts'
-import { staleUsers } from './presence.ts'
-import { projectMeetings } from './projections/meetings.ts'
 import { opsEventsPage, stateAt } from './ops-log.ts'
 import { OPERATOR_ACTOR, operatorCommandFor } from './operator-actions.ts'
-import { reportToRegistry } from './registry-report.ts'
-import { fullBucket, take } from './rate-limit.ts'
+import { staleUsers } from './presence.ts'
+import { fullBucket } from './rate-limit.ts'
 
 type Conn = Connection<ConnectionState>
 
@@ -71,18 +69,6 @@ export class Room extends Server {
     return this.getConnections<ConnectionState>()
   }
 
-  get #heartbeatMs() {
-    return Number(this.env.HEARTBEAT_INTERVAL_MS) || 5000
-  }
-
-  get #limits(): RoomLimits {
-    return {
-      participants: Number(this.env.MAX_PARTICIPANTS) || DEFAULT_LIMITS.participants,
-      lobby: Number(this.env.MAX_LOBBY) || DEFAULT_LIMITS.lobby,
-      perIdentity: Number(this.env.MAX_USERS_PER_IDENTITY) || DEFAULT_LIMITS.perIdentity,
-    }
-  }
-
   override async onConnect(connection: Conn, ctx: ConnectionContext) {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER))
     const query = RoomSocketQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams))
@@ -100,7 +86,7 @@ export class Room extends Server {
     // Sockets, not only users: one tab id may open any number of them. Twice the users allowed
     // leaves room for reconnects that overlap a socket not yet seen to close.
     const sockets = [...this.#sockets].filter((c) => key && c.state?.key === key).length
-    if (sockets >= this.#limits.perIdentity * 2) {
+    if (sockets >= limitsOf(this.env).perIdentity * 2) {
       return this.#refuse(
         connection,
         new RoomError('too_many_connections', `Too many sockets of yours in this room (${sockets})`),
@@ -123,30 +109,15 @@ export class Room extends Server {
   }
 
   override async onMessage(connection: Conn, raw: WSMessage) {
-    const state = connection.state
-    if (!state) return
-    if (frameBytes(raw, MAX_CLIENT_MESSAGE_BYTES) > MAX_CLIENT_MESSAGE_BYTES) {
-      // 1009 is "message too big": a client that sends one is broken or hostile, so it goes.
-      this.#fail(connection, 'message_too_large', `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (UTF-8)`)
-      return connection.close(1009, 'Message too large')
+    if (!connection.state) return
+    const [state, inbound] = readFrame(raw, connection.state, Date.now())
+    if (state !== connection.state) connection.setState(state)
+    if (!inbound.ok) {
+      this.#fail(connection, inbound.code, inbound.error)
+      if (inbound.close) connection.close(inbound.close.code, inbound.close.reason)
+      return
     }
-    const now = Date.now()
-    const { bucket, allowed } = take(state.bucket, now)
-    connection.setState({ ...state, bucket, lastSeen: now })
-    if (!allowed) return this.#fail(connection, 'rate_limited', 'Too many messages: slow down')
-    if (typeof raw !== 'string') return this.#fail(connection, 'invalid_message', 'Messages are JSON text')
-    let json: unknown
-    try {
-      json = JSON.parse(raw)
-    } catch {
-      return this.#fail(connection, 'invalid_json', 'Not valid JSON')
-    }
-    const parsed = ClientMessage.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return this.#fail(connection, 'invalid_message', `${issue?.path.join('.') || 'message'}: ${issue?.message}`)
-    }
-    const message = parsed.data
+    const { message } = inbound
     switch (message.type) {
       case 'heartbeat':
         return
@@ -192,7 +163,7 @@ export class Room extends Server {
     for (const c of this.#sockets) {
       if (c.state) lastSeen.set(c.state.userId, Math.max(lastSeen.get(c.state.userId) ?? 0, c.state.lastSeen))
     }
-    for (const userId of staleUsers(this.#state, lastSeen, now, this.#heartbeatMs, this.#awakeSince)) {
+    for (const userId of staleUsers(this.#state, lastSeen, now, heartbeatMsOf(this.env), this.#awakeSince)) {
       await this.#run({ type: 'Disconnect', data: { userId, reason: 'timeout' }, metadata: this.#metadata('system') })
       for (const c of this.#sockets) if (c.state?.userId === userId) c.close(4001, 'timed out')
     }
@@ -258,26 +229,16 @@ export class Room extends Server {
   }
 
   async #run(command: RoomCommand): Promise<LoggedEvent[]> {
-    const decided = decide(this.#state, command, this.#limits)
+    const decided = decide(this.#state, command, limitsOf(this.env))
     const fresh = [...decided, ...groupUpkeep(this.#state, this.#seq, decided, command.metadata)]
     if (fresh.length === 0) return []
     const before = this.#state
-    const aiBefore = this.#state.ai
     const { state, seq, logged } = this.#store.append(this.#state, this.#seq, fresh)
     this.#state = state
     this.#seq = seq
     broadcast(this.#sockets, logged, before, state, seq)
     closeDeparted(this.#sockets, logged, before)
-    await projectMeetings(this.env.DB, this.name, logged, state)
-    await reportToRegistry(this.env, this.name, seq, before, state)
-    const dismissal = systemDismissal(logged)
-    const call = dismissal && (await this.#aiCall.takeIfEnded(aiBefore, logged))
-    // Only the ai Worker can close the AI's calls; the queue retries until it has.
-    if (dismissal && call) {
-      await this.env.AI_ENDED.send(aiEndedMessage(this.name, dismissal, call)).catch((err: unknown) => {
-        log('error', 'ai end not queued', { room: this.name, sessionId: call.sessionId, error: String(err) })
-      })
-    }
+    await afterAppend(this.env, this.name, this.#aiCall, { logged, before, state, seq })
     return logged
   }
 
@@ -295,7 +256,7 @@ export class Room extends Server {
   }
 
   async #scheduleSweep() {
-    await this.ctx.storage.setAlarm(Date.now() + this.#heartbeatMs)
+    await this.ctx.storage.setAlarm(Date.now() + heartbeatMsOf(this.env))
   }
 
   #send(connection: Conn, message: ServerMessage) {

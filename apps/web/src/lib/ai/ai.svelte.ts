@@ -102,6 +102,18 @@ export class AiParticipant {
     await this.#request('releasing', () => callApi('releaseAiControl', { params: this.#room, body }))
   }
 
+  /** Talking, or on the way to: a press (or the shortcut) then lets go rather than takes. */
+  get engaged() {
+    return this.talking || this.busy === 'taking'
+  }
+
+  /** The shortcut's and a keyboard press's toggle; nothing while someone else has the AI. */
+  toggleTalking() {
+    const controller = this.state && aiController(this.state)
+    if (controller && controller !== this.#meeting.room.userId) return
+    void (this.engaged ? this.stopTalking() : this.startTalking())
+  }
+
   /** The room released us (we left, or the AI went): stop feeding it. */
   sync() {
     if (this.talking && (this.state && aiController(this.state)) !== this.#meeting.room.userId) this.#stopFeed()

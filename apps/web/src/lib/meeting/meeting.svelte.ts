@@ -11,14 +11,9 @@ import { Viewing } from '../state/viewing.svelte.ts'
 import { rememberRoom } from '../recent-rooms.ts'
 import { chime } from './chime.ts'
 import { nameIn, noticeOf, recoveryToast } from './notices.ts'
+import { ToastQueue } from './chrome/toasts.svelte.ts'
+import { inMeeting } from './in-meeting.ts'
 import { shownTracksOf } from './shown-tracks.ts'
-
-export interface Toast {
-  id: number
-  text: string
-}
-
-let toastIds = 0
 
 /** Stands for the operator in `#out`: the room does not tell the meeting which one it was. */
 const OPERATOR = Symbol('operator')
@@ -26,13 +21,13 @@ const OPERATOR = Symbol('operator')
 /** After what is already queued for the event loop, timers included. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
+/** How long pulls are held while the room has us in its lobby after a drop, waiting to rejoin. */
+const REJOIN_HOLD_MS = 15_000
+
 /**
  * One person's meeting: the room socket, their camera and mic, their Calls connection and what
  * they publish. Components render it; it owns the side effects.
  */
-/** How long pulls are held while the room has us in its lobby after a drop, waiting to rejoin. */
-const REJOIN_HOLD_MS = 15_000
-
 export class Meeting {
   readonly room: RoomConnection
   readonly media = new LocalMedia()
@@ -43,12 +38,15 @@ export class Meeting {
   calls = $state<Calls>()
   phase = $state<'lobby' | 'joined' | 'left'>('lobby')
   screen = $state<MediaStreamTrack>()
-  toasts = $state<Toast[]>([])
+  readonly toasts = new ToastQueue()
+  /** Whom this page pinned: over the host's spotlight, on this page only. */
   pinned = $state<string>()
   /** The meeting we were last in, for the after-call question. */
   leftMeetingId = $state<string>()
-  /** Why we are out, when it was not our choice: the host removed us or ended the meeting. */
-  /** Who put us out: the host (by name), ourselves ("You"), or an operator of the service. */
+  /**
+   * Why we are out, when it was not our choice (the host removed us or ended the meeting), and
+   * who put us out: the host (by name), ourselves ("You"), or an operator of the service.
+   */
   endedBy = $state<{ why: 'removed' | 'ended'; name: string; operator?: true }>()
   /** What stops us joining (locked, full, removed), as the room said it. */
   refusal = $state<string>()
@@ -82,12 +80,12 @@ export class Meeting {
     this.#announce()
     // The media service serves only people the room has in the meeting (someone looking in from
     // the lobby gets no media): the Calls session waits until the room has taken our `joined`.
-    await this.#inMeeting()
+    await inMeeting(room, () => this.phase === 'joined')
     if (this.phase !== 'joined') return
     const encrypting = await this.encryption.start(room, () => this.phase === 'joined')
     if (this.phase !== 'joined') return
     // Media lost and back (a restarted SFU) is said in a toast.
-    const calls = (this.calls ??= new Calls(room.room, room.userId, (phase) => this.#toast(recoveryToast[phase])))
+    const calls = (this.calls ??= new Calls(room.room, room.userId, (phase) => this.toasts.show(recoveryToast[phase])))
     this.encryption.attach(calls.tracks)
     // The others' tracks are asked for now rather than once their tiles have rendered, which
     // they then find under way: seeing the others is what makes joining feel quick.
@@ -119,25 +117,6 @@ export class Meeting {
    */
   #holdPullsWhileAway() {
     if (this.phase === 'joined' && this.room.view === 'lobby') this.calls?.holdAll(REJOIN_HOLD_MS)
-  }
-
-  /** Resolves once the room sends us the meeting's view, with everyone's tracks (or we have left). */
-  #inMeeting(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.room.view !== 'meeting' && this.phase === 'joined') return
-        stopState()
-        stopEvents()
-        stopErrors()
-        resolve()
-      }
-      // The meeting's view comes as a whole state; leaving comes as an event, a refused join
-      // (locked, full) as an error that puts us back in the lobby.
-      const stopState = this.room.onState(check)
-      const stopEvents = this.room.onEvent(check)
-      const stopErrors = this.room.onError(check)
-      check()
-    })
   }
 
   /**
@@ -203,10 +182,6 @@ export class Meeting {
     this.#close()
   }
 
-  dismissToast(id: number) {
-    this.toasts = this.toasts.filter((t) => t.id !== id)
-  }
-
   #close() {
     this.#stopListening()
     this.#stopErrors()
@@ -248,15 +223,9 @@ export class Meeting {
     this.room.update({ tracks })
   }
 
-  #toast(text: string) {
-    const id = ++toastIds
-    this.toasts = [...this.toasts, { id, text }]
-    setTimeout(() => this.dismissToast(id), 4000)
-  }
-
   /** Joining refused (locked, full) or no room for us at all: back to the lobby, saying why. */
   #refused(code: RoomErrorCode, error: string) {
-    if (code === 'forbidden') return this.#toast(error)
+    if (code === 'forbidden') return this.toasts.show(error)
     if (code !== 'room_locked' && code !== 'room_full' && code !== 'too_many_connections' && code !== 'removed') return
     this.refusal = error
     if (this.phase !== 'joined' || this.room.me?.joined) return
@@ -294,7 +263,7 @@ export class Meeting {
     if (event.type === 'UserMuted' && event.data.userId === me) this.media.setMicEnabled(false)
     const notice = noticeOf(event, me, before, this.room.state)
     if (!notice) return
-    this.#toast(notice.toast)
+    this.toasts.show(notice.toast)
     if (notice.chime) chime(notice.chime)
   }
 }

@@ -61,4 +61,20 @@ describe('what an event tells someone in the meeting', () => {
       toast: 'Ada asks you to unmute',
     })
   })
+
+  it('says who put whom on everyone’s stage, and who took them off', () => {
+    const now = state(me, ada, bob)
+    expect(noticeOf(event('UserSpotlighted', { userId: 'bob', by: 'ada' }), 'me', now, now)).toEqual({
+      toast: 'Ada spotlighted Bob for everyone',
+    })
+    expect(noticeOf(event('UserSpotlighted', { userId: 'me', by: 'ada' }), 'me', now, now)).toEqual({
+      toast: 'Ada spotlighted you for everyone',
+    })
+    expect(noticeOf(event('UserSpotlighted', { userId: 'bob', by: 'me' }), 'me', now, now)).toEqual({
+      toast: 'You spotlighted Bob for everyone',
+    })
+    expect(noticeOf(event('SpotlightEnded', { by: 'ada' }), 'me', now, now)).toEqual({
+      toast: 'Ada ended the spotlight',
+    })
+  })
 })

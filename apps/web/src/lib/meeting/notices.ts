@@ -47,6 +47,13 @@ export function noticeOf(
     case 'RoomLocked':
     case 'RoomUnlocked':
       return { toast: `${name(event.data.by)} ${event.type === 'RoomLocked' ? 'locked' : 'unlocked'} the meeting` }
+    // Said, as the room's other changes are: the stage changing under someone should not go unexplained.
+    case 'UserSpotlighted': {
+      const whom = event.data.userId === me ? 'you' : name(event.data.userId)
+      return { toast: `${event.data.by === me ? 'You' : name(event.data.by)} spotlighted ${whom} for everyone` }
+    }
+    case 'SpotlightEnded':
+      return { toast: `${event.data.by === me ? 'You' : name(event.data.by)} ended the spotlight` }
     default:
       return undefined
   }

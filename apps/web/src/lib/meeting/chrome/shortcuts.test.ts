@@ -26,6 +26,9 @@ describe('which shortcut a key press is', () => {
     expect(shortcutFor(keys('KeyH', { ctrlKey: true, altKey: true, key: '˙' }), false, false)).toBe('hand')
     expect(shortcutFor(keys('KeyH', { ctrlKey: true }), false, false)).toBeUndefined()
     expect(shortcutFor(keys('KeyQ', { ctrlKey: true, altKey: true }), false, false)).toBe('leave')
+    expect(shortcutFor(keys('KeyA', { ctrlKey: true, altKey: true, key: 'å' }), false, false)).toBe('ai')
+    // Ctrl+A alone stays the browser's "select all".
+    expect(shortcutFor(keys('KeyA', { ctrlKey: true }), false, false)).toBeUndefined()
   })
 
   it('leaves Ctrl+Shift+D to the debug panel and bare letters to typing', () => {

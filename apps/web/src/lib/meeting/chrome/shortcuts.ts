@@ -6,7 +6,7 @@
  * Alt so that no single character key acts on its own (WCAG 2.1.4) and none is a browser's own.
  * Matched on `code`, not `key`: on a Mac, Alt turns H into "˙".
  */
-export type ShortcutAction = 'mic' | 'camera' | 'hand' | 'chat' | 'people' | 'leave' | 'help'
+export type ShortcutAction = 'mic' | 'camera' | 'hand' | 'ai' | 'chat' | 'people' | 'leave' | 'help'
 
 export interface Shortcut {
   action: ShortcutAction
@@ -20,6 +20,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'mic', code: 'KeyD', alt: false, what: 'Turn the microphone on or off' },
   { action: 'camera', code: 'KeyE', alt: false, what: 'Turn the camera on or off' },
   { action: 'hand', code: 'KeyH', alt: true, what: 'Raise or lower your hand' },
+  { action: 'ai', code: 'KeyA', alt: true, what: 'Talk to the AI, or stop (while it is in the meeting)' },
   { action: 'chat', code: 'KeyC', alt: true, what: 'Open or close the chat' },
   { action: 'people', code: 'KeyP', alt: true, what: 'Open or close the people list' },
   { action: 'leave', code: 'KeyQ', alt: true, what: 'Leave the meeting' },

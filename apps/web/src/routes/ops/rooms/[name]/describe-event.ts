@@ -74,6 +74,10 @@ export function describeEvent(event: LoggedEvent, nameOf: NameOf): string {
       return `Room locked by ${nameOf(event.data.by)}`
     case 'RoomUnlocked':
       return `Room unlocked by ${nameOf(event.data.by)}`
+    case 'UserSpotlighted':
+      return `${nameOf(event.data.userId)} spotlighted by ${nameOf(event.data.by)}`
+    case 'SpotlightEnded':
+      return `Spotlight ended by ${nameOf(event.data.by)}`
     case 'MeetingEndedForAll':
       return `Meeting ended for all by ${nameOf(event.data.by)}`
     case 'UserRemovedByOperator':
