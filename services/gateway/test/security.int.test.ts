@@ -2,7 +2,7 @@ import { createExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import worker from '../src/index.ts'
-import { MAX_API_BODY_BYTES } from '../src/middleware/security.ts'
+import { MAX_API_BODY_BYTES, MAX_CALLS_BODY_BYTES } from '../src/middleware/security.ts'
 import { accessToken } from './support/access.ts'
 import { OPERATOR_EMAIL, OPERATOR_TOKEN } from './support/operators.ts'
 import { signIn } from './support/session.ts'
@@ -114,6 +114,31 @@ describe('security basics', () => {
     })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ status: 413, title: 'Payload too large' })
+  })
+
+  it('passes a Calls proxy body past the API limit (a whole SDP) on to the media Worker, up to its own limit', async () => {
+    const { cookie } = await signIn('Ada')
+    // What partytracks sends to close one pull in a sixteen-person meeting: the session's whole SDP.
+    const closing = (sdpBytes: number) =>
+      fetchGateway('/api/partytracks/sessions/abc/tracks/close?room=no-such-room&user=abcdefgh12', {
+        method: 'PUT',
+        body: JSON.stringify({
+          tracks: [{ mid: '3' }],
+          sessionDescription: { type: 'offer', sdp: 'a'.repeat(sdpBytes) },
+          force: false,
+        }),
+        headers: { cookie, origin: base },
+      })
+    const big = await closing(2 * MAX_API_BODY_BYTES)
+    // The media Worker answered (the caller is in no room), not the gateway's body limit.
+    expect(big.status).toBe(403)
+    expect(await big.json()).toMatchObject({ errorCode: 'unauthorized' })
+    const tooBig = await closing(MAX_CALLS_BODY_BYTES)
+    expect(tooBig.status).toBe(413)
+    expect(await tooBig.json()).toMatchObject({
+      status: 413,
+      detail: `Request bodies are at most ${MAX_CALLS_BODY_BYTES} bytes`,
+    })
   })
 
   it('sets security headers on pages and API answers', async () => {

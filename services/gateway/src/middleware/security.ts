@@ -11,6 +11,15 @@ import type { AppEnv } from '../app-env.ts'
 /** The largest API request body the gateway reads; bigger ones get a 413 before any service sees them. */
 export const MAX_API_BODY_BYTES = 64 * 1024
 
+/**
+ * The Calls proxy's: partytracks sends the whole session's SDP with every change, and a closing
+ * pull in a sixteen-person meeting carries 70–110 KB of it. The same as the SFU's own default
+ * (`SFU_MAX_BODY_BYTES`), so the gateway refuses nothing the media plane would take.
+ */
+export const MAX_CALLS_BODY_BYTES = 1024 * 1024
+
+const isCallsRoute = (path: string) => path.startsWith('/api/partytracks/')
+
 const allowedOrigins = (env: GatewayEnv) =>
   (env.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -53,18 +62,24 @@ export const sameOriginWrites = () =>
     await next()
   })
 
-export const limitBody = () =>
+const limitBodyTo = (maxSize: number) =>
   bodyLimit({
-    maxSize: MAX_API_BODY_BYTES,
+    maxSize,
     onError: (c) =>
       c.json(
         problem(413, 'Payload too large', {
           type: problemTypes.payloadTooLarge,
-          detail: `Request bodies are at most ${MAX_API_BODY_BYTES} bytes`,
+          detail: `Request bodies are at most ${maxSize} bytes`,
         }),
         413,
       ),
   })
+
+const limitApiBody = limitBodyTo(MAX_API_BODY_BYTES)
+const limitCallsBody = limitBodyTo(MAX_CALLS_BODY_BYTES)
+
+export const limitBody = () =>
+  createMiddleware<AppEnv>((c, next) => (isCallsRoute(c.req.path) ? limitCallsBody : limitApiBody)(c, next))
 
 const address = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'local'
 
