@@ -16,11 +16,11 @@ const log = createLogger(config.logLevel)
 // The log goes to stdout; when whoever reads it has gone (EPIPE), every write fails, and logging
 // that failure as an uncaught exception would fail again, forever. Nobody is left to serve: stop.
 let stdoutGone = false
-let running: { close(): Promise<void> } | undefined
+const running: { sfu?: { close(): Promise<void> } } = {}
 process.stdout.on('error', () => {
   if (stdoutGone) return
   stdoutGone = true
-  void (running?.close() ?? Promise.resolve()).finally(() => process.exit(1))
+  void (running.sfu?.close() ?? Promise.resolve()).finally(() => process.exit(1))
 })
 
 // A peer that vanishes mid-stream can make werift reject deep inside a socket
@@ -30,7 +30,7 @@ process.on('uncaughtException', (err) => stdoutGone || log.error('uncaught excep
 
 // One shard per core by default (SFU_WORKERS); 1 keeps every session on this thread.
 const sfu = config.workers > 1 ? await startShardedSfu(config, log) : await startSfu(config, log)
-running = sfu
+running.sfu = sfu
 log.info('sfu listening', {
   url: sfu.url,
   apiBase: `${sfu.url}/v1`,

@@ -127,7 +127,11 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
     await waitFor(() => video().seqs.length >= 5 && audio().seqs.length >= 5, 'B receiving both')
 
     await api().closeTracks(a.sessionId, { tracks: [{ mid: a.transceivers.get('cam-video')!.mid! }], force: true })
-    await expectStopped(() => video().seqs.length, () => a.sources.get('cam-video')!.sent, "A's closed video")
+    await expectStopped(
+      () => video().seqs.length,
+      () => a.sources.get('cam-video')!.sent,
+      "A's closed video",
+    )
     const state = await api().getSession(b.sessionId)
     expect(state.tracks).toEqual(
       expect.arrayContaining([
@@ -149,7 +153,7 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
     await b.close()
   })
 
-  it("lets no session of another app pull a track, whichever shard it is on", async () => {
+  it('lets no session of another app pull a track, whichever shard it is on', async () => {
     const a = await publisher([{ name: 'mic', kind: 'audio', tag: 1 }])
     const outsider = createCallsClient({ baseUrl: `${sfu.url}/v1`, appId: 'other-app', appSecret: 'other-secret' })
     onPullerShard()

@@ -80,7 +80,12 @@ export class ForwardingStats {
 
   /** The counters and a copy of the histogram, for the main thread to combine with other shards'. */
   parts(now = performance.now()): StatsParts {
-    return { packetsOut: this.packetsOut, histogram: this.histogram.slice(), samples: this.samples, rate: this.rateAt(now) }
+    return {
+      packetsOut: this.packetsOut,
+      histogram: this.histogram.slice(),
+      samples: this.samples,
+      rate: this.rateAt(now),
+    }
   }
 
   reset(now = performance.now()): void {

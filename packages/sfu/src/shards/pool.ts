@@ -149,7 +149,9 @@ export class ShardPool {
       case 'closed': {
         const waiter = shard.pending.get(message.id)
         shard.pending.delete(message.id)
-        waiter?.resolve((message.t === 'http' ? message.reply : message.t === 'counters' ? message.counters : undefined) as never)
+        waiter?.resolve(
+          (message.t === 'http' ? message.reply : message.t === 'counters' ? message.counters : undefined) as never,
+        )
         return
       }
       case 'catalog':

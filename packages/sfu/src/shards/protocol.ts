@@ -16,7 +16,9 @@ export interface CatalogEntry {
   trackName: string
   kind: TrackKind
   mid: string | undefined
-  codecs: Array<Pick<RTCRtpCodecParameters, 'payloadType' | 'mimeType' | 'clockRate' | 'channels' | 'rtcpFeedback' | 'parameters'>>
+  codecs: Array<
+    Pick<RTCRtpCodecParameters, 'payloadType' | 'mimeType' | 'clockRate' | 'channels' | 'rtcpFeedback' | 'parameters'>
+  >
   /** The publisher's SDP says `a=simulcast:send` for the track's section. */
   simulcast: boolean
 }

@@ -88,7 +88,11 @@ port.on('message', (message: ToShard) => {
           const body = new TextEncoder().encode(
             JSON.stringify({ errorCode: 'internal_error', errorDescription: 'Internal error; see the SFU log' }),
           ).buffer as ArrayBuffer
-          post({ t: 'http', id: message.id, reply: { status: 500, headers: [['content-type', 'application/json']], body } })
+          post({
+            t: 'http',
+            id: message.id,
+            reply: { status: 500, headers: [['content-type', 'application/json']], body },
+          })
         },
       )
       return
@@ -110,7 +114,9 @@ port.on('message', (message: ToShard) => {
       link.removeEntry(message)
       return
     case 'pipe':
-      link.onControl(message.from, message.control, (key) => registry.findLocal(key.appId, key.sessionId, key.trackName))
+      link.onControl(message.from, message.control, (key) =>
+        registry.findLocal(key.appId, key.sessionId, key.trackName),
+      )
       return
     case 'shard-down':
       link.shardDown(message.shard)
