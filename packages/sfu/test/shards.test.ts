@@ -166,3 +166,38 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
     await a.close()
   })
 })
+
+describe('a shard that stops', () => {
+  let sfu: ShardedSfu
+  beforeAll(async () => {
+    const config = testConfig({ workers: 2 })
+    sfu = await startShardedSfu(config, createLogger(config.logLevel))
+  })
+  afterAll(() => sfu.close())
+
+  it("fails its own sessions cleanly and ends the other shard's pulls of its tracks; new sessions go elsewhere", async () => {
+    const api = createCallsClient({ baseUrl: `${sfu.url}/v1`, appId: APP_ID, appSecret: APP_SECRET })
+    sfu.shards.placeNext(0)
+    const a = await publish(api, [{ name: 'mic', kind: 'audio', tag: 1 }])
+    sfu.shards.placeNext(1)
+    const b = await pull(api, [{ sessionId: a.sessionId, trackName: 'mic' }])
+    const audio = () => b.received.get(b.mids.get('mic')!)!
+    await waitFor(() => audio().seqs.length >= 10, 'B receiving audio')
+
+    await sfu.shards.kill(0)
+    await expect(api.getSession(a.sessionId)).rejects.toMatchObject({ status: 410 })
+    await expectStopped(
+      () => audio().seqs.length,
+      () => a.sources.get('mic')!.sent,
+      "the stopped shard's audio",
+    )
+    await waitFor(async () => {
+      const state = await api.getSession(b.sessionId)
+      return state.tracks?.[0]?.status === 'inactive'
+    }, "B's pull turning inactive")
+    const { sessionId } = await api.newSession()
+    expect(sfu.shards.shardOf(sessionId)).toBe(1)
+    await b.close()
+    await a.close()
+  })
+})

@@ -43,7 +43,8 @@ export class ShardPool {
     const { apps, turn: _turn, ...rest } = config
     const ports = await Promise.all(
       Array.from({ length: config.workers }, (_, index) => {
-        const init: ShardInit = { index, config: { ...rest, apps: [...apps] } }
+        const udpPortRange = slice(config.udpPortRange, index, config.workers)
+        const init: ShardInit = { index, config: { ...rest, udpPortRange, apps: [...apps] } }
         return pool.spawn(init)
       }),
     )
@@ -58,6 +59,11 @@ export class ShardPool {
   /** Tests: the next new session goes to this shard, whatever the load. */
   placeNext(shard: number): void {
     this.forced.push(shard)
+  }
+
+  /** Tests: stops a shard the way a crash would (its thread ends; the pool has not asked it to). */
+  async kill(shard: number): Promise<void> {
+    await this.shards[shard]?.worker.terminate()
   }
 
   /** The shard holding a session, if known. */
@@ -198,6 +204,19 @@ export class ShardPool {
 }
 
 export { ShardDown }
+
+/**
+ * Shard `index`'s own part of the ICE port range. werift finds a port by binding a probe socket,
+ * closing it and binding again: two threads probing one range can both pick the same port, and
+ * the loser's bind fails where werift does not look. Disjoint slices cannot collide.
+ */
+function slice(range: [number, number] | undefined, index: number, count: number): [number, number] | undefined {
+  if (!range) return undefined
+  const size = Math.floor((range[1] - range[0] + 1) / count)
+  if (size < 1) throw new Error(`SFU_UDP_PORT_RANGE has fewer ports than SFU_WORKERS (${count})`)
+  const min = range[0] + index * size
+  return [min, index === count - 1 ? range[1] : min + size - 1]
+}
 
 function createdSessionId(body: ArrayBuffer): string | undefined {
   try {
