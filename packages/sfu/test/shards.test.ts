@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { startShardedSfu, type ShardedSfu } from '../src/shards/sharded-server.ts'
 import { createLogger } from '../src/log.ts'
-import { APP_ID, APP_SECRET, testConfig } from './helpers/sfu.ts'
+import { APP_ID, APP_SECRET, raw, testConfig } from './helpers/sfu.ts'
 import { publish, pull, type Publisher, type Received } from './helpers/peer.ts'
 import { SimulcastPublisher } from './helpers/simulcast-publisher.ts'
 import { expectStopped, waitFor } from './helpers/wait.ts'
+import { collect, establish, untilHeard } from './helpers/data-channels.ts'
+import type { RunningSfu } from '../src/server.ts'
 
 /**
  * The SFU with its sessions spread over shards (worker threads): the publisher always on the
@@ -151,6 +153,35 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
       return after.tracks?.find((t) => t.trackName === 'mic')?.status === 'inactive'
     }, "B's pull of A's audio turning inactive once A's session closes")
     await b.close()
+  })
+
+  it("relays a data channel to a subscriber on the other shard, and the subscriber's reply back", async () => {
+    // The data channel helpers read only the SFU's URL.
+    const at = sfu as unknown as RunningSfu
+    onPublisherShard()
+    const a = await establish(at)
+    onPullerShard()
+    const b = await establish(at)
+    expect(sfu.shards.shardOf(b.sessionId)).toBe(workers - 1)
+    const base = `/v1/apps/${APP_ID}/sessions`
+    const pub = await raw(at, 'POST', `${base}/${a.sessionId}/datachannels/new`, {
+      body: JSON.stringify({ dataChannels: [{ location: 'local', dataChannelName: 'chat' }] }),
+    })
+    const pubId = (pub.json.dataChannels as Array<{ id: number }>)[0]!.id
+    const sub = await raw(at, 'POST', `${base}/${b.sessionId}/datachannels/new`, {
+      body: JSON.stringify({
+        dataChannels: [{ location: 'remote', dataChannelName: 'chat', sessionId: a.sessionId, canReply: true }],
+      }),
+    })
+    const subId = (sub.json.dataChannels as Array<{ id: number; errorCode?: string }>)[0]!
+    expect(subId.errorCode).toBeUndefined()
+    const sender = a.pc.createDataChannel('chat', { negotiated: true, id: pubId })
+    const receiver = b.pc.createDataChannel('chat', { negotiated: true, id: subId.id })
+    await waitFor(() => sender.readyState === 'open' && receiver.readyState === 'open', 'channels open')
+    await untilHeard(sender, 'hello', collect(receiver))
+    await untilHeard(receiver, 'hi back', collect(sender))
+    await b.pc.close()
+    await a.pc.close()
   })
 
   it('lets no session of another app pull a track, whichever shard it is on', async () => {

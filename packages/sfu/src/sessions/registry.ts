@@ -1,6 +1,7 @@
 import type { IceOptions } from '../media/peer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
 import type { TrackSource } from '../media/track-source.ts'
+import type { DataChannelRecord } from './data-channel.ts'
 import { CallsError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { Session } from './session.ts'
@@ -17,6 +18,8 @@ export interface RegistryOptions {
 export interface ShardHooks {
   /** A track published in a session of another shard. */
   findRemote(appId: string, sessionId: string, trackName: string): TrackSource | undefined
+  /** A data channel published in a session of another shard. */
+  findRemoteChannel(appId: string, sessionId: string, name: string): DataChannelRecord | undefined
   trackClosed(session: Session, track: PublishedTrack): void
   sessionClosed(session: Session): void
   /** The closed session's id is no longer remembered (answers "not found" from now on). */
@@ -85,6 +88,13 @@ export class SessionRegistry {
   findSession(appId: string, sessionId: string): Session | undefined {
     const session = this.sessions.get(sessionId)
     return session && session.appId === appId ? session : undefined
+  }
+
+  /** A data channel another session of the same app publishes: on this shard, or relayed from another. */
+  findChannel(appId: string, sessionId: string, name: string): DataChannelRecord | undefined {
+    const session = this.sessions.get(sessionId)
+    if (!session) return this.hooks?.findRemoteChannel(appId, sessionId, name)
+    return session.appId === appId ? session.publishedChannel(name) : undefined
   }
 
   /** A track another session of the same app publishes, if it is live: on this shard, or piped from another. */

@@ -171,6 +171,8 @@ export class ShardPool {
       }
       case 'catalog':
       case 'uncatalog':
+      case 'channel':
+      case 'unchannel':
         // Before any later answer of this shard: a pull that answer leads to will find the track.
         for (const other of this.shards) if (other !== shard && other.alive) this.send(other, message)
         return

@@ -25,12 +25,23 @@ export interface CatalogEntry {
 
 export type TrackKey = Pick<CatalogEntry, 'appId' | 'sessionId' | 'trackName'>
 
+/** A data channel some session publishes. */
+export interface ChannelKey {
+  appId: string
+  sessionId: string
+  dataChannelName: string
+}
+
 /** Between the two ends of one pipe: `open`, `shut` and `keyframe` go to the publisher's shard, `ended` back. */
 export type PipeControl =
   | ({ kind: 'open'; pipeId: number } & TrackKey)
   | { kind: 'shut'; pipeId: number }
   | { kind: 'keyframe'; pipeId: number; force: boolean }
   | { kind: 'ended'; pipeId: number }
+  // Data channels (channel-link.ts): subscriber → publisher open and replies, publisher → subscriber messages.
+  | ({ kind: 'dc-open'; chanId: number } & ChannelKey)
+  | { kind: 'dc-msg'; chanId: number; data: string | Uint8Array }
+  | { kind: 'dc-reply'; chanId: number; data: string | Uint8Array }
 
 export interface HttpCall {
   method: string
@@ -58,6 +69,8 @@ export type ToShard =
   | { t: 'peers'; pipePorts: number[] }
   | { t: 'catalog'; entry: CatalogEntry }
   | ({ t: 'uncatalog' } & TrackKey)
+  | ({ t: 'channel'; shard: number } & ChannelKey)
+  | ({ t: 'unchannel' } & ChannelKey)
   | { t: 'pipe'; from: number; control: PipeControl }
   | { t: 'shard-down'; shard: number }
   | { t: 'close'; id: number }
@@ -68,6 +81,8 @@ export type FromShard =
   | { t: 'counters'; id: number; counters: ShardCounters }
   | { t: 'catalog'; entry: CatalogEntry }
   | ({ t: 'uncatalog' } & TrackKey)
+  | ({ t: 'channel'; shard: number } & ChannelKey)
+  | ({ t: 'unchannel' } & ChannelKey)
   | { t: 'pipe'; to: number; control: PipeControl }
   | { t: 'session-closed'; sessionId: string }
   | { t: 'session-forgotten'; sessionId: string }
@@ -78,3 +93,8 @@ export interface ShardInit {
   index: number
   config: Omit<SfuConfig, 'apps' | 'turn'> & { apps: Array<[string, string]> }
 }
+
+export type ChannelControl = Extract<PipeControl, { kind: 'dc-open' | 'dc-msg' | 'dc-reply' }>
+export type TrackControl = Exclude<PipeControl, ChannelControl>
+
+export const isChannelControl = (control: PipeControl): control is ChannelControl => control.kind.startsWith('dc-')

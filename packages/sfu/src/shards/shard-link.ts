@@ -7,7 +7,7 @@ import type { Session } from '../sessions/session.ts'
 import { sectionSendsSimulcast } from '../api/simulcast.ts'
 import { decodePiped, encodePiped } from './pipe-wire.ts'
 import { PipedTrack } from './piped-track.ts'
-import type { CatalogEntry, FromShard, PipeControl, TrackKey } from './protocol.ts'
+import type { CatalogEntry, FromShard, TrackControl, TrackKey } from './protocol.ts'
 
 const LOOPBACK = '127.0.0.1'
 /** A few hundred ms of a busy shard's inbound pipe, so a burst (a keyframe of every publisher) is not dropped. */
@@ -146,7 +146,7 @@ export class ShardLink {
   }
 
   /** A control message from the shard `from`. */
-  onControl(from: number, control: PipeControl, findLocal: (key: TrackKey) => PublishedTrack | undefined): void {
+  onControl(from: number, control: TrackControl, findLocal: (key: TrackKey) => PublishedTrack | undefined): void {
     const outKey = `${from}:${control.pipeId}`
     switch (control.kind) {
       case 'open': {

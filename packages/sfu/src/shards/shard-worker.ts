@@ -3,8 +3,9 @@ import { createApp } from '../http/app.ts'
 import { createLogger } from '../log.ts'
 import { SessionRegistry } from '../sessions/registry.ts'
 import { ShardLink } from './shard-link.ts'
+import { ChannelLink } from './channel-link.ts'
 import { threadCpuMs } from './thread-cpu.ts'
-import type { FromShard, HttpCall, ShardInit, ToShard } from './protocol.ts'
+import { isChannelControl, type FromShard, type HttpCall, type ShardInit, type ToShard } from './protocol.ts'
 
 /**
  * One shard: a worker thread with its own sessions, their werift peers and ICE sockets, and the
@@ -31,10 +32,15 @@ const registry = new SessionRegistry(
   log,
 )
 const link = new ShardLink(index, post, log)
+const channels = new ChannelLink(post)
 registry.hooks = {
   findRemote: (appId, sessionId, trackName) => link.findRemote({ appId, sessionId, trackName }),
+  findRemoteChannel: (appId, sessionId, dataChannelName) => channels.find({ appId, sessionId, dataChannelName }),
   trackClosed: (session, track) => link.unannounce(session, track),
-  sessionClosed: (session) => post({ t: 'session-closed', sessionId: session.id }),
+  sessionClosed: (session) => {
+    channels.announce(session, index)
+    post({ t: 'session-closed', sessionId: session.id })
+  },
   sessionForgotten: (sessionId) => post({ t: 'session-forgotten', sessionId }),
 }
 const app = createApp({
@@ -65,7 +71,10 @@ async function serve(call: HttpCall) {
   const [, appId = '', named = ''] = SESSION_IN_PATH.exec(new URL(call.url).pathname) ?? []
   const sessionId = named === 'new' ? newSessionId(body) : decoded(named)
   const session = sessionId ? registry.findSession(decoded(appId), sessionId) : undefined
-  if (session) link.announce(session)
+  if (session) {
+    link.announce(session)
+    channels.announce(session, index)
+  }
   return { status: response.status, headers: [...response.headers.entries()], body }
 }
 
@@ -113,13 +122,26 @@ port.on('message', (message: ToShard) => {
     case 'uncatalog':
       link.removeEntry(message)
       return
-    case 'pipe':
-      link.onControl(message.from, message.control, (key) =>
-        registry.findLocal(key.appId, key.sessionId, key.trackName),
-      )
+    case 'channel':
+      channels.add(message)
       return
+    case 'unchannel':
+      channels.remove(message)
+      return
+    case 'pipe': {
+      const { from, control } = message
+      if (isChannelControl(control)) {
+        channels.onControl(from, control, (key) =>
+          registry.findSession(key.appId, key.sessionId)?.publishedChannel(key.dataChannelName),
+        )
+      } else {
+        link.onControl(from, control, (key) => registry.findLocal(key.appId, key.sessionId, key.trackName))
+      }
+      return
+    }
     case 'shard-down':
       link.shardDown(message.shard)
+      channels.shardDown(message.shard)
       return
     case 'close':
       registry.close()
