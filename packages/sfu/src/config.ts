@@ -128,9 +128,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
     transportWaitMs: int(env.SFU_TRANSPORT_WAIT_MS, DEFAULT_TRANSPORT_WAIT_MS, 'SFU_TRANSPORT_WAIT_MS'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    // Off by default for now: with Chromium, a simulcast layer switch and a closed pull across
-    // shards do not yet behave as on one thread (README, "Using every core"); `auto` = every core.
-    workers: env.SFU_WORKERS === 'auto' ? availableParallelism() : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
+    workers: Math.max(1, int(env.SFU_WORKERS, availableParallelism(), 'SFU_WORKERS')),
     turn: turnFromEnv(env),
   }
 }
