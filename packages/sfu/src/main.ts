@@ -28,7 +28,7 @@ process.stdout.on('error', () => {
 process.on('unhandledRejection', (err) => stdoutGone || log.error('unhandled rejection', { err }))
 process.on('uncaughtException', (err) => stdoutGone || log.error('uncaught exception', { err }))
 
-// One shard per core by default (SFU_WORKERS); 1 keeps every session on this thread.
+// Shards when SFU_WORKERS asks for more than one (README, "Using every core"); 1 keeps every session on this thread.
 const sfu = config.workers > 1 ? await startShardedSfu(config, log) : await startSfu(config, log)
 running.sfu = sfu
 log.info('sfu listening', {
