@@ -128,7 +128,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
     transportWaitMs: int(env.SFU_TRANSPORT_WAIT_MS, DEFAULT_TRANSPORT_WAIT_MS, 'SFU_TRANSPORT_WAIT_MS'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    // Off by default: sharded, Chromium's simulcast e2e failed in 2 of 3 runs on a loaded machine
+    // Off by default: sharded, Chromium's simulcast e2e failed in 2 of 4 runs on a loaded machine
     // (README, "Using every core"). `auto` = one shard per core.
     workers: env.SFU_WORKERS === 'auto' ? availableParallelism() : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
     turn: turnFromEnv(env),
