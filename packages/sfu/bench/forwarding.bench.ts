@@ -38,6 +38,8 @@ const feedbackModes = (
     : ['none', 'chromium']
 ) as Array<'none' | 'chromium'>
 const lossRate = Number(process.env.BENCH_LOSS ?? 0.01)
+// SFU shards (SFU_WORKERS) to compare: 1 is the single-thread SFU, more spread sessions over threads.
+const shardCounts = (process.env.BENCH_SFU_WORKERS ?? '1,2').split(',').map(Number)
 const WARM_E2E_P50_MS = 20
 const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
@@ -45,7 +47,7 @@ const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
 const audio = { intervalMs: 20, packetBytes: 120 }
 
-async function startSfuProcess(): Promise<{
+async function startSfuProcess(shards: number): Promise<{
   url: string
   pid: number
   stop: () => Promise<void>
@@ -64,6 +66,7 @@ async function startSfuProcess(): Promise<{
       TANGERINE_ENV: 'development',
       SFU_UDP_PORT_RANGE: 'any',
       SFU_LOG_LEVEL: process.env.BENCH_SFU_LOG_LEVEL ?? 'info',
+      SFU_WORKERS: String(shards),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -126,7 +129,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: Float64Array, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
-async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string; pid: number; kill: () => void }) {
+/** What /stats tells about the shards: each one's thread CPU time and copies, and the main thread's CPU. */
+interface ShardStats {
+  mainCpuMs: number | null
+  each: Array<{ shard: number; packetsOut: number; cpuMs: number | null }>
+}
+
+async function run(
+  n: number,
+  feedback: 'none' | 'chromium',
+  sfu: { url: string; pid: number; kill: () => void },
+  shardCount: number,
+) {
   const shares = Array.from({ length: Math.min(workerCount, n) }, (_, w) =>
     Array.from({ length: n }, (_, i) => i).filter((i) => i % Math.min(workerCount, n) === w),
   )
@@ -183,7 +197,8 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
   }
   const warmupSeconds = (performance.now() - warmupStarted) / 1000 + 2
 
-  await fetch(`${sfu.url}/stats?reset=1`)
+  // The counters before the reset: the shards' CPU clocks are cumulative, their copies start again.
+  const shardsBefore = ((await (await fetch(`${sfu.url}/stats?reset=1`)).json()) as { shards?: ShardStats }).shards
   phase('stats reset')
   const before = processStats(sfu.pid)
   const clientBefore = clientCpuSeconds()
@@ -202,6 +217,7 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
   const machineCpu = machineBusySeconds() - machineBefore
   const sfuStats = (await (await fetch(`${sfu.url}/stats`)).json()) as {
     forwarding: { packetsOut: number; latencyMs: { p50: number; p99: number } }
+    shards?: ShardStats
   }
   phase('sfu stats')
   const closed = workers.map((w) => next(w, 'closed'))
@@ -224,8 +240,16 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
   const counted = (k: keyof Extract<FromWorker, { type: 'report' }>['feedback']) =>
     Math.round(done.reduce((sum, r) => sum + r.feedback[k], 0) / seconds)
   const sfuCpuSeconds = after.cpuSeconds - before.cpuSeconds
+  // Per shard: its own thread's CPU (% of one core) and µs per copy it made, measured with every
+  // shard busy at once; and the main thread's CPU, which does nothing per packet.
+  const perShard = (sfuStats.shards?.each ?? []).map((shard) => {
+    const cpuMs = (shard.cpuMs ?? 0) - (shardsBefore?.each.find((s) => s.shard === shard.shard)?.cpuMs ?? 0)
+    return { cpuPct: Math.round(cpuMs / 10 / seconds), usPerCopy: (cpuMs * 1000) / Math.max(1, shard.packetsOut) }
+  })
+  const mainCpuMs = (sfuStats.shards?.mainCpuMs ?? 0) - (shardsBefore?.mainCpuMs ?? 0)
   return {
     N: n,
+    shards: shardCount,
     feedback: feedback === 'chromium' ? `chromium ${(lossRate * 100).toFixed(1)}%` : 'none',
     pulls: `${n}×${n - 1}`,
     'warm-up s': Math.round(warmupSeconds),
@@ -240,6 +264,13 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
     'µs/fwd pkt': Number(((sfuCpuSeconds * 1e6) / Math.max(1, sfuStats.forwarding.packetsOut)).toFixed(1)),
     // What one core would forward at that cost: 10⁶ / (µs per forwarded packet).
     'fwd pkt/s per core': Math.round(sfuStats.forwarding.packetsOut / Math.max(1e-6, sfuCpuSeconds)),
+    'shard CPU %': perShard.map((s) => s.cpuPct).join('/') || '-',
+    'shard µs/fwd pkt': perShard.map((s) => s.usPerCopy.toFixed(1)).join('/') || '-',
+    // With shards, what the cores would forward with each shard on its own: Σ 10⁶ / (µs per copy).
+    'fwd pkt/s, shards on own cores': perShard.length
+      ? Math.round(perShard.reduce((sum, s) => sum + 1e6 / Math.max(1e-3, s.usPerCopy), 0))
+      : '-',
+    'main thread CPU %': sfuStats.shards ? Math.round(mainCpuMs / 10 / seconds) : '-',
     'SFU RSS MiB': Math.round(after.rssMiB),
     // Forwarded streams: every participant pulls the others' audio and video.
     'RSS MiB per 100 streams': Number(((100 * after.rssMiB) / (n * (n - 1) * 2)).toFixed(1)),
@@ -260,30 +291,32 @@ async function run(n: number, feedback: 'none' | 'chromium', sfu: { url: string;
   }
 }
 
-phase('starting sfu')
-const sfu = await startSfuProcess()
-phase('sfu up ' + sfu.url)
 const rows = []
-try {
-  for (const n of sizes)
-    for (const feedback of feedbackModes) {
-      // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
-      const watchdog = setTimeout(
-        () => {
-          console.error(`N=${n} did not finish in time; giving up`)
-          sfu.kill()
-          process.exit(2)
-        },
-        120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
-      )
-      const row = await run(n, feedback, sfu)
-      clearTimeout(watchdog)
-      console.log(JSON.stringify(row))
-      rows.push(row)
-      await sleep(1000)
-    }
-} finally {
-  await sfu.stop()
+for (const shardCount of shardCounts) {
+  phase('starting sfu')
+  const sfu = await startSfuProcess(shardCount)
+  phase('sfu up ' + sfu.url)
+  try {
+    for (const n of sizes)
+      for (const feedback of feedbackModes) {
+        // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
+        const watchdog = setTimeout(
+          () => {
+            console.error(`N=${n} did not finish in time; giving up`)
+            sfu.kill()
+            process.exit(2)
+          },
+          120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
+        )
+        const row = await run(n, feedback, sfu, shardCount)
+        clearTimeout(watchdog)
+        console.log(JSON.stringify(row))
+        rows.push(row)
+        await sleep(1000)
+      }
+  } finally {
+    await sfu.stop()
+  }
 }
 console.table(rows)
 process.exit(0)

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { DEV_FLAG, DEV_FLAG_VALUE, isLocalDevelopment, MIN_SECRET_BYTES, weakness } from '@tangerine/contracts/secrets'
 
 /** SFU configuration, read once from the environment (see README.md for every variable). */
@@ -25,6 +26,11 @@ export interface SfuConfig {
    */
   transportWaitMs: number
   logLevel: LogLevel
+  /**
+   * Shards: worker threads that each hold whole sessions, so forwarding uses every core
+   * (`src/shards/`). 1 runs everything on the main thread, as before shards existed.
+   */
+  workers: number
   /** TURN through a coturn child process; undefined: no TURN, and the TURN API answers 404. */
   turn?: TurnConfig
 }
@@ -122,6 +128,9 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
     transportWaitMs: int(env.SFU_TRANSPORT_WAIT_MS, DEFAULT_TRANSPORT_WAIT_MS, 'SFU_TRANSPORT_WAIT_MS'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    // Off by default: sharded, Chromium's simulcast e2e failed in 2 of 4 runs on a loaded machine
+    // (README, "Using every core"). `auto` = one shard per core.
+    workers: env.SFU_WORKERS === 'auto' ? availableParallelism() : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
     turn: turnFromEnv(env),
   }
 }

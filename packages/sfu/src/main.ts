@@ -1,6 +1,7 @@
 import { configFromEnv, type SfuConfig } from './config.ts'
 import { createLogger } from './log.ts'
 import { startSfu } from './server.ts'
+import { startShardedSfu } from './shards/sharded-server.ts'
 
 let config: SfuConfig
 try {
@@ -12,12 +13,24 @@ try {
 }
 const log = createLogger(config.logLevel)
 
+// The log goes to stdout; when whoever reads it has gone (EPIPE), every write fails, and logging
+// that failure as an uncaught exception would fail again, forever. Nobody is left to serve: stop.
+let stdoutGone = false
+const running: { sfu?: { close(): Promise<void> } } = {}
+process.stdout.on('error', () => {
+  if (stdoutGone) return
+  stdoutGone = true
+  void (running.sfu?.close() ?? Promise.resolve()).finally(() => process.exit(1))
+})
+
 // A peer that vanishes mid-stream can make werift reject deep inside a socket
 // callback; one broken session must not take the media plane down with it.
-process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }))
-process.on('uncaughtException', (err) => log.error('uncaught exception', { err }))
+process.on('unhandledRejection', (err) => stdoutGone || log.error('unhandled rejection', { err }))
+process.on('uncaughtException', (err) => stdoutGone || log.error('uncaught exception', { err }))
 
-const sfu = await startSfu(config, log)
+// Shards when SFU_WORKERS asks for more than one (README, "Using every core"); 1 keeps every session on this thread.
+const sfu = config.workers > 1 ? await startShardedSfu(config, log) : await startSfu(config, log)
+running.sfu = sfu
 log.info('sfu listening', {
   url: sfu.url,
   apiBase: `${sfu.url}/v1`,
@@ -25,6 +38,7 @@ log.info('sfu listening', {
   udpPortRange: config.udpPortRange ?? 'any',
   apps: [...config.apps.keys()],
   turnPort: sfu.turn?.port ?? 'off',
+  shards: config.workers,
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

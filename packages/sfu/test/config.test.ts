@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { configFromEnv } from '../src/config.ts'
@@ -63,5 +64,16 @@ describe('the transport wait', () => {
     expect(() => configFromEnv({ TANGERINE_ENV: 'development', SFU_TRANSPORT_WAIT_MS: 'soon' })).toThrow(
       /SFU_TRANSPORT_WAIT_MS/,
     )
+  })
+})
+
+describe('shards', () => {
+  it('are off unless SFU_WORKERS asks for them; auto is one per core', () => {
+    const dev = { TANGERINE_ENV: 'development' }
+    expect(configFromEnv(dev).workers).toBe(1)
+    expect(configFromEnv({ ...dev, SFU_WORKERS: '2' }).workers).toBe(2)
+    expect(configFromEnv({ ...dev, SFU_WORKERS: '0' }).workers).toBe(1)
+    expect(configFromEnv({ ...dev, SFU_WORKERS: 'auto' }).workers).toBe(availableParallelism())
+    expect(() => configFromEnv({ ...dev, SFU_WORKERS: 'many' })).toThrow(/SFU_WORKERS/)
   })
 })

@@ -134,8 +134,7 @@ export async function newDataChannels(
       session.dataChannels.push(record)
       return { ...echo, id }
     }
-    const publisher = ctx.registry.findSession(ctx.appId, item.sessionId ?? '')
-    const source = publisher?.publishedChannel(item.dataChannelName)
+    const source = ctx.registry.findChannel(ctx.appId, item.sessionId ?? '', item.dataChannelName)
     if (!source) {
       return { ...echo, errorCode: 'not_found_track_error', errorDescription: 'Data channel not found on remote peer' }
     }

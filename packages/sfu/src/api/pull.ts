@@ -1,7 +1,7 @@
 import { MediaStream, type RTCRtpTransceiver } from 'werift'
 import type { TrackObject, TrackResult } from '@tangerine/contracts/calls/api'
 import { Subscription } from '../media/subscription.ts'
-import type { PublishedTrack } from '../media/published-track.ts'
+import type { TrackSource } from '../media/track-source.ts'
 import { trackNotFound } from '../errors.ts'
 import { pullCodecs } from '../media/payload-types.ts'
 import { extensionsFor } from '../media/extension-ids.ts'
@@ -32,7 +32,7 @@ export function addNumberedTransceiver(
   ctx: OperationContext,
   kind: 'audio' | 'video',
   direction: 'sendonly' | 'recvonly' | 'sendrecv',
-  source?: PublishedTrack,
+  source?: TrackSource,
 ): RTCRtpTransceiver {
   const { pc } = ctx.session
   const sdps = sessionNumbering(ctx)

@@ -10,9 +10,19 @@ import { sessionRoutes } from './routes/sessions.ts'
 import { turnCredentialRoutes } from './routes/turn-credentials.ts'
 import { turnKeyRoutes } from './routes/turn-keys.ts'
 
+/** What /healthz and /stats show; with shards, the main thread gathers it from each. */
+export interface Counters {
+  sessions: number
+  forwarding: unknown
+  shards?: unknown
+}
+
 export interface AppDeps {
   apps: Map<string, string>
-  registry: SessionRegistry
+  /** Serves the Calls API's session routes here; without it (shards) they are answered before this app. */
+  registry?: SessionRegistry
+  /** Overrides the registry's counters (the sharded main thread's sum over shards). */
+  counters?: (reset: boolean) => Promise<Counters>
   maxBodyBytes: number
   transportWaitMs: number
   log: Logger
@@ -22,8 +32,17 @@ export interface AppDeps {
 /** The SFU's HTTP control plane: the Calls API, the TURN APIs, health and forwarding counters. */
 export function createApp(deps: AppDeps) {
   const { registry, log } = deps
+  const counters =
+    deps.counters ??
+    (async (reset: boolean): Promise<Counters> => {
+      const body = { sessions: registry?.size ?? 0, forwarding: registry?.stats.snapshot() }
+      if (reset) registry?.stats.reset()
+      return body
+    })
   // The Calls API and the TURN credentials sit under `/v1` or at the root: Orange calls them without.
-  const api = new Hono().route('/', sessionRoutes(deps)).route('/', turnCredentialRoutes(deps))
+  const api = new Hono()
+  if (registry) api.route('/', sessionRoutes({ ...deps, registry }))
+  api.route('/', turnCredentialRoutes(deps))
   return new Hono()
     .use(async (c, next) => {
       const started = performance.now()
@@ -35,16 +54,12 @@ export function createApp(deps: AppDeps) {
     .use(cors())
     .get(
       '/healthz',
-      getOnly((c) => c.json({ status: 'ok', sessions: registry.size })),
+      getOnly(async (c) => c.json({ status: 'ok', sessions: (await counters(false)).sessions })),
     )
     .get(
       '/stats',
-      getOnly((c) => {
-        // Counters only, no session data: safe without auth, like /healthz.
-        const body = { sessions: registry.size, forwarding: registry.stats.snapshot() }
-        if (c.req.query('reset') === '1') registry.stats.reset()
-        return c.json(body)
-      }),
+      // Counters only, no session data: safe without auth, like /healthz.
+      getOnly(async (c) => c.json(await counters(c.req.query('reset') === '1'))),
     )
     .route('/client/v4', turnKeyRoutes(deps))
     .route('/v1', api)

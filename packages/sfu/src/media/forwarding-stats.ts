@@ -3,6 +3,14 @@ const BUCKETS = 1000 // 0–100 ms; slower packets land in the last bucket
 /** The shortest window a forwarding rate is measured over. */
 export const RATE_WINDOW_MS = 1000
 
+/** One shard's counters as they cross to the main thread, which adds the shards' up (`combineSnapshots`). */
+export interface StatsParts {
+  packetsOut: number
+  histogram: Uint32Array
+  samples: number
+  rate: { packetsPerSecond: number | null; windowMs: number | null }
+}
+
 /**
  * Counters and a latency histogram for forwarded packets, one sample per forwarded copy:
  * from the moment werift hands the SFU a decrypted publisher packet (PublishedTrack's
@@ -24,6 +32,12 @@ export class ForwardingStats {
   recordLatency(ms: number): void {
     this.histogram[Math.min(BUCKETS - 1, Math.floor(ms / BUCKET_MS))]!++
     this.samples++
+  }
+
+  /** `count` samples in bucket `index` (combining shards' histograms). */
+  addBucket(index: number, count: number): void {
+    this.histogram[index]! += count
+    this.samples += count
   }
 
   percentile(p: number): number | undefined {
@@ -64,6 +78,16 @@ export class ForwardingStats {
     }
   }
 
+  /** The counters and a copy of the histogram, for the main thread to combine with other shards'. */
+  parts(now = performance.now()): StatsParts {
+    return {
+      packetsOut: this.packetsOut,
+      histogram: this.histogram.slice(),
+      samples: this.samples,
+      rate: this.rateAt(now),
+    }
+  }
+
   reset(now = performance.now()): void {
     this.packetsOut = 0
     this.histogram.fill(0)
@@ -71,5 +95,28 @@ export class ForwardingStats {
     this.windowStart = now
     this.windowCount = 0
     this.rate = undefined
+  }
+}
+
+/**
+ * The machine-wide snapshot from every shard's parts: counts and rates add up, and the latency
+ * percentiles come from the summed histograms (not an average of the shards' percentiles).
+ */
+export function combineSnapshots(parts: StatsParts[]) {
+  const all = new ForwardingStats()
+  for (const part of parts) {
+    all.packetsOut += part.packetsOut
+    for (let i = 0; i < BUCKETS; i++) {
+      const n = part.histogram[i]!
+      if (n > 0) all.addBucket(i, n)
+    }
+  }
+  const rates = parts.map((p) => p.rate)
+  const known = rates.every((r) => r.packetsPerSecond !== null)
+  const snapshot = all.snapshot()
+  return {
+    ...snapshot,
+    packetsPerSecond: known && rates.length > 0 ? rates.reduce((sum, r) => sum + (r.packetsPerSecond ?? 0), 0) : null,
+    windowMs: known && rates.length > 0 ? Math.max(...rates.map((r) => r.windowMs ?? 0)) : null,
   }
 }

@@ -1,40 +1,22 @@
-import type { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpTransceiver, RtpPacket } from 'werift'
+import type { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpTransceiver } from 'werift'
 import type { TrackKind } from '@tangerine/contracts/calls/api'
+import { TrackSource } from './track-source.ts'
 
-/** Anything that wants the publisher's packets: a subscription of some puller. */
-export interface PacketSink {
-  /**
-   * `arrivedAt` is the `performance.now()` at which the publisher's decrypted packet
-   * reached our handler, shared by every puller's copy: forwarding latency is measured
-   * from it, so it holds the fan-out to earlier pullers and any event-loop queueing.
-   */
-  onPacket(packet: RtpPacket, rid: string, arrivedAt: number): void
-  onSourceClosed(): void
-}
+export type { PacketSink } from './track-source.ts'
 
 /** Keyframe requests closer together than this add nothing but upstream load. */
 const KEYFRAME_REQUEST_INTERVAL_MS = 300
-const LAYER_ACTIVE_MS = 1000
-const ACTIVE_LAYER_REFRESH_MS = 200
 
 /**
- * A track some session pushes: the receiving side of one transceiver, fanned out to
- * every subscription. Simulcast layers arrive as separate werift tracks keyed by rid
+ * A track some session on this shard pushes: the receiving side of one transceiver, fanned out
+ * to every subscription. Simulcast layers arrive as separate werift tracks keyed by rid
  * (`''` when the publisher sends a single encoding).
  */
-export class PublishedTrack {
-  readonly name: string
-  readonly sessionId: string
+export class PublishedTrack extends TrackSource {
   readonly transceiver: RTCRtpTransceiver
-  readonly kind: TrackKind
   /** A `sendrecv` transceiver also carries a pulled track back to this peer (the AI flow). */
   readonly bidirectional: boolean
-  readonly createdAt = Date.now()
-  lastPacketAt: number | undefined
-  packetsReceived = 0
-  closed = false
 
-  private readonly sinks = new Set<PacketSink>()
   private readonly watched = new Set<MediaStreamTrack>()
   /** rid → the SSRC the publisher sends that layer on, learnt from its packets. */
   private readonly layerSsrc = new Map<string, number>()
@@ -49,10 +31,8 @@ export class PublishedTrack {
     kind: TrackKind
     bidirectional: boolean
   }) {
-    this.name = init.name
-    this.sessionId = init.sessionId
+    super(init)
     this.transceiver = init.transceiver
-    this.kind = init.kind
     this.bidirectional = init.bidirectional
     const receiver = init.transceiver.receiver
     for (const track of [...receiver.tracks, receiver.track]) this.watch(track)
@@ -64,45 +44,8 @@ export class PublishedTrack {
     return this.transceiver.mid ?? undefined
   }
 
-  /** The codecs negotiated with the publisher, primary first (empty before negotiation). */
   get codecs(): RTCRtpCodecParameters[] {
     return this.transceiver.codecs
-  }
-
-  /** The layers seen so far, ascending; replaced (never mutated) when one appears. */
-  rids: readonly string[] = []
-  private readonly layerLastAt = new Map<string, number>()
-  private active: readonly string[] = []
-  private activeAt = 0
-
-  /**
-   * The layers that sent a packet within the last second, ascending. A browser pauses
-   * its top simulcast layers when bandwidth drops; pullers on a paused layer must move
-   * to one still flowing. Recomputed at most every 200 ms, since it runs per packet.
-   */
-  activeRids(now = Date.now()): readonly string[] {
-    if (now - this.activeAt > ACTIVE_LAYER_REFRESH_MS) {
-      this.activeAt = now
-      this.active = this.rids.filter((rid) => now - (this.layerLastAt.get(rid) ?? 0) <= LAYER_ACTIVE_MS)
-    }
-    return this.active
-  }
-
-  /** The primary codec's mime type, e.g. `video/VP8` (empty before negotiation). */
-  get mimeType(): string {
-    return this.codecs.find((c) => !/\/(rtx|red|ulpfec)$/i.test(c.mimeType))?.mimeType ?? ''
-  }
-
-  addSink(sink: PacketSink): void {
-    this.sinks.add(sink)
-  }
-
-  removeSink(sink: PacketSink): void {
-    this.sinks.delete(sink)
-  }
-
-  get sinkCount(): number {
-    return this.sinks.size
   }
 
   /**
@@ -134,11 +77,9 @@ export class PublishedTrack {
 
   close(): void {
     if (this.closed) return
-    this.closed = true
     clearTimeout(this.deferredKeyframe)
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
-    for (const sink of [...this.sinks]) sink.onSourceClosed()
-    this.sinks.clear()
+    this.closeSinks()
   }
 
   private watch(track: MediaStreamTrack): void {
@@ -149,14 +90,8 @@ export class PublishedTrack {
       const arrivedAt = performance.now()
       const rid = track.rid ?? ''
       // werift hands each packet to exactly one track, so no layer is seen twice.
-      if (this.layerSsrc.get(rid) !== packet.header.ssrc) {
-        this.layerSsrc.set(rid, packet.header.ssrc)
-        this.rids = [...this.layerSsrc.keys()].sort()
-      }
-      this.lastPacketAt = Date.now()
-      this.layerLastAt.set(rid, this.lastPacketAt)
-      this.packetsReceived++
-      for (const sink of this.sinks) sink.onPacket(packet, rid, arrivedAt)
+      if (this.layerSsrc.get(rid) !== packet.header.ssrc) this.layerSsrc.set(rid, packet.header.ssrc)
+      this.deliver(packet, rid, arrivedAt)
     })
     this.unsubscribers.push(unSubscribe)
   }

@@ -1,5 +1,5 @@
 import { RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, type RTCRtpSender, type RtcpPacket } from 'werift'
-import type { PacketSink, PublishedTrack } from './published-track.ts'
+import type { PacketSink, TrackSource } from './track-source.ts'
 import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
 import type { ForwardingStats } from './forwarding-stats.ts'
@@ -21,7 +21,7 @@ const SWITCH_TIMESTAMP_STEP = { audio: 960, video: 3000 } as const
  */
 export class Subscription implements PacketSink {
   readonly sender: RTCRtpSender
-  source: PublishedTrack | undefined
+  source: TrackSource | undefined
   preference: LayerPreference
   packetsForwarded = 0
   /** Called once when the source goes away; the session marks its record inactive. */
@@ -42,7 +42,7 @@ export class Subscription implements PacketSink {
   /** The synchronous send path; werift's `sendRtp` only for what it declines. */
   private readonly lean: LeanSender
 
-  constructor(sender: RTCRtpSender, source: PublishedTrack, preference: LayerPreference = {}, stats?: ForwardingStats) {
+  constructor(sender: RTCRtpSender, source: TrackSource, preference: LayerPreference = {}, stats?: ForwardingStats) {
     this.sender = sender
     this.lean = new LeanSender(sender)
     this.stats = stats
@@ -55,7 +55,7 @@ export class Subscription implements PacketSink {
   }
 
   /** Points this puller at another publication without renegotiating (tracks/update, `#name`). */
-  retarget(source: PublishedTrack, preference: LayerPreference = this.preference): void {
+  retarget(source: TrackSource, preference: LayerPreference = this.preference): void {
     this.preference = preference
     if (source === this.source) {
       // Maybe a new preferred layer: its keyframe is where the switch happens.
@@ -134,7 +134,7 @@ export class Subscription implements PacketSink {
    * wanted, at a keyframe when we can tell, so the decoder never sees a delta frame
    * of a stream it has no reference for.
    */
-  private switchLayer(source: PublishedTrack, rid: string, packet: RtpPacket): boolean {
+  private switchLayer(source: TrackSource, rid: string, packet: RtpPacket): boolean {
     const active = source.activeRids()
     // Before the first refresh nothing counts as active yet; fall back to every layer seen.
     if (rid !== chooseLayer(active.length > 0 ? active : source.rids, this.preference)) return false
@@ -161,7 +161,7 @@ export class Subscription implements PacketSink {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
   }
 
-  private attach(source: PublishedTrack): void {
+  private attach(source: TrackSource): void {
     this.source = source
     this.resync = true
     this.currentRid = undefined

@@ -1,5 +1,7 @@
 import type { IceOptions } from '../media/peer.ts'
 import type { PublishedTrack } from '../media/published-track.ts'
+import type { TrackSource } from '../media/track-source.ts'
+import type { DataChannelRecord } from './data-channel.ts'
 import { CallsError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { Session } from './session.ts'
@@ -10,6 +12,18 @@ export interface RegistryOptions {
   sessionIdleTimeoutMs: number
   trackIdleTimeoutMs: number
   closedSessionMemoryMs: number
+}
+
+/** How a shard's registry reaches the others (`shards/shard-worker.ts`); absent when there is one. */
+export interface ShardHooks {
+  /** A track published in a session of another shard. */
+  findRemote(appId: string, sessionId: string, trackName: string): TrackSource | undefined
+  /** A data channel published in a session of another shard. */
+  findRemoteChannel(appId: string, sessionId: string, name: string): DataChannelRecord | undefined
+  trackClosed(session: Session, track: PublishedTrack): void
+  sessionClosed(session: Session): void
+  /** The closed session's id is no longer remembered (answers "not found" from now on). */
+  sessionForgotten(sessionId: string): void
 }
 
 /**
@@ -25,6 +39,7 @@ export class SessionRegistry {
   private readonly timer: NodeJS.Timeout
   private readonly options: RegistryOptions
   private readonly log: Logger
+  hooks: ShardHooks | undefined
 
   constructor(options: RegistryOptions, log: Logger) {
     this.options = options
@@ -47,7 +62,9 @@ export class SessionRegistry {
     session.onClosed = () => {
       this.sessions.delete(session.id)
       this.closedAt.set(session.id, Date.now())
+      this.hooks?.sessionClosed(session)
     }
+    session.onUnpublished = (track) => this.hooks?.trackClosed(session, track)
     this.sessions.set(session.id, session)
     this.log.info('session created', { sessionId: session.id, appId, thirdparty })
     return session
@@ -73,11 +90,25 @@ export class SessionRegistry {
     return session && session.appId === appId ? session : undefined
   }
 
-  /** A track another session of the same app publishes, if it is live. */
-  findPublished(appId: string, sessionId: string, trackName: string): PublishedTrack | undefined {
+  /** A data channel another session of the same app publishes: on this shard, or relayed from another. */
+  findChannel(appId: string, sessionId: string, name: string): DataChannelRecord | undefined {
     const session = this.sessions.get(sessionId)
-    if (!session || session.appId !== appId) return undefined
+    if (!session) return this.hooks?.findRemoteChannel(appId, sessionId, name)
+    return session.appId === appId ? session.publishedChannel(name) : undefined
+  }
+
+  /** A track another session of the same app publishes, if it is live: on this shard, or piped from another. */
+  findPublished(appId: string, sessionId: string, trackName: string): TrackSource | undefined {
+    const session = this.sessions.get(sessionId)
+    if (!session) return this.hooks?.findRemote(appId, sessionId, trackName)
+    if (session.appId !== appId) return undefined
     return session.published.get(trackName)
+  }
+
+  /** A track published on this shard only (what another shard's pipe asks for). */
+  findLocal(appId: string, sessionId: string, trackName: string): PublishedTrack | undefined {
+    const session = this.sessions.get(sessionId)
+    return session && session.appId === appId ? session.published.get(trackName) : undefined
   }
 
   sweep(now = Date.now()): void {
@@ -101,7 +132,10 @@ export class SessionRegistry {
       }
     }
     for (const [id, at] of this.closedAt) {
-      if (now - at > closedSessionMemoryMs) this.closedAt.delete(id)
+      if (now - at > closedSessionMemoryMs) {
+        this.closedAt.delete(id)
+        this.hooks?.sessionForgotten(id)
+      }
     }
   }
 

@@ -47,6 +47,8 @@ export class Session {
   lastInboundAt = Date.now()
   closed = false
   onClosed: (() => void) | undefined
+  /** A published track stopped (closed by the client, the GC or the session's end). */
+  onUnpublished: ((track: PublishedTrack) => void) | undefined
 
   private chain: Promise<unknown> = Promise.resolve()
   private readonly log: Logger
@@ -192,6 +194,7 @@ export class Session {
   unpublish(track: PublishedTrack): void {
     if (this.published.get(track.name) === track) this.published.delete(track.name)
     track.close()
+    this.onUnpublished?.(track)
     for (const record of this.records) if (record.published === track) record.closed = true
   }
 

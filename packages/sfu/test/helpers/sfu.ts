@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     closedSessionMemoryMs: 60_000,
     maxBodyBytes: 64 * 1024,
     transportWaitMs: 5_000,
+    workers: 1,
     logLevel: (process.env.SFU_TEST_LOG_LEVEL as SfuConfig['logLevel'] | undefined) ?? 'silent',
     ...overrides,
   }
