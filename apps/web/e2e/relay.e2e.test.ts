@@ -29,15 +29,24 @@ function forceRelay() {
 
 async function person(name: string, room: string) {
   const iceRequests: string[] = []
+  const complaints: string[] = []
   const page = await join(name, room, {
     initScript: forceRelay,
-    onPage: (page) =>
+    onPage: (page) => {
       page.on('request', (req) => {
         if (/\/api\/(partytracks\/generate-ice-servers|ice-servers)/.test(req.url()))
           iceRequests.push(new URL(req.url()).pathname)
-      }),
+      })
+      page.on('response', (res) => {
+        if (res.status() >= 400)
+          complaints.push(`${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`)
+      })
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' || msg.type() === 'warning') complaints.push(`${msg.type()}: ${msg.text()}`)
+      })
+    },
   })
-  return { page, iceRequests }
+  return { page, iceRequests, complaints }
 }
 
 /** The selected candidate pair of each connected peer connection on the page, from getStats. */
@@ -70,6 +79,20 @@ function selectedPairs(page: Page) {
     }
     return out
   })
+}
+
+/** What each peer connection on the page is doing, oldest first: to tell an ICE failure from a negotiation stuck. */
+function pcStates(page: Page) {
+  return page.evaluate(() =>
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => ({
+      connection: pc.connectionState,
+      ice: pc.iceConnectionState,
+      gathering: pc.iceGatheringState,
+      signaling: pc.signalingState,
+      transceivers: pc.getTransceivers().map((t) => `${t.mid}:${t.direction}/${t.currentDirection}`),
+      remote: pc.remoteDescription?.type,
+    })),
+  )
 }
 
 describe('a meeting where only TURN relays get through', () => {
@@ -157,15 +180,21 @@ describe('a meeting where only TURN relays get through', () => {
     expect(before.map((c) => c.username)).not.toContain(after.username)
     expect(before.map((c) => c.credential)).not.toContain(after.credential)
     // The new connection runs over a relay with that credential.
-    await expect
-      .poll(
-        async () => (await selectedPairs(ada.page)).some((p) => p.state === 'succeeded' && p.localType === 'relay'),
-        {
-          timeout: 30_000,
-          interval: 250,
-        },
-      )
-      .toBe(true)
+    try {
+      await expect
+        .poll(
+          async () => (await selectedPairs(ada.page)).some((p) => p.state === 'succeeded' && p.localType === 'relay'),
+          { timeout: 30_000, interval: 250 },
+        )
+        .toBe(true)
+    } catch (err) {
+      console.error('Ada', {
+        pcs: await pcStates(ada.page),
+        pairs: await selectedPairs(ada.page),
+        complaints: ada.complaints,
+      })
+      throw err
+    }
   })
 
   it('gives ICE servers to a page with an identity at /api/ice-servers, with STUN, TURN and a TTL', async () => {

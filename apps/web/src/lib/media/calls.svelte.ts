@@ -6,6 +6,7 @@ import { finalize, map, of, ReplaySubject, share, tap, type Observable } from 'r
 import { bestLayer, LOWEST_LAYER, type LayerRid } from './layers.ts'
 import { bundleTag } from './sdp.ts'
 import { lookupOf, watchSession } from './session-watch.ts'
+import { settleOnClose } from './settle-on-close.ts'
 
 /** How a published track is named in room state: `{sessionId}/{trackName}`. */
 export function trackRef(meta: { sessionId?: string; trackName?: string }): string | undefined {
@@ -52,6 +53,8 @@ export class Calls {
   constructor(room: string, userId: string, onRecovery?: (phase: 'lost' | 'restored') => void) {
     this.#onRecovery = onRecovery
     this.#query = `room=${encodeURIComponent(room)}&user=${encodeURIComponent(userId)}`
+    // Before partytracks makes its first connection: a failed one must not take the next one's negotiations with it.
+    settleOnClose()
     this.tracks = new PartyTracks({ prefix: publicPaths.partytracks, apiExtraParams: this.#query, maxApiHistory: 200 })
     this.#subscriptions.push(
       this.tracks.peerConnectionState$.subscribe((s) => {
