@@ -1,5 +1,6 @@
 import { NewSessionResponse, TracksResponse } from '@tangerine/contracts/calls/api'
-import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useSdesMid } from 'werift'
+import type { RTCPeerConnection } from 'werift'
+import { vp8Peer } from './vp8-peer.ts'
 import { outsider, stackUrl, tab, type Outsider } from './attacks/outsider.ts'
 import { RoomPresence } from './bot-presence.ts'
 import { RtpLoop } from './rtp-loop.ts'
@@ -50,28 +51,6 @@ async function callsProxy<T>(
   return schema.parse(JSON.parse(text))
 }
 
-/** A sending peer: loopback only (tests stay there), VP8 with the feedback a browser offers. */
-const senderPeer = () =>
-  new RTCPeerConnection({
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    codecs: {
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          payloadType: 96,
-          rtcpFeedback: [useNACK(), usePLI()],
-        }),
-      ],
-    },
-    headerExtensions: { video: [useSdesMid()] },
-  })
-
 async function connected(pc: RTCPeerConnection, what: string) {
   // werift's DTLS is JS crypto: on a busy 2-core machine a handshake has taken over 20 s.
   const deadline = performance.now() + 45_000
@@ -84,7 +63,7 @@ async function connected(pc: RTCPeerConnection, what: string) {
 
 /** A Calls session of `at`'s publishing `loop.track`, connected; the loop is not started yet. */
 async function publish(at: { who: Outsider; id: string; room: string }, loop: RtpLoop, name: string) {
-  const pc = senderPeer()
+  const pc = vp8Peer('sender')
   try {
     const { sessionId } = await callsProxy(NewSessionResponse, at, 'POST', '/sessions/new')
     const transceiver = pc.addTransceiver(loop.track, { direction: 'sendonly' })

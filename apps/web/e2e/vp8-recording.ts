@@ -1,5 +1,6 @@
 import { createCallsClient } from '@tangerine/contracts/calls/client'
-import { RTCPeerConnection, RTCRtpCodecParameters, usePLI, type MediaStreamTrack, type RtpPacket } from 'werift'
+import type { MediaStreamTrack, RtpPacket } from 'werift'
+import { vp8Peer } from './vp8-peer.ts'
 import { readVp8 } from './vp8-descriptor.ts'
 
 /*
@@ -32,27 +33,6 @@ export interface Recording {
   tookMs: number
 }
 
-/** The peer the recording arrives in: loopback only, VP8 only, able to ask for a key frame. */
-const recorderPeer = () =>
-  new RTCPeerConnection({
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    codecs: {
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          payloadType: 96,
-          rtcpFeedback: [usePLI()],
-        }),
-      ],
-    },
-  })
-
 /**
  * Records `frames` whole frames of the camera `sessionId/trackName` publishes, starting at a key
  * frame. Tries again (up to three times) if a packet went missing on the way.
@@ -70,7 +50,7 @@ export async function recordCamera(track: { sessionId: string; trackName: string
 }
 
 async function recordOnce(track: { sessionId: string; trackName: string }, frames: number): Promise<Recording> {
-  const pc = recorderPeer()
+  const pc = vp8Peer('receiver')
   try {
     const { sessionId } = await operator.newSession()
     const pulled = await operator.newTracks(sessionId, { tracks: [{ location: 'remote', ...track }] })

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
-import type { AddressInfo } from 'node:net'
 import type { SfuConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
-import { SessionRegistry } from './sessions/registry.ts'
+import { registryOptions, SessionRegistry } from './sessions/registry.ts'
+import { listen } from './http/listen.ts'
 import { createApp } from './http/app.ts'
 import { startTurn, type TurnService } from './turn/service.ts'
 
@@ -21,15 +21,7 @@ export interface RunningSfu {
 /** Starts the HTTP API and the media plane; `port: 0` picks a free port (tests). */
 export async function startSfu(config: SfuConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningSfu> {
   const turn = config.turn ? await startTurn(config.turn, config.announcedIp, log) : undefined
-  const registry = new SessionRegistry(
-    {
-      ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
-      sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
-      trackIdleTimeoutMs: config.trackIdleTimeoutMs,
-      closedSessionMemoryMs: config.closedSessionMemoryMs,
-    },
-    log,
-  )
+  const registry = new SessionRegistry(registryOptions(config), log)
   const app = createApp({
     apps: config.apps,
     registry,
@@ -42,20 +34,13 @@ export async function startSfu(config: SfuConfig, log: Logger = createLogger(con
   // which hono's body limit needs to re-read a chunked body.
   // An HTTP/1.0 caller may send no Host; the API never needed one, so it gets a stand-in.
   const server = createServer(getRequestListener(app.fetch, { hostname: 'sfu.local' }))
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(config.port, config.host, () => resolve())
-    })
-  } catch (err) {
+  const { url, port } = await listen(server, config).catch(async (err: unknown) => {
     registry.close()
     await turn?.close()
     throw err
-  }
-  const { port } = server.address() as AddressInfo
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  })
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     registry,
     server,

@@ -4,6 +4,7 @@ import type { TrackSource } from '../media/track-source.ts'
 import type { DataChannelRecord } from './data-channel.ts'
 import { CallsError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import type { SfuConfig } from '../config.ts'
 import { Session } from './session.ts'
 import { ForwardingStats } from '../media/forwarding-stats.ts'
 
@@ -13,6 +14,24 @@ export interface RegistryOptions {
   trackIdleTimeoutMs: number
   closedSessionMemoryMs: number
 }
+
+/** A registry's options, from the SFU's configuration (a shard's has its own slice of ports). */
+export const registryOptions = (
+  config: Pick<
+    SfuConfig,
+    | 'announcedIp'
+    | 'udpBindIp'
+    | 'udpPortRange'
+    | 'sessionIdleTimeoutMs'
+    | 'trackIdleTimeoutMs'
+    | 'closedSessionMemoryMs'
+  >,
+): RegistryOptions => ({
+  ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
+  sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+  trackIdleTimeoutMs: config.trackIdleTimeoutMs,
+  closedSessionMemoryMs: config.closedSessionMemoryMs,
+})
 
 /** How a shard's registry reaches the others (`shards/shard-worker.ts`); absent when there is one. */
 export interface ShardHooks {

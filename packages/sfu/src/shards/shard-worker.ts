@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createApp } from '../http/app.ts'
 import { createLogger } from '../log.ts'
-import { SessionRegistry } from '../sessions/registry.ts'
+import { registryOptions, SessionRegistry } from '../sessions/registry.ts'
 import { ShardLink } from './shard-link.ts'
 import { ChannelLink } from './channel-link.ts'
 import { threadCpuMs } from './thread-cpu.ts'
@@ -22,15 +22,7 @@ const post = (message: FromShard, transfer: ArrayBuffer[] = []) => port.postMess
 process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }))
 process.on('uncaughtException', (err) => log.error('uncaught exception', { err }))
 
-const registry = new SessionRegistry(
-  {
-    ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
-    sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
-    trackIdleTimeoutMs: config.trackIdleTimeoutMs,
-    closedSessionMemoryMs: config.closedSessionMemoryMs,
-  },
-  log,
-)
+const registry = new SessionRegistry(registryOptions(config), log)
 const link = new ShardLink(index, post, log)
 const channels = new ChannelLink(post)
 registry.hooks = {

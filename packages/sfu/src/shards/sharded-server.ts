@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { SfuConfig } from '../config.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { createApp } from '../http/app.ts'
+import { listen } from '../http/listen.ts'
 import { startTurn, type TurnService } from '../turn/service.ts'
 import { ShardPool } from './pool.ts'
 import type { HttpCall, HttpReply } from './protocol.ts'
@@ -56,20 +56,13 @@ export async function startShardedSfu(
       reply(res, { status: 500, ...problem('internal_error', 'Internal error; see the SFU log') })
     })
   })
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(config.port, config.host, () => resolve())
-    })
-  } catch (err) {
+  const { url, port } = await listen(server, config).catch(async (err: unknown) => {
     await shards.close()
     await turn?.close()
     throw err
-  }
-  const { port } = server.address() as AddressInfo
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  })
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     server,
     shards,
