@@ -28,7 +28,8 @@ function failMidNegotiation() {
       w.__pcs.push(this)
     }
   }
-  const setRemote = Native.prototype.setRemoteDescription
+  const setRemote: (this: RTCPeerConnection, description: RTCSessionDescriptionInit) => Promise<void> =
+    Native.prototype.setRemoteDescription
   Native.prototype.setRemoteDescription = function (this: RTCPeerConnection, description: RTCSessionDescriptionInit) {
     const operation = setRemote.call(this, description)
     if (w.__failMidSdp) {
