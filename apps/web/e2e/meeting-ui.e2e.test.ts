@@ -40,22 +40,11 @@ describe('the meeting page', () => {
       .filter({ hasText: /^Bob joined$/ })
       .waitFor()
     await ada.screenshot({ path: join(artifacts, 'toast-joined.png') })
-    // Once out of the meeting Bob's page has no business with the SFU (the media Worker would refuse
-    // him): it ends its Calls connection rather than closing its tracks one by one.
-    const callsAfterLeaving: string[] = []
-    bob.on('request', (req) => {
-      if (req.url().includes('/api/partytracks/'))
-        callsAfterLeaving.push(`${req.method()} ${new URL(req.url()).pathname}`)
-    })
-    callsAfterLeaving.length = 0
     await bob.getByRole('button', { name: 'Leave' }).click()
     await ada
       .getByRole('listitem')
       .filter({ hasText: /^Bob left$/ })
       .waitFor()
-    await bob.getByRole('heading', { name: 'You left the meeting' }).waitFor()
-    await bob.waitForTimeout(1000)
-    expect(callsAfterLeaving).toEqual([])
   })
 
   it('copies the room’s link, which brings someone else to the same meeting', async () => {

@@ -256,9 +256,6 @@ export class Calls {
   }
 
   close() {
-    // Leaving: the connection ends first, so partytracks lets its tracks go without a call each to
-    // the SFU (the media Worker refuses someone out of the meeting); the SFU ends a session gone quiet.
-    this.#session?.peerConnection.close()
     this.#anchor?.release()
     this.#anchor = undefined
     this.#unwatch?.()
