@@ -18,6 +18,7 @@ import {
   videoTags,
   type StageView,
 } from './stage.ts'
+import { headerLayout } from './header.ts'
 import { tileOf } from './tiles.ts'
 import { joinBot, type Bot } from './bot.ts'
 import { recordCamera } from './vp8-recording.ts'
@@ -205,6 +206,9 @@ describe('the stage', () => {
     const perRow = new Map<number, number>()
     for (const t of narrow.tiles) perRow.set(Math.round(t.top), (perRow.get(Math.round(t.top)) ?? 0) + 1)
     expect(Math.max(...perRow.values())).toBeLessThanOrEqual(2)
+    // The header says the meeting is not encrypted in one row on the phone too (the why is for screen readers).
+    const header = await headerLayout(mobile.page)
+    expect(header.rows, `phone header rows at ${header.tops}`).toBeLessThan(8)
     console.log(
       `${count} people: desktop ${wide.tiles.length} tiles +${wide.more}, phone ${narrow.tiles.length} tiles +${narrow.more}`,
     )
