@@ -4,6 +4,7 @@ import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
 import type { ForwardingStats } from './forwarding-stats.ts'
 import { LeanSender } from './lean-sender.ts'
+import type { Logger } from '../log.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
 
@@ -41,9 +42,18 @@ export class Subscription implements PacketSink {
   private readonly stats: ForwardingStats | undefined
   /** The synchronous send path; werift's `sendRtp` only for what it declines. */
   private readonly lean: LeanSender
+  /** Layer switches go to the debug log: what a viewer got, to read an end-to-end failure against. */
+  private readonly log: Logger | undefined
 
-  constructor(sender: RTCRtpSender, source: TrackSource, preference: LayerPreference = {}, stats?: ForwardingStats) {
+  constructor(
+    sender: RTCRtpSender,
+    source: TrackSource,
+    preference: LayerPreference = {},
+    stats?: ForwardingStats,
+    log?: Logger,
+  ) {
     this.sender = sender
+    this.log = log
     this.lean = new LeanSender(sender)
     this.stats = stats
     this.preference = preference
@@ -145,6 +155,13 @@ export class Subscription implements PacketSink {
         return false
       }
     }
+    this.log?.debug('layer switch', {
+      track: `${source.sessionId}/${source.name}`,
+      from: this.currentRid,
+      to: rid,
+      preferred: this.preference.preferredRid,
+      active: active.join(''),
+    })
     this.currentRid = rid
     this.resync = true
     return true
