@@ -115,6 +115,25 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
     await camera.close()
   })
 
+  it('starts a viewer on its preferred layer, whichever layer a new pipe carries first', async () => {
+    onPublisherShard()
+    const camera = await new SimulcastPublisher().publish(api(), 'cam')
+    // Data saver's pull: the lowest layer, or the nearest one if it is not sent.
+    const viewer = await puller([
+      {
+        sessionId: camera.sessionId,
+        trackName: 'cam',
+        simulcast: { preferredRid: 'c', ridNotAvailable: 'asciibetical' },
+      },
+    ])
+    const got = (): Received => viewer.received.get(viewer.mids.get('cam')!)!
+    await waitFor(() => got().seqs.length >= 20, 'the lowest layer reaching the viewer')
+    // Layer "c" (tag 3) from the first packet on: "a" comes first in each of the camera's frames.
+    expect(got().tagSeq.slice(0, 20)).toEqual(Array(20).fill(3))
+    await viewer.close()
+    await camera.close()
+  })
+
   it('keeps a piped track for the pullers still on it, and pipes it again to one that let go and pulls it anew', async () => {
     const a = await publisher([{ name: 'cam-video', kind: 'video', tag: 2 }])
     // Two viewers on the puller's shard share one pipe; B lets go (a camera scrolled off), C stays.
