@@ -150,9 +150,9 @@ export class Subscription implements PacketSink {
     if (rid !== chooseLayer(active.length > 0 ? active : source.rids, this.preference)) return false
     // A fallback from the preferred layer waits until the source has seen all its layers: a new
     // pipe's first packets are of whichever layer came first, and the preferred one may be next
-    // (data saver's viewer would otherwise start on the top layer).
+    // (data saver's viewer would otherwise start on the top layer). A single encoding ('') has no other.
     const preferred = this.preference.preferredRid
-    if (preferred && rid !== preferred && !source.layersSettled()) return false
+    if (preferred && rid !== preferred && rid !== '' && !source.layersSettled()) return false
     if (this.lastSeq !== undefined && source.kind === 'video') {
       const keyframe = isKeyframeStart(source.mimeType, packet.payload)
       if (keyframe === false) {
