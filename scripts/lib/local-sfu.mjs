@@ -1,7 +1,7 @@
 // The local Calls-compatible SFU (packages/sfu) with its coturn, supervised: restarted with
 // backoff when it dies, stopped as a whole process group (coturn included) when asked.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { hasExited, howExited, keepTail, signalGroup, spawnGroup, stopGroup } from './process-group.mjs'
 
 /** The local SFU's port: the media Worker's CALLS_API_URL in services/media/.dev.vars.example names it. */
@@ -36,9 +36,24 @@ function loudly(message) {
 /**
  * Starts the SFU and keeps it up. `persistTo` holds coturn's user database (the TURN keys) and
  * `sfu.pid`, the running SFU's pid (tests kill it by that). Resolves once the first one answers.
+ * `logFile` (default: $SFU_LOG_FILE; with a piped `stdio`) keeps the whole log of every SFU it starts
+ * there, appended: the tail kept in memory is too short to read an end-to-end failure against what
+ * the SFU did. `SFU_LOG_LEVEL=debug` in the environment makes that log say what it forwarded.
  */
-export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_PORT, turnPort = TURN_PORT }) {
+export async function startSfu({
+  root,
+  stdio = 'inherit',
+  persistTo,
+  port = SFU_PORT,
+  turnPort = TURN_PORT,
+  logFile = process.env.SFU_LOG_FILE,
+}) {
   mkdirSync(join(persistTo, 'turn'), { recursive: true })
+  let log
+  if (logFile && stdio !== 'inherit') {
+    mkdirSync(dirname(logFile), { recursive: true })
+    log = createWriteStream(logFile, { flags: 'a' })
+  }
   const healthz = `http://127.0.0.1:${port}/healthz`
   try {
     await fetch(healthz)
@@ -70,6 +85,7 @@ export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_
       },
     })
     if (stdio !== 'inherit') keepTail(started, output)
+    if (log) for (const stream of [started.stdout, started.stderr]) stream?.on('data', (d) => log.write(d))
     writeFileSync(pidFile, String(started.pid))
     started.once('exit', () => onExit(started))
     return started
@@ -109,6 +125,7 @@ export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_
   } catch (err) {
     stopping = true
     await stopGroup(child, 0)
+    log?.end()
     throw new Error(`${err.message}\n${output.join('').slice(-2000)}`, { cause: err })
   }
   upSince = Date.now()
@@ -117,6 +134,7 @@ export async function startSfu({ root, stdio = 'inherit', persistTo, port = SFU_
     stopping = true
     clearTimeout(restartTimer)
     await stopGroup(child, 3000)
+    await new Promise((resolve) => (log ? log.end(resolve) : resolve()))
   }
   return { stop, output, pid: () => child.pid }
 }

@@ -11,6 +11,13 @@ import { operatorToken, startStack } from '../lib/stack.mjs'
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), 'tangerine-e2e-'))
   const port = Number(process.env.E2E_PORT ?? 8790)
+  // The SFU's whole log, one file per run beside the screenshots, to read a failure against what the
+  // SFU did (scripts/lib/local-sfu.mjs writes it; SFU_LOG_LEVEL=debug adds what it forwarded).
+  process.env.SFU_LOG_FILE ??= join(
+    import.meta.dirname,
+    '../../artifacts/sfu-logs',
+    `sfu-${new Date().toISOString().replace(/[:.]/g, '-')}.log`,
+  )
   // The feedback consumer delivers to a receiver that apps/web/e2e/feedback.e2e.test.ts and
   // ops.e2e.test.ts run on this fixed port; no other test sends reports.
   // The query carries a webhook's key and token, as a Google Chat webhook URL does; the receiver demands them.

@@ -74,6 +74,28 @@ const fittingLayer = (page: Page, name: string) =>
   tileOf(page, name).evaluate((tile) => [tile.clientWidth, tile.clientHeight, devicePixelRatio] as const)
 const widthIn = async (page: Page, name: string) => (await tileInbound(page, name))?.frameWidth ?? 0
 
+/**
+ * Why the page's camera sends less than its three layers, as Chromium says: its bandwidth
+ * estimate of the link to the SFU (`availableOutgoingBitrate`) and each layer's quality
+ * limitation (`bandwidth` or `cpu`, with seconds spent in each), to read a failure by.
+ */
+function sendLimits(page: Page) {
+  return page.evaluate(async () => {
+    const out: Record<string, unknown> = {}
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState !== 'connected') continue
+      for (const s of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+        if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate !== undefined) {
+          out.availableOutgoingBitrate = s.availableOutgoingBitrate
+        }
+        if (s.type !== 'outbound-rtp' || s.kind !== 'video' || typeof s.rid !== 'string') continue
+        out[s.rid] = { limitation: s.qualityLimitationReason, seconds: s.qualityLimitationDurations }
+      }
+    }
+    return out
+  })
+}
+
 /** Bytes each layer sent over `ms`. */
 async function layerGrowth(page: Page, ms: number) {
   const before = await outboundByRid(page)
@@ -127,16 +149,21 @@ describe('simulcast', () => {
     // …and all three are sent. Joins load this machine (and the SFU's event loop) enough for
     // Chromium's bandwidth estimate to dip and pause the top layers a while: give it time to recover.
     let growth: Record<string, number> = {}
-    await expect
-      .poll(
-        async () => {
-          growth = await layerGrowth(ada.page, 2000)
-          return ['a', 'b', 'c'].filter((rid) => (growth[rid] ?? 0) > 5_000)
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toEqual(['a', 'b', 'c'])
-    console.log('Ada, bytes per layer over 2 s after two more joins', JSON.stringify(growth))
+    try {
+      await expect
+        .poll(
+          async () => {
+            growth = await layerGrowth(ada.page, 2000)
+            return ['a', 'b', 'c'].filter((rid) => (growth[rid] ?? 0) > 5_000)
+          },
+          { timeout: 60_000, interval: 1000 },
+        )
+        .toEqual(['a', 'b', 'c'])
+    } finally {
+      // Whether it is her bandwidth estimate or her encoder's CPU that holds the top layers back.
+      console.log('Ada, bytes per layer over 2 s after two more joins', JSON.stringify(growth))
+      console.log('Ada, what limits her sending', JSON.stringify(await sendLimits(ada.page)))
+    }
   }, 240_000)
 
   it('with data saver pulls the speaker’s and the pinned camera only, at the lowest layer; with audio only no video', async () => {

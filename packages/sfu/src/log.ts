@@ -11,6 +11,8 @@ export interface Logger {
   warn(msg: string, fields?: Fields): void
   error(msg: string, fields?: Fields): void
   child(fields: Fields): Logger
+  /** Whether `debug` writes anything: debug-only bookkeeping is skipped otherwise. */
+  readonly debugging: boolean
 }
 
 export function createLogger(level: LogLevel, base: Fields = { service: 'sfu' }): Logger {
@@ -25,6 +27,7 @@ export function createLogger(level: LogLevel, base: Fields = { service: 'sfu' })
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     child: (fields) => createLogger(level, { ...base, ...fields }),
+    debugging: rank.debug >= rank[level],
   }
 }
 

@@ -115,6 +115,72 @@ describe.each([1, 2])('with %i shard(s), publisher and puller placed apart', (wo
     await camera.close()
   })
 
+  it('starts a viewer on its preferred layer, whichever layer a new pipe carries first', async () => {
+    onPublisherShard()
+    const camera = await new SimulcastPublisher().publish(api(), 'cam')
+    // Data saver's pull: the lowest layer, or the nearest one if it is not sent.
+    const viewer = await puller([
+      {
+        sessionId: camera.sessionId,
+        trackName: 'cam',
+        simulcast: { preferredRid: 'c', ridNotAvailable: 'asciibetical' },
+      },
+    ])
+    const got = (): Received => viewer.received.get(viewer.mids.get('cam')!)!
+    await waitFor(() => got().seqs.length >= 20, 'the lowest layer reaching the viewer')
+    // Layer "c" (tag 3) from the first packet on: "a" comes first in each of the camera's frames.
+    expect(got().tagSeq.slice(0, 20)).toEqual(Array(20).fill(3))
+    await viewer.close()
+    await camera.close()
+  })
+
+  it('keeps a piped track for the pullers still on it, and pipes it again to one that let go and pulls it anew', async () => {
+    const a = await publisher([{ name: 'cam-video', kind: 'video', tag: 2 }])
+    // Two viewers on the puller's shard share one pipe; B lets go (a camera scrolled off), C stays.
+    const b = await puller([{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const c = await puller([{ sessionId: a.sessionId, trackName: 'cam-video' }])
+    const videoOf = (p: typeof b) => p.received.get(p.mids.get('cam-video')!)!
+    await waitFor(() => videoOf(b).seqs.length >= 5 && videoOf(c).seqs.length >= 5, 'B and C receiving the video')
+    const firstMid = b.mids.get('cam-video')!
+    // The partytracks way: stop the transceiver, offer, tracks/close without force.
+    b.pc
+      .getTransceivers()
+      .find((t) => t.mid === firstMid)!
+      .stop()
+    await b.pc.setLocalDescription(await b.pc.createOffer())
+    const closed = await api().closeTracks(b.sessionId, {
+      tracks: [{ mid: firstMid }],
+      force: false,
+      sessionDescription: { type: 'offer', sdp: b.pc.localDescription!.sdp },
+    })
+    await b.pc.setRemoteDescription(closed.sessionDescription!)
+    const firstPull = videoOf(b)
+    const cAt = videoOf(c).seqs.length
+    await expectStopped(
+      () => firstPull.seqs.length,
+      () => a.sources.get('cam-video')!.sent,
+      "B's closed pull",
+    )
+    await waitFor(
+      () => videoOf(c).seqs.length >= cAt + 15,
+      () => `C still receiving after B let go (${videoOf(c).seqs.length - cAt} packets since)`,
+    )
+    expect((await api().getSession(b.sessionId)).tracks.map((t) => t.status)).toEqual(['inactive'])
+
+    // C lets go too (the pipe shuts), then B pulls the camera again on the same session.
+    await c.close()
+    await pull(api(), [{ sessionId: a.sessionId, trackName: 'cam-video' }], b)
+    expect(b.mids.get('cam-video')).not.toBe(firstMid)
+    await waitFor(
+      () => videoOf(b).seqs.length >= 15,
+      () => `B receiving the camera pulled again (${videoOf(b).seqs.length} packets)`,
+    )
+    expect([...videoOf(b).tags]).toEqual([2])
+    expect((await api().getSession(b.sessionId)).tracks.map((t) => t.status)).toEqual(['inactive', 'active'])
+    await b.close()
+    await a.close()
+  })
+
   it("stops the puller's stream when the publisher closes its track, and then its session", async () => {
     const a = await publisher([
       { name: 'cam-video', kind: 'video', tag: 2 },

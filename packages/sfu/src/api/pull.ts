@@ -84,13 +84,30 @@ export function attachPulls(ctx: OperationContext, items: TrackObject[]): Planne
         previous.closed = true
         subscription.retarget(source, preference)
       } else {
-        subscription = new Subscription(sender, source, preference, ctx.registry.stats)
+        subscription = new Subscription(
+          sender,
+          source,
+          preference,
+          ctx.registry.stats,
+          ctx.log.child({ sessionId: session.id }),
+        )
       }
       recordPull(ctx, item, target.transceiver, subscription)
       return { result: { ...echo, mid: target.mid ?? '' }, needsOffer: false, transceiver: target.transceiver }
     }
     const transceiver = addNumberedTransceiver(ctx, source.kind, 'sendonly', source)
-    recordPull(ctx, item, transceiver, new Subscription(transceiver.sender, source, preference, ctx.registry.stats))
+    recordPull(
+      ctx,
+      item,
+      transceiver,
+      new Subscription(
+        transceiver.sender,
+        source,
+        preference,
+        ctx.registry.stats,
+        ctx.log.child({ sessionId: session.id }),
+      ),
+    )
     return { result: echo, needsOffer: true, transceiver }
   })
 }

@@ -1,5 +1,6 @@
 import type { RTCRtpTransceiver } from 'werift'
 import type { TrackObject, TrackResult } from '@tangerine/contracts/calls/api'
+import { logLayers } from '../media/layer-log.ts'
 import { PublishedTrack } from '../media/published-track.ts'
 import { newId } from '../sessions/session.ts'
 import type { OperationContext } from './context.ts'
@@ -30,6 +31,7 @@ function publish(ctx: OperationContext, name: string, transceiver: RTCRtpTransce
     },
   })
   ctx.log.info('track published', { sessionId: session.id, trackName: name, kind: track.kind, bidirectional })
+  logLayers(track, ctx.log)
   return track
 }
 

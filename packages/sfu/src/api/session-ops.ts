@@ -58,6 +58,7 @@ export async function closeTracks(ctx: OperationContext, body: CloseTracksReques
     records: session.records.filter((r) => r.mid === mid && !r.closed),
   }))
   const close = () => {
+    ctx.log.debug('tracks closed', { sessionId: session.id, mids: targets.map(({ mid }) => mid).join(',') })
     for (const { records } of targets) {
       for (const record of records) {
         record.closed = true
@@ -126,6 +127,12 @@ export async function updateTracks(ctx: OperationContext, body: UpdateTracksRequ
         errorDescription: `Track "${trackName}" of session ${sessionId} is not simulcast`,
       }
     }
+    ctx.log.debug('pull updated', {
+      sessionId: ctx.session.id,
+      mid: item.mid,
+      track: `${sessionId}/${trackName}`,
+      preferredRid: item.simulcast?.preferredRid,
+    })
     subscription.retarget(source, item.simulcast ?? subscription.preference)
     record.sessionId = sessionId
     record.trackName = trackName

@@ -22,6 +22,8 @@ export class PublishedTrack extends TrackSource {
   private readonly layerSsrc = new Map<string, number>()
   private readonly unsubscribers: Array<() => void> = []
   private lastKeyframeRequestAt = 0
+  /** PLIs sent to the publisher so far (each asks every layer for a keyframe): debug log only. */
+  plisSent = 0
   private deferredKeyframe: NodeJS.Timeout | undefined
 
   constructor(init: {
@@ -68,6 +70,7 @@ export class PublishedTrack extends TrackSource {
   private sendPli(): void {
     if (this.closed) return
     this.lastKeyframeRequestAt = Date.now()
+    this.plisSent++
     for (const ssrc of this.layerSsrc.values()) {
       this.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {
         // The publisher's transport may already be gone; the GC will close us.

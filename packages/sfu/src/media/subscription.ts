@@ -4,6 +4,7 @@ import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
 import type { ForwardingStats } from './forwarding-stats.ts'
 import { LeanSender } from './lean-sender.ts'
+import type { Logger } from '../log.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
 
@@ -41,9 +42,18 @@ export class Subscription implements PacketSink {
   private readonly stats: ForwardingStats | undefined
   /** The synchronous send path; werift's `sendRtp` only for what it declines. */
   private readonly lean: LeanSender
+  /** Layer switches go to the debug log: what a viewer got, to read an end-to-end failure against. */
+  private readonly log: Logger | undefined
 
-  constructor(sender: RTCRtpSender, source: TrackSource, preference: LayerPreference = {}, stats?: ForwardingStats) {
+  constructor(
+    sender: RTCRtpSender,
+    source: TrackSource,
+    preference: LayerPreference = {},
+    stats?: ForwardingStats,
+    log?: Logger,
+  ) {
     this.sender = sender
+    this.log = log
     this.lean = new LeanSender(sender)
     this.stats = stats
     this.preference = preference
@@ -138,6 +148,11 @@ export class Subscription implements PacketSink {
     const active = source.activeRids()
     // Before the first refresh nothing counts as active yet; fall back to every layer seen.
     if (rid !== chooseLayer(active.length > 0 ? active : source.rids, this.preference)) return false
+    // A fallback from the preferred layer waits until the source has seen all its layers: a new
+    // pipe's first packets are of whichever layer came first, and the preferred one may be next
+    // (data saver's viewer would otherwise start on the top layer). A single encoding ('') has no other.
+    const preferred = this.preference.preferredRid
+    if (preferred && rid !== preferred && rid !== '' && !source.layersSettled()) return false
     if (this.lastSeq !== undefined && source.kind === 'video') {
       const keyframe = isKeyframeStart(source.mimeType, packet.payload)
       if (keyframe === false) {
@@ -145,6 +160,13 @@ export class Subscription implements PacketSink {
         return false
       }
     }
+    this.log?.debug('layer switch', {
+      track: `${source.sessionId}/${source.name}`,
+      from: this.currentRid,
+      to: rid,
+      preferred: this.preference.preferredRid,
+      active: active.join(''),
+    })
     this.currentRid = rid
     this.resync = true
     return true

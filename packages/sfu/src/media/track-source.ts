@@ -14,6 +14,11 @@ export interface PacketSink {
 
 const LAYER_ACTIVE_MS = 1000
 const ACTIVE_LAYER_REFRESH_MS = 200
+/**
+ * How long after its first packet a source has seen every layer being sent: a browser sends each
+ * layer every frame (≈ 33 ms), so this is several frames even when the packets come in late.
+ */
+const LAYER_SETTLE_MS = 300
 
 /**
  * What a puller's subscription follows: a track published on this shard (`PublishedTrack`) or
@@ -27,6 +32,8 @@ export abstract class TrackSource {
   readonly kind: TrackKind
   readonly createdAt = Date.now()
   lastPacketAt: number | undefined
+  /** When the first packet came (`Date.now()`): until the layers settle, not every one has been seen. */
+  firstPacketAt: number | undefined
   packetsReceived = 0
   closed = false
 
@@ -56,11 +63,20 @@ export abstract class TrackSource {
    * to one still flowing. Recomputed at most every 200 ms, since it runs per packet.
    */
   activeRids(now = Date.now()): readonly string[] {
-    if (now - this.activeAt > ACTIVE_LAYER_REFRESH_MS) {
+    // A set made before the layers settled may lack some that came since: made afresh until then.
+    if (now - this.activeAt > ACTIVE_LAYER_REFRESH_MS || !this.layersSettled(this.activeAt)) {
       this.activeAt = now
       this.active = this.rids.filter((rid) => now - (this.layerLastAt.get(rid) ?? 0) <= LAYER_ACTIVE_MS)
     }
     return this.active
+  }
+
+  /**
+   * Whether the source has flowed long enough to have seen every layer being sent. A track piped
+   * in from another shard starts afresh with each pipe, whatever layer its first packet is of.
+   */
+  layersSettled(now = Date.now()): boolean {
+    return this.firstPacketAt !== undefined && now - this.firstPacketAt >= LAYER_SETTLE_MS
   }
 
   /** The primary codec's mime type, e.g. `video/VP8` (empty before negotiation). */
@@ -93,6 +109,7 @@ export abstract class TrackSource {
   protected deliver(packet: RtpPacket, rid: string, arrivedAt: number): void {
     if (!this.layerLastAt.has(rid)) this.rids = [...this.layerLastAt.keys(), rid].sort()
     this.lastPacketAt = Date.now()
+    this.firstPacketAt ??= this.lastPacketAt
     this.layerLastAt.set(rid, this.lastPacketAt)
     this.packetsReceived++
     for (const sink of this.sinks) sink.onPacket(packet, rid, arrivedAt)

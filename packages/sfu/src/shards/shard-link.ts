@@ -88,17 +88,22 @@ export class ShardLink {
     const existing = this.piped.get(keyOf(key))
     if (existing && !existing.closed) return existing
     const track = new PipedTrack(entry, this.nextPipeId++, {
-      open: (t) => this.post({ t: 'pipe', to: t.entry.shard, control: { kind: 'open', pipeId: t.pipeId, ...key } }),
+      open: (t) => this.control(t.entry.shard, { kind: 'open', pipeId: t.pipeId, ...key }),
       shut: (t) => {
         this.forget(t)
-        this.post({ t: 'pipe', to: t.entry.shard, control: { kind: 'shut', pipeId: t.pipeId } })
+        this.control(t.entry.shard, { kind: 'shut', pipeId: t.pipeId })
       },
-      keyframe: (t, force) =>
-        this.post({ t: 'pipe', to: t.entry.shard, control: { kind: 'keyframe', pipeId: t.pipeId, force } }),
+      keyframe: (t, force) => this.control(t.entry.shard, { kind: 'keyframe', pipeId: t.pipeId, force }),
     })
     this.piped.set(keyOf(key), track)
     this.pipedById.set(track.pipeId, track)
     return track
+  }
+
+  /** Control this shard sends about a pipe (see `onControl` for what it receives). */
+  private control(to: number, control: TrackControl): void {
+    if (control.kind !== 'keyframe') this.log.debug('pipe control sent', { to, ...control })
+    this.post({ t: 'pipe', to, control })
   }
 
   /** Tells the other shards about this session's tracks that are new or renegotiated since last time. */
@@ -148,11 +153,13 @@ export class ShardLink {
   /** A control message from the shard `from`. */
   onControl(from: number, control: TrackControl, findLocal: (key: TrackKey) => PublishedTrack | undefined): void {
     const outKey = `${from}:${control.pipeId}`
+    // Every control but a keyframe request (one per 100 ms while a puller waits) is one per pull.
+    if (control.kind !== 'keyframe') this.log.debug('pipe control', { from, ...control })
     switch (control.kind) {
       case 'open': {
         const track = findLocal(control)
         if (!track || track.closed) {
-          this.post({ t: 'pipe', to: from, control: { kind: 'ended', pipeId: control.pipeId } })
+          this.control(from, { kind: 'ended', pipeId: control.pipeId })
           return
         }
         const out = new PipeOut(this, from, control.pipeId, track)
@@ -182,7 +189,7 @@ export class ShardLink {
 
   endOut(out: PipeOut): void {
     this.outgoing.delete(`${out.to}:${out.pipeId}`)
-    this.post({ t: 'pipe', to: out.to, control: { kind: 'ended', pipeId: out.pipeId } })
+    this.control(out.to, { kind: 'ended', pipeId: out.pipeId })
   }
 
   /** Another shard died: its tracks are gone, and so are the pipes to it. */
