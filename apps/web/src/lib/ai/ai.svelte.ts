@@ -35,6 +35,12 @@ export class AiParticipant {
     return this.#meeting.room.state?.e2ee ? AI_REFUSED_IN_E2EE : undefined
   }
 
+  /** Someone other than us is talking to the AI: nobody else may take it meanwhile. */
+  get someoneElseTalking() {
+    const id = this.state && aiController(this.state)
+    return !!id && id !== this.#meeting.room.userId
+  }
+
   /** The person talking to the AI, if anyone. */
   get controller() {
     const id = this.state && aiController(this.state)
@@ -109,8 +115,7 @@ export class AiParticipant {
 
   /** The shortcut's and a keyboard press's toggle; nothing while someone else has the AI. */
   toggleTalking() {
-    const controller = this.state && aiController(this.state)
-    if (controller && controller !== this.#meeting.room.userId) return
+    if (this.someoneElseTalking) return
     void (this.engaged ? this.stopTalking() : this.startTalking())
   }
 
