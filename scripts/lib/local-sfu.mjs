@@ -3,6 +3,7 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { hasExited, howExited, keepTail, signalGroup, spawnGroup, stopGroup } from './process-group.mjs'
+import { buildNative } from '../../packages/sfu/scripts/build-native.mjs'
 
 /** The local SFU's port: the media Worker's CALLS_API_URL in services/media/.dev.vars.example names it. */
 export const SFU_PORT = 7880
@@ -49,6 +50,8 @@ export async function startSfu({
   logFile = process.env.SFU_LOG_FILE,
 }) {
   mkdirSync(join(persistTo, 'turn'), { recursive: true })
+  // Its native seal-and-send (a second to compile on a fresh checkout; without it, JavaScript).
+  buildNative({ quiet: true })
   let log
   if (logFile && stdio !== 'inherit') {
     mkdirSync(dirname(logFile), { recursive: true })

@@ -40,6 +40,9 @@ const feedbackModes = (
 const lossRate = Number(process.env.BENCH_LOSS ?? 0.01)
 // SFU shards (SFU_WORKERS) to compare: 1 is the single-thread SFU, more spread sessions over threads.
 const shardCounts = (process.env.BENCH_SFU_WORKERS ?? '1,2').split(',').map(Number)
+// The forwarding path (SFU_FAST_SEND): `on` seals and sends through the native addon, `off` through
+// Node's cipher and dgram (the path before the addon, and the one without a C compiler).
+const fastSendModes = (process.env.BENCH_FAST_SEND ?? 'on').split(',') as Array<'on' | 'off'>
 const WARM_E2E_P50_MS = 20
 const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
@@ -47,7 +50,10 @@ const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
 const audio = { intervalMs: 20, packetBytes: 120 }
 
-async function startSfuProcess(shards: number): Promise<{
+async function startSfuProcess(
+  shards: number,
+  fastSend: 'on' | 'off',
+): Promise<{
   url: string
   pid: number
   stop: () => Promise<void>
@@ -67,6 +73,7 @@ async function startSfuProcess(shards: number): Promise<{
       SFU_UDP_PORT_RANGE: 'any',
       SFU_LOG_LEVEL: process.env.BENCH_SFU_LOG_LEVEL ?? 'info',
       SFU_WORKERS: String(shards),
+      SFU_FAST_SEND: fastSend,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -93,11 +100,11 @@ async function startSfuProcess(shards: number): Promise<{
   }
 }
 
-function processStats(pid: number): { cpuSeconds: number; rssMiB: number } {
+function processStats(pid: number): { cpuSeconds: number; systemSeconds: number; rssMiB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   const ticks = Number(stat[11]) + Number(stat[12])
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-  return { cpuSeconds: ticks / 100, rssMiB: rssKiB / 1024 }
+  return { cpuSeconds: ticks / 100, systemSeconds: Number(stat[12]) / 100, rssMiB: rssKiB / 1024 }
 }
 
 /** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
@@ -260,6 +267,8 @@ async function run(
     'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
     'recv pkt/s': Math.round(received / seconds),
     'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),
+    // The kernel's part of it: on loopback each send also delivers the datagram to its receiver.
+    'SFU kernel %': Math.round((100 * (after.systemSeconds - before.systemSeconds)) / seconds),
     // SFU CPU time per forwarded copy, everything it does included (receive, feedback, send).
     'µs/fwd pkt': Number(((sfuCpuSeconds * 1e6) / Math.max(1, sfuStats.forwarding.packetsOut)).toFixed(1)),
     // What one core would forward at that cost: 10⁶ / (µs per forwarded packet).
@@ -292,31 +301,32 @@ async function run(
 }
 
 const rows = []
-for (const shardCount of shardCounts) {
-  phase('starting sfu')
-  const sfu = await startSfuProcess(shardCount)
-  phase('sfu up ' + sfu.url)
-  try {
-    for (const n of sizes)
-      for (const feedback of feedbackModes) {
-        // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
-        const watchdog = setTimeout(
-          () => {
-            console.error(`N=${n} did not finish in time; giving up`)
-            sfu.kill()
-            process.exit(2)
-          },
-          120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
-        )
-        const row = await run(n, feedback, sfu, shardCount)
-        clearTimeout(watchdog)
-        console.log(JSON.stringify(row))
-        rows.push(row)
-        await sleep(1000)
-      }
-  } finally {
-    await sfu.stop()
+for (const fastSend of fastSendModes)
+  for (const shardCount of shardCounts) {
+    phase('starting sfu')
+    const sfu = await startSfuProcess(shardCount, fastSend)
+    phase('sfu up ' + sfu.url)
+    try {
+      for (const n of sizes)
+        for (const feedback of feedbackModes) {
+          // A stuck client (e.g. a peer that never connects on a loaded machine) must not hang the bench.
+          const watchdog = setTimeout(
+            () => {
+              console.error(`N=${n} did not finish in time; giving up`)
+              sfu.kill()
+              process.exit(2)
+            },
+            120_000 + MAX_WARMUP_MS + measureSeconds * 1000,
+          )
+          const row = { 'fast send': fastSend, ...(await run(n, feedback, sfu, shardCount)) }
+          clearTimeout(watchdog)
+          console.log(JSON.stringify(row))
+          rows.push(row)
+          await sleep(1000)
+        }
+    } finally {
+      await sfu.stop()
+    }
   }
-}
 console.table(rows)
 process.exit(0)

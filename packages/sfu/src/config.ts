@@ -31,6 +31,11 @@ export interface SfuConfig {
    * (`src/shards/`). 1 runs everything on the main thread, as before shards existed.
    */
   workers: number
+  /**
+   * Seal and send each forwarded copy through the native addon (`native/fast-send.c`) when it is
+   * built; `SFU_FAST_SEND=off` keeps Node's cipher and `dgram`, the path without the addon.
+   */
+  fastSend: boolean
   /** TURN through a coturn child process; undefined: no TURN, and the TURN API answers 404. */
   turn?: TurnConfig
 }
@@ -84,6 +89,14 @@ export function parsePortRange(value: string): [number, number] {
   return [min, max]
 }
 
+/** `on`/`off` (also `true`/`false`, `1`/`0`); anything else is refused rather than guessed. */
+function flag(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback
+  if (['on', 'true', '1'].includes(value)) return true
+  if (['off', 'false', '0'].includes(value)) return false
+  throw new Error(`${name} must be on or off, got "${value}"`)
+}
+
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
@@ -131,6 +144,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     // Off by default: sharded, Chromium's simulcast e2e failed in 2 of 4 runs on a loaded machine
     // (README, "Using every core"). `auto` = one shard per core.
     workers: env.SFU_WORKERS === 'auto' ? availableParallelism() : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
+    fastSend: flag(env.SFU_FAST_SEND, true, 'SFU_FAST_SEND'),
     turn: turnFromEnv(env),
   }
 }

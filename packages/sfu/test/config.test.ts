@@ -77,3 +77,13 @@ describe('shards', () => {
     expect(() => configFromEnv({ ...dev, SFU_WORKERS: 'many' })).toThrow(/SFU_WORKERS/)
   })
 })
+
+describe('native seal-and-send', () => {
+  it('is on unless SFU_FAST_SEND turns it off; anything but on/off is refused', () => {
+    const dev = { TANGERINE_ENV: 'development' }
+    expect(configFromEnv(dev).fastSend).toBe(true)
+    expect(configFromEnv({ ...dev, SFU_FAST_SEND: 'off' }).fastSend).toBe(false)
+    expect(configFromEnv({ ...dev, SFU_FAST_SEND: 'on' }).fastSend).toBe(true)
+    expect(() => configFromEnv({ ...dev, SFU_FAST_SEND: 'fast' })).toThrow(/SFU_FAST_SEND must be on or off/)
+  })
+})

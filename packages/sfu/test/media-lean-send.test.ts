@@ -5,19 +5,23 @@ import { clientFor, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, publish, pull } from './helpers/peer.ts'
 import { waitFor } from './helpers/wait.ts'
 
-let sfu: RunningSfu
-beforeAll(async () => {
-  sfu = await startTestSfu()
-})
-afterAll(() => sfu.close())
-
 const NTP_UNIX_OFFSET_S = 2_208_988_800
 
 /**
  * The forwarding path writes packets itself (src/media/lean-sender.ts) instead of werift's
  * sender; what werift's sender did on every packet must still reach the puller.
  */
-describe('forwarded packets and sender reports', () => {
+describe.each([
+  ['the native seal-and-send', true],
+  ['JavaScript (no addon, or SFU_FAST_SEND=off)', false],
+])('forwarded packets and sender reports, through %s', (_, fastSend) => {
+  let sfu: RunningSfu
+  beforeAll(async () => {
+    sfu = await startTestSfu({ fastSend })
+    expect(sfu.registry.fastSend !== undefined).toBe(fastSend)
+  })
+  afterAll(() => sfu.close())
+
   it('carry the BUNDLE-wide transport-cc numbers, the mid, and sender reports that count them', async () => {
     const api = clientFor(sfu)
     const a = await publish(api, [

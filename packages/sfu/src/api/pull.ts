@@ -90,6 +90,7 @@ export function attachPulls(ctx: OperationContext, items: TrackObject[]): Planne
           preference,
           ctx.registry.stats,
           ctx.log.child({ sessionId: session.id }),
+          ctx.registry.fastSend,
         )
       }
       recordPull(ctx, item, target.transceiver, subscription)
@@ -106,6 +107,7 @@ export function attachPulls(ctx: OperationContext, items: TrackObject[]): Planne
         preference,
         ctx.registry.stats,
         ctx.log.child({ sessionId: session.id }),
+        ctx.registry.fastSend,
       ),
     )
     return { result: echo, needsOffer: true, transceiver }

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net'
-import { RtpHeader, RtpPacket, type RTCRtpSender } from 'werift'
+import { RtpHeader, type RtpPacket, type RTCRtpSender } from 'werift'
 import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
 import { GCM_TAG_BYTES, SrtpGcmSealer } from './srtp-gcm.ts'
+import { socketFd, type FastSend, type GcmContext } from './fast-send.ts'
 
 /** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
 const PROFILE_AEAD_AES_128_GCM = 0x0007
@@ -9,6 +10,13 @@ const PROFILE_AEAD_AES_128_GCM = 0x0007
 const RTP_HISTORY_SIZE = 128
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const NTP_UNIX_OFFSET_S = 2_208_988_800
+/**
+ * Where the addon's copies get their header written: sends are synchronous, so one buffer serves
+ * every sender of the thread. 256 bytes hold the fixed header and any one-byte-form extensions.
+ */
+const headerScratch = Buffer.alloc(256)
+/** Wall-clock ms at `performance.now()` 0, read once: a getter call per copy otherwise. */
+const TIME_ORIGIN_MS = performance.timeOrigin
 
 interface SrtpSsrcState {
   rolloverCounter: number
@@ -19,12 +27,15 @@ interface SrtpContext {
   getSrtpSsrcState(ssrc: number): SrtpSsrcState
   updateRolloverCount(sequenceNumber: number, state: SrtpSsrcState): void
 }
+interface UdpSocket {
+  send(b: Buffer, p: number, a: string): void
+}
 interface CandidatePair {
   remoteAddr: [string, number]
   packetsSent: number
   bytesSent: number
   protocol: {
-    transport?: { type?: string; closed?: boolean; socket?: { send(b: Buffer, p: number, a: string): void } }
+    transport?: { type?: string; closed?: boolean; socket?: UdpSocket }
   }
 }
 interface DtlsTransport {
@@ -55,7 +66,7 @@ interface SenderInternals {
   octetCount: number
   packetCount: number
   headerBytesSent: number
-  rtpCache: RtpPacket[]
+  rtpCache: Array<Pick<RtpPacket, 'header' | 'payload'>>
   rtcpRunning: boolean
   dtlsTransport: DtlsTransport | undefined
   runRtcp(): Promise<void>
@@ -92,9 +103,21 @@ export class LeanSender {
   /** The NTP time werift's own path last set, reported while no lean send came after it. */
   private reportedNtp: bigint
 
-  constructor(sender: RTCRtpSender) {
+  /** The native seal-and-send (`fast-send.ts`); without it, Node's cipher and `dgram`. */
+  private readonly fast: FastSend | undefined
+  private gcm: GcmContext | undefined
+  private gcmFor: SrtpContext | undefined
+  /** The checked pair's destination as a socket address, and its socket's descriptor, for the addon. */
+  private address: Buffer | undefined
+  private fd: number | undefined
+  /** The SRTP context's rollover state of this sender's SSRC (werift keeps one object per SSRC). */
+  private srtpState: SrtpSsrcState | undefined
+  private srtpStateFor: { context: SrtpContext; ssrc: number } | undefined
+
+  constructor(sender: RTCRtpSender, fast?: FastSend) {
     const internals = sender as unknown as SenderInternals
     this.sender = internals
+    this.fast = fast
     // werift sets `ntpTimestamp` (a bigint built through string formatting) on every packet for
     // one sender report a second; compute it on read instead, from the last send's time.
     this.reportedNtp = internals.ntpTimestamp
@@ -132,6 +155,10 @@ export class LeanSender {
       // A plain UDP pair with a literal address (no TURN relay, no name to resolve): checked once per pair.
       this.checkedPair = pair
       this.directPair = transport?.type === 'udp' && !!transport.socket && isIP(pair.remoteAddr[0]) !== 0
+      const fast = this.directPair ? this.fast : undefined
+      this.address = fast?.socketAddress(pair.remoteAddr[0], pair.remoteAddr[1])
+      // Read once per pair: werift closes the pair's socket only with its transport (`closed` below).
+      this.fd = fast ? socketFd(transport!.socket!) : undefined
     }
     if (!this.directPair || !transport?.socket) return 'unsupported'
     if (transport.closed) return 'dropped'
@@ -143,10 +170,14 @@ export class LeanSender {
     sender.sequenceNumber = seq
     sender.timestamp = ts
     if (this.hasTransportCc) dtls.transportSequenceNumber = (dtls.transportSequenceNumber + 1) & 0xffff
-    const nowMs = performance.timeOrigin + performance.now()
+    const nowMs = TIME_ORIGIN_MS + performance.now()
 
+    const fast = this.fast
+    const fd = this.fd
+    if (fast && fd === undefined) return 'dropped' // the socket closed under werift's transport
     const length = headerLength(slots)
-    const out = Buffer.allocUnsafe(length + payload.length + GCM_TAG_BYTES)
+    const sealedLength = length + payload.length + GCM_TAG_BYTES
+    const out = fast ? headerScratch : Buffer.allocUnsafe(sealedLength)
     writeRtpHeader(
       out,
       {
@@ -160,9 +191,27 @@ export class LeanSender {
       },
       slots,
     )
-    const state = context.getSrtpSsrcState(ssrc)
+    const state = this.srtpStateOf(context, ssrc)
     context.updateRolloverCount(seq, state)
-    this.sealerFor_(context).seal(out, length, payload, ssrc, state.rolloverCounter, seq)
+    let delivered = true
+    if (fast) {
+      const sent = fast.sealSend(
+        this.gcmFor_(fast, context),
+        out,
+        length,
+        payload,
+        ssrc,
+        state.rolloverCounter,
+        seq,
+        fd!,
+        this.address!,
+      )
+      // A full socket buffer (EAGAIN/ENOBUFS) loses the copy as a congested link would; the
+      // puller's NACK gets it back from the history below, as with any loss.
+      delivered = sent === sealedLength
+    } else {
+      this.sealerFor_(context).seal(out, length, payload, ssrc, state.rolloverCounter, seq)
+    }
 
     // What werift's dispatchRtp and the DTLS/ICE layers below it count.
     this.lastSentAtMs = nowMs
@@ -174,17 +223,15 @@ export class LeanSender {
     // The NACK history werift's sender answers from, kept only where the puller negotiated NACK
     // (video): retransmissions resend it without the per-send extensions.
     if (this.keepsHistory(codec)) {
-      sender.rtpCache[seq % RTP_HISTORY_SIZE] = new RtpPacket(
-        new RtpHeader({ marker, payloadType, sequenceNumber: seq, timestamp: ts, ssrc }),
-        payload,
-      )
+      sender.rtpCache[seq % RTP_HISTORY_SIZE] = new HistoryEntry(marker, payloadType, seq, ts, ssrc, payload)
     }
-    dtls.bytesSent += out.length
-    dtls.packetsSent++
-    transport.socket.send(out, pair.remoteAddr[1], pair.remoteAddr[0])
-    pair.packetsSent++
-    pair.bytesSent += out.length
+    if (!fast) transport.socket.send(out, pair.remoteAddr[1], pair.remoteAddr[0])
     if (!sender.rtcpRunning) void sender.runRtcp() // sender reports, as werift starts them on first send
+    if (!delivered) return 'dropped'
+    dtls.bytesSent += sealedLength
+    dtls.packetsSent++
+    pair.packetsSent++
+    pair.bytesSent += sealedLength
     return 'sent'
   }
 
@@ -209,6 +256,24 @@ export class LeanSender {
     return this.slots
   }
 
+  private srtpStateOf(context: SrtpContext, ssrc: number): SrtpSsrcState {
+    const key = this.srtpStateFor
+    if (key?.context !== context || key.ssrc !== ssrc) {
+      this.srtpState = context.getSrtpSsrcState(ssrc)
+      this.srtpStateFor = { context, ssrc }
+    }
+    return this.srtpState!
+  }
+
+  /** The addon's cipher context, following the SRTP context as the sealer below does. */
+  private gcmFor_(fast: FastSend, context: SrtpContext): GcmContext {
+    if (this.gcmFor !== context) {
+      this.gcm = fast.gcm(context.cipher.srtpSessionKey, context.cipher.srtpSessionSalt)
+      this.gcmFor = context
+    }
+    return this.gcm!
+  }
+
   /** A DTLS restart gives the transport a new SRTP context, so the sealer follows it. */
   private sealerFor_(context: SrtpContext): SrtpGcmSealer {
     if (this.sealerFor !== context) {
@@ -216,6 +281,42 @@ export class LeanSender {
       this.sealerFor = context
     }
     return this.sealer!
+  }
+}
+
+/**
+ * A NACK history entry as werift's sender reads one (`header`, `payload`, as an `RtpPacket`):
+ * the `RtpHeader` — sixteen fields, two arrays and an `Object.assign` — is made only when a NACK
+ * asks for this packet, not for every video copy.
+ */
+class HistoryEntry {
+  readonly payload: Buffer
+  private readonly marker: boolean
+  private readonly payloadType: number
+  private readonly sequenceNumber: number
+  private readonly timestamp: number
+  private readonly ssrc: number
+  private made: RtpHeader | undefined
+
+  constructor(
+    marker: boolean,
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    ssrc: number,
+    payload: Buffer,
+  ) {
+    this.marker = marker
+    this.payloadType = payloadType
+    this.sequenceNumber = sequenceNumber
+    this.timestamp = timestamp
+    this.ssrc = ssrc
+    this.payload = payload
+  }
+
+  get header(): RtpHeader {
+    const { marker, payloadType, sequenceNumber, timestamp, ssrc } = this
+    return (this.made ??= new RtpHeader({ marker, payloadType, sequenceNumber, timestamp, ssrc }))
   }
 }
 

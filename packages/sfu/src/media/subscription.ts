@@ -4,6 +4,7 @@ import { chooseLayer, type LayerPreference } from './layers.ts'
 import { isKeyframeStart } from './keyframe.ts'
 import type { ForwardingStats } from './forwarding-stats.ts'
 import { LeanSender } from './lean-sender.ts'
+import type { FastSend } from './fast-send.ts'
 import type { Logger } from '../log.ts'
 
 const randomUint = (bits: 16 | 32) => crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** bits
@@ -51,10 +52,11 @@ export class Subscription implements PacketSink {
     preference: LayerPreference = {},
     stats?: ForwardingStats,
     log?: Logger,
+    fastSend?: FastSend,
   ) {
     this.sender = sender
     this.log = log
-    this.lean = new LeanSender(sender)
+    this.lean = new LeanSender(sender, fastSend)
     this.stats = stats
     this.preference = preference
     this.unsubscribers.push(

@@ -7,12 +7,15 @@ import type { Logger } from '../log.ts'
 import type { SfuConfig } from '../config.ts'
 import { Session } from './session.ts'
 import { ForwardingStats } from '../media/forwarding-stats.ts'
+import { loadFastSend, type FastSend } from '../media/fast-send.ts'
 
 export interface RegistryOptions {
   ice: IceOptions
   sessionIdleTimeoutMs: number
   trackIdleTimeoutMs: number
   closedSessionMemoryMs: number
+  /** Forward through the native seal-and-send when it is built (`media/fast-send.ts`). */
+  fastSend: boolean
 }
 
 /** A registry's options, from the SFU's configuration (a shard's has its own slice of ports). */
@@ -25,12 +28,14 @@ export const registryOptions = (
     | 'sessionIdleTimeoutMs'
     | 'trackIdleTimeoutMs'
     | 'closedSessionMemoryMs'
+    | 'fastSend'
   >,
 ): RegistryOptions => ({
   ice: { announcedIp: config.announcedIp, udpBindIp: config.udpBindIp, udpPortRange: config.udpPortRange },
   sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
   trackIdleTimeoutMs: config.trackIdleTimeoutMs,
   closedSessionMemoryMs: config.closedSessionMemoryMs,
+  fastSend: config.fastSend,
 })
 
 /** How a shard's registry reaches the others (`shards/shard-worker.ts`); absent when there is one. */
@@ -52,6 +57,8 @@ export interface ShardHooks {
  */
 export class SessionRegistry {
   readonly stats = new ForwardingStats()
+  /** The native seal-and-send every forwarded copy takes, when configured and built. */
+  readonly fastSend: FastSend | undefined
   private readonly sessions = new Map<string, Session>()
   /** Closed session id → when it closed, so late calls are told it closed rather than that it is unknown. */
   private readonly closedAt = new Map<string, number>()
@@ -63,6 +70,12 @@ export class SessionRegistry {
   constructor(options: RegistryOptions, log: Logger) {
     this.options = options
     this.log = log
+    if (options.fastSend) {
+      const loaded = loadFastSend()
+      this.fastSend = loaded.fastSend
+      if (loaded.fastSend) log.info('forwarding through the native seal-and-send')
+      else log.warn('forwarding through JavaScript (slower)', { reason: loaded.reason })
+    }
     const every = Math.max(50, Math.min(1000, Math.min(options.sessionIdleTimeoutMs, options.trackIdleTimeoutMs) / 4))
     this.timer = setInterval(() => this.sweep(), every)
     this.timer.unref()

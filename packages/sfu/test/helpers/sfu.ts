@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     maxBodyBytes: 64 * 1024,
     transportWaitMs: 5_000,
     workers: 1,
+    fastSend: true,
     logLevel: (process.env.SFU_TEST_LOG_LEVEL as SfuConfig['logLevel'] | undefined) ?? 'silent',
     ...overrides,
   }

@@ -1,0 +1,65 @@
+// Builds native/fast-send.c into build/fast-send.node with the machine's C compiler and the
+// headers of the Node.js that runs this (Node-API and Node's own OpenSSL; the node binary exports
+// both, so nothing is linked and nothing is downloaded). Without a compiler or headers the SFU
+// forwards through JavaScript, so this warns and does not fail.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const source = join(packageDir, 'native/fast-send.c')
+const output = join(packageDir, 'build/fast-send.node')
+const stamp = `${output}.built-with`
+
+/** The running Node's headers: official builds keep them at `<prefix>/include/node`. */
+function nodeHeaders() {
+  const candidates = [resolve(dirname(process.execPath), '../include/node'), '/usr/include/node']
+  return candidates.find((dir) => existsSync(join(dir, 'node_api.h')) && existsSync(join(dir, 'openssl/evp.h')))
+}
+
+export function buildNative({ quiet = false } = {}) {
+  const say = quiet ? () => {} : (line) => console.log(`build-native: ${line}`)
+  const headers = nodeHeaders()
+  if (!headers) {
+    console.warn('build-native: no Node.js headers with OpenSSL found; the SFU will forward through JavaScript')
+    return false
+  }
+  const compiler = process.env.CC || 'cc'
+  const args = [
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-shared',
+    '-fPIC',
+    '-fvisibility=hidden',
+    `-I${headers}`,
+    source,
+    '-o',
+    output,
+  ]
+  const recipe = JSON.stringify({ compiler, args, node: process.version })
+  if (
+    existsSync(output) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === recipe &&
+    statSync(output).mtimeMs >= statSync(source).mtimeMs
+  ) {
+    say('up to date')
+    return true
+  }
+  mkdirSync(dirname(output), { recursive: true })
+  const result = spawnSync(compiler, args, { stdio: 'inherit' })
+  if (result.error || result.status !== 0) {
+    console.warn(
+      `build-native: ${compiler} failed (${result.error?.message ?? `exit ${result.status}`}); the SFU will forward through JavaScript`,
+    )
+    return false
+  }
+  writeFileSync(stamp, recipe)
+  say(`built ${output}`)
+  return true
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildNative()
