@@ -46,8 +46,17 @@ describe.each([
     const packets: RtpPacket[] = []
     dtls.onRtp.subscribe((packet) => packets.push(packet))
     const reports: RtcpSrPacket[] = []
+    // Which SRTCP datagram each report came in: werift's transport hands a datagram's packets
+    // to onRtcp before this later subscriber to the same datagram counts it.
+    let datagram = 0
+    const datagramOf = new Map<RtcpSrPacket, number>()
     dtls.onRtcp.subscribe((packet) => {
-      if (packet instanceof RtcpSrPacket) reports.push(packet)
+      if (!(packet instanceof RtcpSrPacket)) return
+      reports.push(packet)
+      datagramOf.set(packet, datagram)
+    })
+    dtls.iceTransport.connection.onData.subscribe((data: Buffer) => {
+      if (data[1]! >= 192 && data[1]! <= 223) datagram++
     })
     const video = () => b.received.get(b.mids.get('cam')!)!
     const videoSsrc = () => [...video().ssrcs][0]
@@ -83,6 +92,14 @@ describe.each([
     expect(report.senderInfo.packetCount).toBeLessThanOrEqual(video().seqs.length)
     expect(report.senderInfo.octetCount).toBeGreaterThan(0)
     expect(forwardedVideo.map((p) => p.header.timestamp)).toContain(report.senderInfo.rtpTimestamp)
+    // One compound packet carries the reports of both pulled streams (src/media/sender-reports.ts).
+    const audioSsrc = [...b.received.get(b.mids.get('mic')!)!.ssrcs][0]
+    const ssrcsByDatagram = new Map<number, Set<number>>()
+    for (const r of reports) {
+      const set = ssrcsByDatagram.get(datagramOf.get(r)!) ?? new Set<number>()
+      ssrcsByDatagram.set(datagramOf.get(r)!, set.add(r.ssrc))
+    }
+    expect([...ssrcsByDatagram.values()].some((set) => set.has(audioSsrc!) && set.has(videoSsrc()!))).toBe(true)
     const ntp = report.senderInfo.ntpTimestamp
     const ntpMs = (Number(ntp >> 32n) - NTP_UNIX_OFFSET_S) * 1000 + (Number(ntp & 0xffffffffn) / 2 ** 32) * 1000
     expect(Math.abs(ntpMs - Date.now())).toBeLessThan(3000)

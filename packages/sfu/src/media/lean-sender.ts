@@ -3,6 +3,7 @@ import { RtpHeader, type RtpPacket, type RTCRtpSender } from 'werift'
 import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
 import { GCM_TAG_BYTES, SrtpGcmSealer } from './srtp-gcm.ts'
 import { socketFd, type FastSend, type GcmContext } from './fast-send.ts'
+import { reportSender, type ReportedSender, type ReportTransport } from './sender-reports.ts'
 
 /** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
 const PROFILE_AEAD_AES_128_GCM = 0x0007
@@ -38,7 +39,7 @@ interface CandidatePair {
     transport?: { type?: string; closed?: boolean; socket?: UdpSocket }
   }
 }
-interface DtlsTransport {
+interface DtlsTransport extends ReportTransport {
   state: string
   transportSequenceNumber: number
   bytesSent: number
@@ -47,7 +48,7 @@ interface DtlsTransport {
   iceTransport: { connection: { nominated?: CandidatePair; canSendApplicationData(): boolean } }
 }
 /** The fields of werift's RTCRtpSender that `dispatchRtp` reads and writes (werift 0.25). */
-interface SenderInternals {
+interface SenderInternals extends ReportedSender {
   stopped: boolean
   ssrc: number
   codec?: { payloadType: number; rtcpFeedback: ReadonlyArray<{ type: string; parameter?: string }> }
@@ -69,7 +70,6 @@ interface SenderInternals {
   rtpCache: Array<Pick<RtpPacket, 'header' | 'payload'>>
   rtcpRunning: boolean
   dtlsTransport: DtlsTransport | undefined
-  runRtcp(): Promise<void>
 }
 
 export type LeanSendResult = 'sent' | 'dropped' | 'unsupported'
@@ -226,7 +226,12 @@ export class LeanSender {
       sender.rtpCache[seq % RTP_HISTORY_SIZE] = new HistoryEntry(marker, payloadType, seq, ts, ssrc, payload)
     }
     if (!fast) transport.socket.send(out, pair.remoteAddr[1], pair.remoteAddr[0])
-    if (!sender.rtcpRunning) void sender.runRtcp() // sender reports, as werift starts them on first send
+    if (!sender.rtcpRunning) {
+      // Sender reports from the first send, as werift starts them, but in one compound packet
+      // per puller (`sender-reports.ts`); `rtcpRunning` keeps werift's own loop from starting.
+      sender.rtcpRunning = true
+      reportSender(sender)
+    }
     if (!delivered) return 'dropped'
     dtls.bytesSent += sealedLength
     dtls.packetsSent++
