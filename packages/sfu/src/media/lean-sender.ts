@@ -69,6 +69,7 @@ interface SenderInternals extends ReportedSender {
   headerBytesSent: number
   rtpCache: Array<Pick<RtpPacket, 'header' | 'payload'>>
   rtcpRunning: boolean
+  rtcpCancel: AbortController
   dtlsTransport: DtlsTransport | undefined
 }
 
@@ -100,8 +101,8 @@ export class LeanSender {
   /** Wall-clock ms of the last lean send: the sender report's NTP time, worked out only when read. */
   private lastSentAtMs = 0
   private lastSendWasLean = false
-  /** The NTP time werift's own path last set, reported while no lean send came after it. */
-  private reportedNtp: bigint
+  /** Whether `sender-reports.ts` sends this sender's reports (from its first lean send). */
+  private reporting = false
 
   /** The native seal-and-send (`fast-send.ts`); without it, Node's cipher and `dgram`. */
   private readonly fast: FastSend | undefined
@@ -118,19 +119,21 @@ export class LeanSender {
     const internals = sender as unknown as SenderInternals
     this.sender = internals
     this.fast = fast
-    // werift sets `ntpTimestamp` (a bigint built through string formatting) on every packet for
-    // one sender report a second; compute it on read instead, from the last send's time.
-    this.reportedNtp = internals.ntpTimestamp
-    Object.defineProperty(internals, 'ntpTimestamp', {
-      configurable: true,
-      enumerable: true,
-      get: () => (this.lastSendWasLean ? ntpFromUnixMs(this.lastSentAtMs) : this.reportedNtp),
-      set: (value: bigint) => {
-        // werift's own path (a send this class declined) sets it as before.
-        this.reportedNtp = value
-        this.lastSendWasLean = false
-      },
-    })
+  }
+
+  /** What sender reports read (`sender-reports.ts`): werift's sender. */
+  get reportedSender(): ReportedSender {
+    return this.sender
+  }
+
+  /**
+   * The sender report's NTP time: the last lean send's, worked out here once a second rather than
+   * on every packet as werift's path does (a bigint built through string formatting); werift's
+   * own value after a send this class declined. Not a getter on werift's sender: redefining one
+   * of its fields drops the object into V8's slow dictionary properties, for every read after.
+   */
+  ntpTime(): bigint {
+    return this.lastSendWasLean ? ntpFromUnixMs(this.lastSentAtMs) : this.sender.ntpTimestamp
   }
 
   /**
@@ -138,6 +141,13 @@ export class LeanSender {
    * (werift's sender offsets, non-zero only after a `replaceTrack`, still apply).
    */
   send(marker: boolean, sequenceNumber: number, timestamp: number, payload: Buffer): LeanSendResult {
+    const result = this.sendLean(marker, sequenceNumber, timestamp, payload)
+    // werift's path sends this one, and sets the NTP time its reports give.
+    if (result === 'unsupported') this.lastSendWasLean = false
+    return result
+  }
+
+  private sendLean(marker: boolean, sequenceNumber: number, timestamp: number, payload: Buffer): LeanSendResult {
     const sender = this.sender
     const dtls = sender.dtlsTransport
     const codec = sender.codec
@@ -226,11 +236,14 @@ export class LeanSender {
       sender.rtpCache[seq % RTP_HISTORY_SIZE] = new HistoryEntry(marker, payloadType, seq, ts, ssrc, payload)
     }
     if (!fast) transport.socket.send(out, pair.remoteAddr[1], pair.remoteAddr[0])
-    if (!sender.rtcpRunning) {
+    if (!this.reporting) {
       // Sender reports from the first send, as werift starts them, but in one compound packet
-      // per puller (`sender-reports.ts`); `rtcpRunning` keeps werift's own loop from starting.
+      // per puller (`sender-reports.ts`); `rtcpRunning` keeps werift's own loop from starting,
+      // and one its path started (sends declined before) stops: it would report a stale NTP time.
+      this.reporting = true
+      if (sender.rtcpRunning) sender.rtcpCancel.abort()
       sender.rtcpRunning = true
-      reportSender(sender)
+      reportSender(this)
     }
     if (!delivered) return 'dropped'
     dtls.bytesSent += sealedLength

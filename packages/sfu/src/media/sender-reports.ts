@@ -20,7 +20,6 @@ export interface ReportedSender {
   stopped: boolean
   ssrc: number
   cname?: string | undefined
-  ntpTimestamp: bigint
   rtpTimestamp: number
   packetCount: number
   octetCount: number
@@ -28,6 +27,12 @@ export interface ReportedSender {
   lastSRtimestamp: number
   lastSentSRTimestamp: number
   dtlsTransport: ReportTransport | undefined
+}
+
+/** A sender whose reports this module sends: werift's sender, and the NTP time of its last send. */
+export interface ReportSource {
+  readonly reportedSender: ReportedSender
+  ntpTime(): bigint
 }
 
 /**
@@ -45,28 +50,28 @@ const groups = new WeakMap<ReportTransport, SenderReports>()
  * stream, a second apart: a puller of eleven people got 22 of them a second, each with its promise
  * timer and its SRTCP cipher. The contents and the 0.5–1.5 s interval stay werift's.
  */
-export function reportSender(sender: ReportedSender): void {
-  const transport = sender.dtlsTransport
+export function reportSender(source: ReportSource): void {
+  const transport = source.reportedSender.dtlsTransport
   if (!transport) return
   let group = groups.get(transport)
   if (!group) {
     group = new SenderReports(transport)
     groups.set(transport, group)
   }
-  group.add(sender)
+  group.add(source)
 }
 
 class SenderReports {
   private readonly transport: ReportTransport
-  private readonly senders = new Set<ReportedSender>()
+  private readonly senders = new Set<ReportSource>()
   private timer: NodeJS.Timeout | undefined
 
   constructor(transport: ReportTransport) {
     this.transport = transport
   }
 
-  add(sender: ReportedSender): void {
-    this.senders.add(sender)
+  add(source: ReportSource): void {
+    this.senders.add(source)
     this.timer ??= this.schedule()
   }
 
@@ -78,51 +83,54 @@ class SenderReports {
   private report(): void {
     this.timer = undefined
     const closed = this.transport.state === 'closed' || this.transport.state === 'failed'
-    const due: ReportedSender[] = []
-    for (const sender of this.senders) {
+    const due: ReportSource[] = []
+    for (const source of this.senders) {
+      const sender = source.reportedSender
       if (sender.stopped) {
-        this.senders.delete(sender)
+        this.senders.delete(source)
       } else if (sender.dtlsTransport !== this.transport) {
         // A DTLS restart gave the sender a new transport: its reports go there.
-        this.senders.delete(sender)
-        reportSender(sender)
+        this.senders.delete(source)
+        reportSender(source)
       } else if (!closed) {
-        due.push(sender)
+        due.push(source)
       }
     }
     if (closed || this.senders.size === 0) {
       groups.delete(this.transport)
       return
     }
-    let batch: ReportedSender[] = []
+    let batch: ReportSource[] = []
     let bytes = 4 // the SDES header
-    for (const sender of due) {
-      const size = 28 + (sender.cname ? 8 + Buffer.byteLength(sender.cname) : 0)
+    for (const source of due) {
+      const cname = source.reportedSender.cname
+      const size = 28 + (cname ? 8 + Buffer.byteLength(cname) : 0)
       if (batch.length > 0 && bytes + size > COMPOUND_BYTES) {
         this.send(batch)
         batch = []
         bytes = 4
       }
-      batch.push(sender)
+      batch.push(source)
       bytes += size
     }
     this.send(batch)
     this.timer = this.schedule()
   }
 
-  private send(senders: ReportedSender[]): void {
+  private send(senders: ReportSource[]): void {
     // A failed send is a lost report, as werift's own loop treats it; the next one follows.
     this.transport.sendRtcp(compound(senders)).catch(() => undefined)
   }
 }
 
 /** SRs first, then one SDES with each sender's CNAME, as werift's sender writes them one stream at a time. */
-function compound(senders: ReportedSender[]): RtcpPacket[] {
+function compound(senders: ReportSource[]): RtcpPacket[] {
   const now = timestampSeconds()
   const packets: RtcpPacket[] = []
   const chunks: SourceDescriptionChunk[] = []
-  for (const sender of senders) {
-    const ntpTimestamp = sender.ntpTimestamp
+  for (const source of senders) {
+    const sender = source.reportedSender
+    const ntpTimestamp = source.ntpTime()
     packets.push(
       new RtcpSrPacket({
         ssrc: sender.ssrc,
