@@ -1,9 +1,9 @@
-// The forwarding hot path's two costs below JavaScript, per copy: SRTP AEAD_AES_128_GCM sealing
-// and the UDP send. From JavaScript each needed a new Node `Cipheriv` (a GCM context cannot take
+// The forwarding hot path's costs below JavaScript: per copy, SRTP AEAD_AES_128_GCM sealing and the
+// UDP send; per packet received, its SRTP opening. From JavaScript each needed a new Node `Cipheriv` (a GCM context cannot take
 // a new IV there) and a `dgram` send (argument checks, a deferred DNS step, a send request
 // object); here one context per SRTP key is re-used with each packet's IV (RFC 7714 §8.1) and the
 // sealed packet goes out with one sendto(2) on the session's own socket, built in a stack buffer so
-// no per-copy allocation reaches the JavaScript heap.
+// no per-copy allocation reaches the JavaScript heap. A received packet is opened in place.
 //
 // Built from source by scripts/build-native.mjs with the C compiler and the Node.js headers
 // (Node-API and Node's own OpenSSL, whose symbols the node binary exports): nothing is downloaded.
@@ -28,6 +28,8 @@
 
 typedef struct {
   EVP_CIPHER_CTX *ctx;
+  // For packets received (`open`): a context is keyed for one direction.
+  EVP_CIPHER_CTX *decrypt;
   uint8_t salt[SALT_BYTES];
 } gcm_t;
 
@@ -44,6 +46,7 @@ static void gcm_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   gcm_t *gcm = data;
   EVP_CIPHER_CTX_free(gcm->ctx);
+  EVP_CIPHER_CTX_free(gcm->decrypt);
   OPENSSL_cleanse(gcm, sizeof *gcm);
   free(gcm);
 }
@@ -73,8 +76,11 @@ static napi_value create_gcm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   gcm->ctx = EVP_CIPHER_CTX_new();
-  if (!gcm->ctx || EVP_EncryptInit_ex(gcm->ctx, EVP_aes_128_gcm(), NULL, key, NULL) != 1) {
-    if (gcm->ctx) EVP_CIPHER_CTX_free(gcm->ctx);
+  gcm->decrypt = EVP_CIPHER_CTX_new();
+  if (!gcm->ctx || !gcm->decrypt || EVP_EncryptInit_ex(gcm->ctx, EVP_aes_128_gcm(), NULL, key, NULL) != 1 ||
+      EVP_DecryptInit_ex(gcm->decrypt, EVP_aes_128_gcm(), NULL, key, NULL) != 1) {
+    EVP_CIPHER_CTX_free(gcm->ctx);
+    EVP_CIPHER_CTX_free(gcm->decrypt);
     free(gcm);
     napi_throw_error(env, NULL, "AES-128-GCM context could not be made");
     return NULL;
@@ -89,13 +95,18 @@ static napi_value create_gcm(napi_env env, napi_callback_info info) {
   return external;
 }
 
-// RFC 7714 §8: IV = (00 00 || SSRC || ROC || SEQ) XOR salt; AAD = the RTP header; out = header ||
-// ciphertext || tag. Returns the sealed length, or 0.
+// RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt.
+static void rtp_iv(const gcm_t *gcm, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t iv[GCM_IV_BYTES]) {
+  const uint8_t plain[GCM_IV_BYTES] = {0, 0, ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc, roc >> 24, roc >> 16, roc >> 8, roc,
+                                       seq >> 8, seq};
+  for (int i = 0; i < GCM_IV_BYTES; i++) iv[i] = plain[i] ^ gcm->salt[i];
+}
+
+// RFC 7714 §8: AAD = the RTP header; out = header || ciphertext || tag. Returns the sealed length, or 0.
 static size_t seal(gcm_t *gcm, const uint8_t *header, size_t header_length, const uint8_t *payload,
                    size_t payload_length, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t *out) {
-  uint8_t iv[GCM_IV_BYTES] = {0, 0, ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc, roc >> 24, roc >> 16, roc >> 8, roc,
-                              seq >> 8, seq};
-  for (int i = 0; i < GCM_IV_BYTES; i++) iv[i] ^= gcm->salt[i];
+  uint8_t iv[GCM_IV_BYTES];
+  rtp_iv(gcm, ssrc, roc, seq, iv);
   int n;
   EVP_CIPHER_CTX *ctx = gcm->ctx;
   if (EVP_EncryptInit_ex(ctx, NULL, NULL, NULL, iv) != 1) return 0;
@@ -188,6 +199,41 @@ static napi_value seal_send(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// open(gcm, packet, headerLength, ssrc, roc, seq) → the length of header || plaintext, decrypted in
+// place in `packet` (the tag's 16 bytes at the end are then spare), or -1 when the packet does not
+// authenticate (its bytes after the header are then garbage). RFC 7714 §8's inverse of `seal`.
+static napi_value open_packet(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  gcm_t *gcm;
+  uint8_t *packet;
+  size_t length;
+  uint32_t header_length, ssrc, roc, seq;
+  if (argc < 6 || napi_get_value_external(env, argv[0], (void **)&gcm) != napi_ok || !gcm ||
+      !buffer_arg(env, argv[1], &packet, &length) || napi_get_value_uint32(env, argv[2], &header_length) != napi_ok ||
+      napi_get_value_uint32(env, argv[3], &ssrc) != napi_ok || napi_get_value_uint32(env, argv[4], &roc) != napi_ok ||
+      napi_get_value_uint32(env, argv[5], &seq) != napi_ok || length < (size_t)header_length + GCM_TAG_BYTES ||
+      length > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "open(gcm, packet, headerLength, ssrc, roc, seq): bad arguments");
+    return NULL;
+  }
+  uint8_t iv[GCM_IV_BYTES];
+  rtp_iv(gcm, ssrc, roc, seq, iv);
+  EVP_CIPHER_CTX *ctx = gcm->decrypt;
+  size_t end = length - GCM_TAG_BYTES;
+  int n, opened = 0;
+  if (EVP_DecryptInit_ex(ctx, NULL, NULL, NULL, iv) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG_BYTES, packet + end) == 1 &&
+      EVP_DecryptUpdate(ctx, NULL, &n, packet, (int)header_length) == 1 &&
+      EVP_DecryptUpdate(ctx, packet + header_length, &n, packet + header_length, (int)(end - header_length)) == 1 &&
+      EVP_DecryptFinal_ex(ctx, packet + header_length + n, &n) == 1)
+    opened = 1;
+  napi_value result;
+  CHECK(napi_create_int32(env, opened ? (int32_t)end : -1, &result));
+  return result;
+}
+
 // socketAddress(ip: string, port: number) → Buffer: a sockaddr_in or sockaddr_in6, made once per
 // destination so each send passes it as it is.
 static napi_value socket_address(napi_env env, napi_callback_info info) {
@@ -226,6 +272,7 @@ NAPI_MODULE_INIT() {
       {"gcm", NULL, create_gcm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"seal", NULL, seal_packet, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sealSend", NULL, seal_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"open", NULL, open_packet, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socketAddress", NULL, socket_address, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)

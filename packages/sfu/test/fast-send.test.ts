@@ -82,6 +82,36 @@ describe('native seal-and-send', () => {
     }
   })
 
+  it('opens in place what werift seals, and refuses a packet that does not authenticate', () => {
+    const { reference, key, salt } = srtpPair()
+    const gcm = fast.gcm(key, salt)
+    const ssrc = 1234
+    const state = (
+      reference as unknown as { localContext: { getSrtpSsrcState(s: number): { rolloverCounter: number } } }
+    ).localContext.getSrtpSsrcState(ssrc)
+    state.rolloverCounter = 3
+    ;(state as { rolloverHasProcessed?: boolean }).rolloverHasProcessed = false
+    const header = new RtpHeader({ payloadType: 96, sequenceNumber: 77, timestamp: 1, ssrc })
+    const payload = randomBytes(900)
+    const sealed = reference.encrypt(payload, header)
+    const packet = Buffer.from(sealed)
+    const length = fast.open(gcm, packet, header.serializeSize, ssrc, 3, 77)
+    expect(length).toBe(sealed.length - GCM_TAG_BYTES)
+    expect(packet.subarray(header.serializeSize, length).equals(payload)).toBe(true)
+    expect(packet.subarray(0, header.serializeSize).equals(sealed.subarray(0, header.serializeSize))).toBe(true)
+
+    const flipped = Buffer.from(sealed)
+    flipped[header.serializeSize + 10]! ^= 1
+    expect(fast.open(gcm, flipped, header.serializeSize, ssrc, 3, 77)).toBe(-1)
+    // The rollover counter is in the IV: the wrong one does not authenticate either.
+    expect(fast.open(gcm, Buffer.from(sealed), header.serializeSize, ssrc, 2, 77)).toBe(-1)
+    // The header is authenticated too.
+    const header2 = Buffer.from(sealed)
+    header2[1]! ^= 0x01
+    expect(fast.open(gcm, header2, header.serializeSize, ssrc, 3, 77)).toBe(-1)
+    expect(() => fast.open(gcm, Buffer.alloc(20), 12, ssrc, 3, 77)).toThrow(TypeError)
+  })
+
   it('sends the sealed packet from the given socket to the given address', async () => {
     const { reference, key, salt } = srtpPair()
     const [from, to] = [await boundSocket(), await boundSocket()]

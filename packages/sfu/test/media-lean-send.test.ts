@@ -108,6 +108,10 @@ describe.each([
     const pulled = sfu.registry.findSession(APP_ID, b.sessionId)!.records.flatMap((r) => r.subscription?.sender ?? [])
     expect(pulled.length).toBe(2)
     for (const sender of pulled) expect(Object.getOwnPropertyDescriptor(sender, 'ntpTimestamp')).toHaveProperty('value')
+    // The SFU opens what the publisher sends with the addon when it has it (src/media/fast-open.ts).
+    const publisherCipher = sfu.registry.findSession(APP_ID, a.sessionId)!.pc.dtlsTransports[0]!.srtp.remoteContext
+      .cipher
+    expect(Object.hasOwn(publisherCipher, 'decryptRtp')).toBe(fastSend)
     await b.close()
     await a.close()
   })

@@ -34,6 +34,11 @@ export interface FastSend {
     fd: number,
     address: Buffer,
   ): number
+  /**
+   * Opens a received packet in place (RFC 7714 §8): the length of header and plaintext now at the
+   * start of `packet`, or −1 when it does not authenticate.
+   */
+  open(gcm: GcmContext, packet: Buffer, headerLength: number, ssrc: number, roc: number, seq: number): number
   /** A socket address (sockaddr_in or sockaddr_in6) for `sealSend`, made once per destination. */
   socketAddress(ip: string, port: number): Buffer
 }

@@ -90,7 +90,7 @@ export class SessionRegistry {
   }
 
   create(appId: string, thirdparty: boolean): Session {
-    const session = new Session(appId, thirdparty, this.options.ice, this.log)
+    const session = new Session(appId, thirdparty, this.options.ice, this.log, this.fastSend)
     session.onClosed = () => {
       this.sessions.delete(session.id)
       this.closedAt.set(session.id, Date.now())

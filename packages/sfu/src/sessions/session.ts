@@ -8,6 +8,8 @@ import type { Subscription } from '../media/subscription.ts'
 import { assertIcePeerFits, assertPlausibleSdp, mediaSectionCount } from '../media/sdp-check.ts'
 import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import type { FastSend } from '../media/fast-send.ts'
+import { openSrtpWith } from '../media/fast-open.ts'
 
 /** What `GET …/sessions/{id}` lists: every track this session pushed or pulled. */
 export interface TrackRecord {
@@ -53,7 +55,11 @@ export class Session {
   private chain: Promise<unknown> = Promise.resolve()
   private readonly log: Logger
 
-  constructor(appId: string, thirdparty: boolean, ice: IceOptions, log: Logger) {
+  /** The native SRTP opening for what the peer sends, when the SFU has the addon. */
+  private readonly fastSend: FastSend | undefined
+
+  constructor(appId: string, thirdparty: boolean, ice: IceOptions, log: Logger, fastSend?: FastSend) {
+    this.fastSend = fastSend
     this.appId = appId
     this.thirdparty = thirdparty
     this.log = log.child({ sessionId: this.id })
@@ -216,6 +222,9 @@ export class Session {
 
   private watchInbound(): void {
     for (const transport of this.pc.dtlsTransports) {
+      // Keyed by now (werift keys SRTP before it reports the transport connected); again after a
+      // DTLS restart, which gives it new keys.
+      if (this.fastSend) openSrtpWith(this.fastSend, transport)
       if (this.watchedTransports.has(transport)) continue
       this.watchedTransports.add(transport)
       const touch = () => {
