@@ -12,9 +12,17 @@ const source = join(packageDir, 'native/fast-send.c')
 const output = join(packageDir, 'build/fast-send.node')
 const stamp = `${output}.built-with`
 
-/** The running Node's headers: official builds keep them at `<prefix>/include/node`. */
+/**
+ * Headers of the Node that runs the SFU: the `node` devDependency's platform package (its binary is
+ * hard-linked into `node_modules/node/bin`, so `execPath` does not lead there), else the prefix of
+ * the running Node (official builds), else the system's (Debian's nodejs).
+ */
 function nodeHeaders() {
-  const candidates = [resolve(dirname(process.execPath), '../include/node'), '/usr/include/node']
+  const candidates = []
+  for (let dir = packageDir; dir !== dirname(dir); dir = dirname(dir)) {
+    candidates.push(join(dir, `node_modules/node/node_modules/node-${process.platform}-${process.arch}/include/node`))
+  }
+  candidates.push(resolve(dirname(process.execPath), '../include/node'), '/usr/include/node')
   return candidates.find((dir) => existsSync(join(dir, 'node_api.h')) && existsSync(join(dir, 'openssl/evp.h')))
 }
 
@@ -40,6 +48,7 @@ export function buildNative({ quiet = false } = {}) {
     output,
   ]
   const recipe = JSON.stringify({ compiler, args, node: process.version })
+  say(`headers ${headers}`)
   if (
     existsSync(output) &&
     existsSync(stamp) &&
