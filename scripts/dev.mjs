@@ -5,7 +5,7 @@ import { buildWeb, operatorSignInLink, startStack } from './lib/stack.mjs'
 import { ensureSystemPackages } from './lib/system-deps.mjs'
 
 // The local SFU runs coturn (Debian's package) for TURN.
-ensureSystemPackages(['coturn'])
+ensureSystemPackages(['coturn', 'gcc', 'libc6-dev'])
 
 await buildWeb()
 const stack = await startStack()

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path'
 import { ensureSystemPackages } from './lib/system-deps.mjs'
 import { root } from './lib/stack.mjs'
 
-ensureSystemPackages(['chromium', 'coturn'])
+ensureSystemPackages(['chromium', 'coturn', 'gcc', 'libc6-dev'])
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', TURBO_TELEMETRY_DISABLED: '1' }
 const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces

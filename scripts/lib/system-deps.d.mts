@@ -1,2 +1,2 @@
-export declare const systemPackages: Record<'chromium' | 'coturn', string>
-export declare function ensureSystemPackages(names: Array<'chromium' | 'coturn'>): void
+export declare const systemPackages: Record<'chromium' | 'coturn' | 'gcc' | 'libc6-dev', string>
+export declare function ensureSystemPackages(names: Array<'chromium' | 'coturn' | 'gcc' | 'libc6-dev'>): void

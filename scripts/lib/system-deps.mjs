@@ -5,6 +5,9 @@ import { existsSync } from 'node:fs'
 export const systemPackages = {
   chromium: '/usr/bin/chromium',
   coturn: '/usr/bin/turnserver',
+  // The C compiler and libc headers the SFU's native seal-and-send is built with (packages/sfu/native).
+  gcc: '/usr/bin/gcc',
+  'libc6-dev': '/usr/include/arpa/inet.h',
 }
 
 /**
