@@ -10,30 +10,23 @@ export type GcmContext = { readonly __gcm: unique symbol }
  * sealed packet's `sendto(2)` on the session's socket — a forwarded copy's two costs below
  * JavaScript (a new Node `Cipheriv` per packet, a `dgram` send per copy).
  */
+/** What sealing one packet takes: the key's context, the header (its first `headerLength` bytes, the AAD), the payload, and the IV's fields. */
+type SealArgs = [
+  gcm: GcmContext,
+  header: Buffer,
+  headerLength: number,
+  payload: Uint8Array,
+  ssrc: number,
+  roc: number,
+  seq: number,
+]
+
 export interface FastSend {
   gcm(sessionKey: Buffer, sessionSalt: Buffer): GcmContext
   /** RFC 7714 §8: header as AAD, then ciphertext and tag; the sealed packet in a new buffer. */
-  seal(
-    gcm: GcmContext,
-    header: Buffer,
-    headerLength: number,
-    payload: Uint8Array,
-    ssrc: number,
-    roc: number,
-    seq: number,
-  ): Buffer
+  seal(...args: SealArgs): Buffer
   /** Seals as `seal` and sends it from `fd` to `address`: the bytes sent, or −errno (the copy is lost). */
-  sealSend(
-    gcm: GcmContext,
-    header: Buffer,
-    headerLength: number,
-    payload: Uint8Array,
-    ssrc: number,
-    roc: number,
-    seq: number,
-    fd: number,
-    address: Buffer,
-  ): number
+  sealSend(...args: [...SealArgs, fd: number, address: Buffer]): number
   /**
    * Opens a received packet in place (RFC 7714 §8): the length of header and plaintext now at the
    * start of `packet`, or −1 when it does not authenticate.
