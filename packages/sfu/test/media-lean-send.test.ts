@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RTP_EXTENSION_URI, RtcpSrPacket, type RtpPacket } from 'werift'
+import { RTP_EXTENSION_URI, RtcpSrPacket, RtpHeader, RtpPacket } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { APP_ID, clientFor, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, publish, pull } from './helpers/peer.ts'
@@ -103,6 +103,20 @@ describe.each([
     const ntp = report.senderInfo.ntpTimestamp
     const ntpMs = (Number(ntp >> 32n) - NTP_UNIX_OFFSET_S) * 1000 + (Number(ntp & 0xffffffffn) / 2 ** 32) * 1000
     expect(Math.abs(ntpMs - Date.now())).toBeLessThan(3000)
+    // A packet larger than the addon's buffer (no browser sends one) is still forwarded, by Node's path.
+    const big = packets.length
+    const camera = a.sources.get('cam')!
+    camera.track.writeRtp(
+      new RtpPacket(
+        new RtpHeader({ sequenceNumber: 1, timestamp: 1, marker: true, payloadType: 0 }),
+        Buffer.alloc(2500, 7),
+      ),
+    )
+    await waitFor(
+      () => packets.slice(big).some((p) => p.payload.length === 2500),
+      () => 'the 2500-byte packet forwarded',
+      5_000,
+    )
     // werift's senders keep V8's fast properties: the SFU defines no accessor on them (one made
     // every property read of the hot path a dictionary lookup).
     const pulled = sfu.registry.findSession(APP_ID, b.sessionId)!.records.flatMap((r) => r.subscription?.sender ?? [])

@@ -36,6 +36,9 @@ export interface FastSend {
   socketAddress(ip: string, port: number): Buffer
 }
 
+/** The largest sealed packet the addon takes (its `MAX_PACKET`): more than a datagram on any path browsers use. */
+export const FAST_SEND_MAX_PACKET = 2048
+
 /** Where `scripts/build-native.mjs` puts the addon. */
 export const FAST_SEND_PATH = fileURLToPath(new URL('../../build/fast-send.node', import.meta.url))
 

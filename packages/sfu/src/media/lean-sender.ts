@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import { RtpHeader, type RtpPacket, type RTCRtpSender } from 'werift'
 import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
 import { GCM_TAG_BYTES, SrtpGcmSealer } from './srtp-gcm.ts'
-import { socketFd, type FastSend, type GcmContext } from './fast-send.ts'
+import { FAST_SEND_MAX_PACKET, socketFd, type FastSend, type GcmContext } from './fast-send.ts'
 import { reportSender, type ReportedSender, type ReportTransport } from './sender-reports.ts'
 
 /** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
@@ -182,11 +182,12 @@ export class LeanSender {
     if (this.hasTransportCc) dtls.transportSequenceNumber = (dtls.transportSequenceNumber + 1) & 0xffff
     const nowMs = TIME_ORIGIN_MS + performance.now()
 
-    const fast = this.fast
-    const fd = this.fd
-    if (fast && fd === undefined) return 'dropped' // the socket closed under werift's transport
     const length = headerLength(slots)
     const sealedLength = length + payload.length + GCM_TAG_BYTES
+    // The addon seals into a stack buffer: a larger packet (no browser sends one) takes Node's path.
+    const fast = sealedLength <= FAST_SEND_MAX_PACKET ? this.fast : undefined
+    const fd = this.fd
+    if (fast && fd === undefined) return 'dropped' // the socket closed under werift's transport
     const out = fast ? headerScratch : Buffer.allocUnsafe(sealedLength)
     writeRtpHeader(
       out,
