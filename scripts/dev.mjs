@@ -4,7 +4,7 @@
 import { buildWeb, operatorSignInLink, startStack } from './lib/stack.mjs'
 import { ensureSystemPackages } from './lib/system-deps.mjs'
 
-// The local SFU runs coturn (Debian's package) for TURN.
+// The local SFU runs coturn (Debian's package) for TURN, and is built with gcc (its native seal-and-send).
 ensureSystemPackages(['coturn', 'gcc', 'libc6-dev'])
 
 await buildWeb()

@@ -1,9 +1,6 @@
 import { SrtpAuthenticationError } from 'werift'
 import type { FastSend, GcmContext } from './fast-send.ts'
-
-/** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714). */
-const PROFILE_AEAD_AES_128_GCM = 0x0007
-const GCM_TAG_BYTES = 16
+import { GCM_TAG_BYTES, PROFILE_AEAD_AES_128_GCM } from './srtp-gcm.ts'
 
 /** The parts of a header werift's `parseSrtpRtpHeader` gives that opening a packet needs. */
 interface ParsedHeader {

@@ -5,11 +5,6 @@ import { fileURLToPath } from 'node:url'
 /** An AES-128-GCM context keyed once with an SRTP session key (the addon's own object). */
 export type GcmContext = { readonly __gcm: unique symbol }
 
-/**
- * `native/fast-send.c`: SRTP AEAD_AES_128_GCM sealing with one cipher context per key, and the
- * sealed packet's `sendto(2)` on the session's socket — a forwarded copy's two costs below
- * JavaScript (a new Node `Cipheriv` per packet, a `dgram` send per copy).
- */
 /** What sealing one packet takes: the key's context, the header (its first `headerLength` bytes, the AAD), the payload, and the IV's fields. */
 type SealArgs = [
   gcm: GcmContext,
@@ -21,6 +16,11 @@ type SealArgs = [
   seq: number,
 ]
 
+/**
+ * `native/fast-send.c`: SRTP AEAD_AES_128_GCM sealing with one cipher context per key, and the
+ * sealed packet's `sendto(2)` on the session's socket — a forwarded copy's two costs below
+ * JavaScript (a new Node `Cipheriv` per packet, a `dgram` send per copy).
+ */
 export interface FastSend {
   gcm(sessionKey: Buffer, sessionSalt: Buffer): GcmContext
   /** RFC 7714 §8: header as AAD, then ciphertext and tag; the sealed packet in a new buffer. */

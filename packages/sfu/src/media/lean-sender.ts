@@ -1,12 +1,10 @@
 import { isIP } from 'node:net'
 import { RtpHeader, type RtpPacket, type RTCRtpSender } from 'werift'
 import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
-import { GCM_TAG_BYTES, SrtpGcmSealer } from './srtp-gcm.ts'
+import { GCM_TAG_BYTES, PROFILE_AEAD_AES_128_GCM, SrtpGcmSealer } from './srtp-gcm.ts'
 import { FAST_SEND_MAX_PACKET, socketFd, type FastSend, type GcmContext } from './fast-send.ts'
 import { reportSender, type ReportedSender, type ReportTransport } from './sender-reports.ts'
 
-/** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
-const PROFILE_AEAD_AES_128_GCM = 0x0007
 /** werift's `RTP_HISTORY_SIZE`: the NACK cache is indexed by sequence number modulo this. */
 const RTP_HISTORY_SIZE = 128
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */

@@ -1,5 +1,7 @@
 import { createCipheriv } from 'node:crypto'
 
+/** werift's SRTP profile number for AEAD_AES_128_GCM (RFC 7714), the one werift and Chromium prefer. */
+export const PROFILE_AEAD_AES_128_GCM = 0x0007
 /** RFC 7714's AEAD_AES_128_GCM authentication tag, appended to every SRTP packet. */
 export const GCM_TAG_BYTES = 16
 
