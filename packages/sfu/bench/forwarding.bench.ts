@@ -9,11 +9,12 @@
  * SFU's handler, decrypted, to that puller's encrypted copy handed to the socket, so it
  * includes fan-out order and event-loop queueing; from its /stats histogram), and the
  * end-to-end client → SFU → client latency, which also holds both clients' SRTP work
- * and queueing.
+ * and queueing (with native clients, up to the datagram's arrival in the puller's socket).
  *
  *   npm run bench -w packages/sfu                  # N = 2, 4, 8, 12
  *   BENCH_N=4,8 BENCH_SECONDS=5 BENCH_WORKERS=3 npm run bench -w packages/sfu
  *   BENCH_CLIENT=werift npm run bench -w packages/sfu   # clients use werift's full receive stack
+ *   BENCH_CLIENT=lean npm run bench -w packages/sfu     # clients receive in JavaScript, not in C
  *   BENCH_FEEDBACK=chromium BENCH_LOSS=0.02 npm run bench -w packages/sfu
  *
  * Each N runs twice by default (BENCH_FEEDBACK=both): once with bare RTP (`none`: the best
@@ -23,7 +24,7 @@
  * 1 %) of pulled video dropped on arrival, which the SFU retransmits from its history).
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Worker } from 'node:worker_threads'
 import type { FromWorker, ToWorker, WorkerSetup } from './participant-worker.ts'
@@ -31,7 +32,14 @@ import type { FromWorker, ToWorker, WorkerSetup } from './participant-worker.ts'
 const sizes = (process.env.BENCH_N ?? '2,4,8,12').split(',').map(Number)
 const measureSeconds = Number(process.env.BENCH_SECONDS ?? 8)
 const workerCount = Number(process.env.BENCH_WORKERS ?? 2)
-const client = process.env.BENCH_CLIENT === 'werift' ? 'werift' : 'lean'
+// How the clients take in what they pull (see participant-worker.ts). `native` needs its addon
+// (npm run bench builds it) and serves the bare RTP rows; Chromium's feedback is made in JavaScript.
+const nativeBuilt = existsSync(new URL('../build/bench-receive.node', import.meta.url))
+const clientFor = (feedback: 'none' | 'chromium'): WorkerSetup['client'] => {
+  const asked = process.env.BENCH_CLIENT ?? 'native'
+  if (asked === 'werift' || asked === 'lean') return asked
+  return feedback === 'none' && nativeBuilt ? 'native' : 'lean'
+}
 const feedbackModes = (
   process.env.BENCH_FEEDBACK === 'none' || process.env.BENCH_FEEDBACK === 'chromium'
     ? [process.env.BENCH_FEEDBACK]
@@ -43,6 +51,9 @@ const shardCounts = (process.env.BENCH_SFU_WORKERS ?? '1,2').split(',').map(Numb
 // The forwarding path (SFU_FAST_SEND): `on` seals and sends through the native addon, `off` through
 // Node's cipher and dgram (the path before the addon, and the one without a C compiler).
 const fastSendModes = (process.env.BENCH_FAST_SEND ?? 'on').split(',') as Array<'on' | 'off'>
+// The client threads run at this nice value (BENCH_CLIENT_NICE): on a machine the SFU shares with
+// its load generator, the SFU's latency should not be the clients' scheduling.
+const clientNice = Number(process.env.BENCH_CLIENT_NICE ?? 0)
 const WARM_E2E_P50_MS = 20
 const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
@@ -159,9 +170,10 @@ async function run(
       indices,
       video,
       audio,
-      client,
+      client: clientFor(feedback),
       feedback,
       lossRate: feedback === 'chromium' ? lossRate : 0,
+      nice: clientNice,
     }
     const worker = new Worker(new URL('./participant-worker.ts', import.meta.url), { workerData: setup })
     worker.on('error', (err) => {
@@ -258,6 +270,7 @@ async function run(
     N: n,
     shards: shardCount,
     feedback: feedback === 'chromium' ? `chromium ${(lossRate * 100).toFixed(1)}%` : 'none',
+    client: clientFor(feedback),
     pulls: `${n}×${n - 1}`,
     'warm-up s': Math.round(warmupSeconds),
     'expected pkt/s': Math.round(expected),
@@ -266,6 +279,10 @@ async function run(
     'skipped pkts': skipped,
     'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
     'recv pkt/s': Math.round(received / seconds),
+    // Pulled packets that did not authenticate at the client (counted by native clients): 0.
+    'recv failed': done.reduce((sum, r) => sum + r.failed, 0),
+    // Retransmissions of packets lost while the pulls were set up, far behind their stream (native clients).
+    'recv late': done.reduce((sum, r) => sum + r.late, 0),
     'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),
     // The kernel's part of it: on loopback each send also delivers the datagram to its receiver.
     'SFU kernel %': Math.round((100 * (after.systemSeconds - before.systemSeconds)) / seconds),

@@ -5,7 +5,10 @@
  * Receiving is the load generator's bottleneck: at N = 12 each client thread takes in
  * 7 k+ SRTP packets/s, and werift's full receive stack (RTCRtpReceiver, NACK tracking,
  * jitter/RTCP bookkeeping, an Event promise per packet) saturated both client threads at
- * about half the nominal load. By default (`BENCH_CLIENT=lean`) each pulled packet is
+ * about half the nominal load. By default (`BENCH_CLIENT=native`, bare RTP rows) a thread of
+ * bench/native/bench-receive.c reads each client's socket in batches, opens the SRTP and takes the
+ * latency to the kernel's arrival time of the datagram; the rest (STUN, DTLS, RTCP) goes back to
+ * werift. With `BENCH_CLIENT=lean` (and for the rows with Chromium's feedback) each pulled packet is
  * taken off the client's ICE connection before werift's receive stack: it is still
  * SRTP-decrypted and authenticated with the session's own SRTP context (so the e2e
  * latency is that of a packet a browser could decode), then counted and timed; RTCP
@@ -29,8 +32,12 @@ import { createCallsClient } from '@tangerine/contracts/calls/client'
 import { clientPeer } from '../test/helpers/peer.ts'
 import { ChromiumFeedback, TRANSPORT_CC_URI, type FeedbackCounters } from './chromium-feedback.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import { loadFastSend } from '../src/media/fast-send.ts'
+import { createRequire } from 'node:module'
+import { setPriority } from 'node:os'
+import type { Socket } from 'node:dgram'
+import { loadFastSend, socketFd } from '../src/media/fast-send.ts'
 import { openSrtpWith } from '../src/media/fast-open.ts'
+import { PROFILE_AEAD_AES_128_GCM } from '../src/media/srtp-gcm.ts'
 
 // The clients open SRTP with the SFU's addon too, when it is built: what they spend decrypting is
 // CPU the SFU does not get on a 2-vCPU machine.
@@ -43,11 +50,16 @@ export interface WorkerSetup {
   indices: number[]
   video: { fps: number; packetsPerFrame: number; packetBytes: number }
   audio: { intervalMs: number; packetBytes: number }
-  /** `lean`: pulled RTP bypasses werift's receiver stack (still decrypted); `werift`: full stack. */
-  client: 'lean' | 'werift'
+  /**
+   * `native`: pulled RTP is read, opened and timed in C, off this thread; `lean`: it bypasses
+   * werift's receiver stack (still decrypted) in JavaScript; `werift`: full stack.
+   */
+  client: 'native' | 'lean' | 'werift'
   feedback: 'none' | 'chromium'
   /** Share of pulled video packets dropped on arrival (lean clients, chromium feedback). */
   lossRate: number
+  /** The client threads' nice value: the load generator is not what is measured. */
+  nice: number
 }
 
 export type ToWorker =
@@ -58,6 +70,10 @@ export type FromWorker =
   | {
       type: 'report'
       received: number
+      /** Pulled packets that did not authenticate (native clients count them). */
+      failed: number
+      /** Retransmissions of packets lost while the pulls were set up (native clients count them apart). */
+      late: number
       sent: number
       skipped: number
       latencies: Float64Array
@@ -66,11 +82,36 @@ export type FromWorker =
   | { type: 'closed' }
 
 const setup = workerData as WorkerSetup
+// Linux keeps a nice value per thread: this one, and the receive thread it starts, yield to the SFU.
+if (setup.nice) setPriority(setup.nice)
 const port = parentPort!
 const api = createCallsClient({ baseUrl: `${setup.url}/v1`, appId: setup.appId, appSecret: setup.secret })
 /** Generous: on a shared 2-core machine the handshakes of a dozen peers queue up. */
 const connected = (pc: RTCPeerConnection) => waitFor(() => pc.connectionState === 'connected', 'peer connected', 60_000)
-const now = () => performance.timeOrigin + performance.now()
+
+/** bench/native/bench-receive.c: a receive thread for this worker's sockets. */
+interface BenchReceive {
+  receiver(onOther: (fd: number, data: Buffer, address: string, port: number) => void, batchWaitMicros: number): object
+  add(receiver: object, fd: number, key: Buffer, salt: Buffer): void
+  measure(receiver: object): void
+  report(receiver: object): {
+    received: number
+    failed: number
+    late: number
+    others: number
+    latencies: Float64Array<ArrayBuffer>
+  }
+  close(receiver: object): void
+  nowMs(): number
+}
+const native =
+  setup.client === 'native'
+    ? (createRequire(import.meta.url)(new URL('../build/bench-receive.node', import.meta.url).pathname) as BenchReceive)
+    : undefined
+/** Send stamps and arrival times on one clock: CLOCK_REALTIME, the kernel's receive stamps' clock, with native clients. */
+const now = native ? () => native.nowMs() : () => performance.timeOrigin + performance.now()
+/** How long the receive thread lets datagrams gather after a wake-up (latency is the kernel's arrival, so it does not count). */
+const BATCH_WAIT_MICROS = Number(process.env.BENCH_CLIENT_BATCH_US ?? 1000)
 
 interface Participant {
   index: number
@@ -125,6 +166,38 @@ function receiveLean(pc: RTCPeerConnection, feedback: ChromiumFeedback | undefin
     if (plain[0]! & 0x10) offset += 4 + 4 * plain.readUInt16BE(offset + 2)
     if (plain.length >= offset + 8) onPulled(plain, offset)
   }
+}
+
+/** The sockets the receive thread reads, by descriptor: what is not RTP goes back to werift through them. */
+const nativeSockets = new Map<number, Socket>()
+let nativeReceiver: object | undefined
+
+/**
+ * Hands `pc`'s socket to the receive thread: Node stops reading it (its internal handle's
+ * `recvStop`; werift still sends on it), the thread opens the pulled SRTP with the transport's
+ * remote key and gives back each other datagram as the socket's own 'message'.
+ */
+function receiveNative(pc: RTCPeerConnection): void {
+  const dtls = pc.getTransceivers()[0]!.receiver.dtlsTransport
+  const context = (
+    dtls.srtp as unknown as {
+      remoteContext?: { profile: number; cipher: { srtpSessionKey: Buffer; srtpSessionSalt: Buffer } }
+    }
+  ).remoteContext
+  const pair = dtls.iceTransport.connection.nominated as unknown as { protocol: { transport?: { socket?: Socket } } }
+  const socket = pair?.protocol.transport?.socket
+  const fd = socket && socketFd(socket)
+  if (!context || context.profile !== PROFILE_AEAD_AES_128_GCM || !socket || fd === undefined)
+    throw new Error('native bench client: no AES-GCM SRTP context or no plain UDP socket')
+  nativeReceiver ??= native!.receiver((from, data, address, port) => {
+    nativeSockets
+      .get(from)
+      ?.emit('message', data, { address, port, family: address.includes(':') ? 'IPv6' : 'IPv4', size: data.length })
+  }, BATCH_WAIT_MICROS)
+  const stateKey = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol')!
+  ;(socket as unknown as Record<symbol, { handle: { recvStop(): void } }>)[stateKey]!.handle.recvStop()
+  nativeSockets.set(fd, socket)
+  native!.add(nativeReceiver, fd, context.cipher.srtpSessionKey, context.cipher.srtpSessionSalt)
 }
 
 /** The RTCP a Chromium receiver would send for `p`'s pulls, per the negotiated SDP. */
@@ -250,6 +323,7 @@ port.on('message', async (message: ToWorker) => {
       for (const p of people) await pullAll(p, message.sessions)
       await Promise.all(people.map((p) => connected(p.pc)))
       // BUNDLE: the pulls share the push's transport, which is up; from now on its RTP is ours.
+      if (setup.client === 'native') for (const p of people) receiveNative(p.pc)
       if (setup.client === 'lean')
         for (const p of people) {
           if (setup.feedback === 'chromium') p.feedback = chromiumFeedback(p)
@@ -262,23 +336,38 @@ port.on('message', async (message: ToWorker) => {
       sent = 0
       skipped = 0
       latencies = []
+      if (nativeReceiver) native!.measure(nativeReceiver)
       for (const p of people)
         if (p.feedback) Object.assign(p.feedback.counters, { nacksSent: 0, recovered: 0, twccSent: 0, rrSent: 0 })
       measuring = true
       break
     case 'report': {
       measuring = false
-      const array = Float64Array.from(latencies)
+      const fromNative = nativeReceiver && native!.report(nativeReceiver)
+      const array = fromNative ? fromNative.latencies : Float64Array.from(latencies)
       const feedback: FeedbackCounters = { nacksSent: 0, recovered: 0, twccSent: 0, rrSent: 0 }
       for (const p of people)
         for (const k of Object.keys(feedback) as Array<keyof FeedbackCounters>)
           feedback[k] += p.feedback?.counters[k] ?? 0
-      port.postMessage({ type: 'report', received, sent, skipped, latencies: array, feedback } satisfies FromWorker, [
-        array.buffer,
-      ])
+      port.postMessage(
+        {
+          type: 'report',
+          received: received + (fromNative?.received ?? 0),
+          failed: fromNative?.failed ?? 0,
+          late: fromNative?.late ?? 0,
+          sent,
+          skipped,
+          latencies: array,
+          feedback,
+        } satisfies FromWorker,
+        [array.buffer],
+      )
       break
     }
     case 'close':
+      // The receive thread stops before werift closes the sockets it reads.
+      if (nativeReceiver) native!.close(nativeReceiver)
+      nativeReceiver = undefined
       for (const p of people) {
         p.stop()
         p.feedback?.stop()

@@ -1,16 +1,24 @@
 // Builds native/fast-send.c into build/fast-send.node with the machine's C compiler and the
 // headers of the Node.js that runs this (Node-API and Node's own OpenSSL; the node binary exports
 // both, so nothing is linked and nothing is downloaded). Without a compiler or headers the SFU
-// forwards through JavaScript, so this warns and does not fail.
+// forwards through JavaScript, so this warns and does not fail. `bench-receive` is the bench
+// clients' receive path (bench/native/bench-receive.c), built only for `npm run bench`.
+//
+//   node scripts/build-native.mjs [fast-send] [bench-receive]
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const source = join(packageDir, 'native/fast-send.c')
-const output = join(packageDir, 'build/fast-send.node')
-const stamp = `${output}.built-with`
+const targets = {
+  'fast-send': { source: 'native/fast-send.c', flags: [], without: 'the SFU will forward through JavaScript' },
+  'bench-receive': {
+    source: 'bench/native/bench-receive.c',
+    flags: ['-pthread'],
+    without: 'the bench clients will receive through JavaScript',
+  },
+}
 
 /**
  * Headers of the Node that runs the SFU: the `node` devDependency's platform package (its binary is
@@ -26,11 +34,14 @@ function nodeHeaders() {
   return candidates.find((dir) => existsSync(join(dir, 'node_api.h')) && existsSync(join(dir, 'openssl/evp.h')))
 }
 
-export function buildNative({ quiet = false } = {}) {
+export function buildNative({ quiet = false, target = 'fast-send' } = {}) {
   const say = quiet ? () => {} : (line) => console.log(`build-native: ${line}`)
+  const source = join(packageDir, targets[target].source)
+  const output = join(packageDir, `build/${target}.node`)
+  const stamp = `${output}.built-with`
   const headers = nodeHeaders()
   if (!headers) {
-    console.warn('build-native: no Node.js headers with OpenSSL found; the SFU will forward through JavaScript')
+    console.warn(`build-native: no Node.js headers with OpenSSL found; ${targets[target].without}`)
     return false
   }
   const compiler = process.env.CC || 'cc'
@@ -42,6 +53,7 @@ export function buildNative({ quiet = false } = {}) {
     '-shared',
     '-fPIC',
     '-fvisibility=hidden',
+    ...targets[target].flags,
     `-I${headers}`,
     source,
     '-o',
@@ -62,7 +74,7 @@ export function buildNative({ quiet = false } = {}) {
   const result = spawnSync(compiler, args, { stdio: 'inherit' })
   if (result.error || result.status !== 0) {
     console.warn(
-      `build-native: ${compiler} failed (${result.error?.message ?? `exit ${result.status}`}); the SFU will forward through JavaScript`,
+      `build-native: ${compiler} failed (${result.error?.message ?? `exit ${result.status}`}); ${targets[target].without}`,
     )
     return false
   }
@@ -71,4 +83,9 @@ export function buildNative({ quiet = false } = {}) {
   return true
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) buildNative()
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const target of process.argv.length > 2 ? process.argv.slice(2) : ['fast-send']) {
+    if (!(target in targets)) throw new Error(`build-native: no target ${target} (${Object.keys(targets).join(', ')})`)
+    buildNative({ target })
+  }
+}
