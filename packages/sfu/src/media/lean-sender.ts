@@ -3,6 +3,7 @@ import { RtpHeader, type RtpPacket, type RTCRtpSender } from 'werift'
 import { extensionSlots, headerLength, writeRtpHeader, type ExtensionSlot } from './rtp-header-writer.ts'
 import { GCM_TAG_BYTES, PROFILE_AEAD_AES_128_GCM, SrtpGcmSealer } from './srtp-gcm.ts'
 import { FAST_SEND_MAX_PACKET, socketFd, type FastSend, type GcmContext } from './fast-send.ts'
+import { rolloverFor, type SrtpSsrcState } from './srtp-rollover.ts'
 import { reportSender, type ReportedSender, type ReportTransport } from './sender-reports.ts'
 
 /** werift's `RTP_HISTORY_SIZE`: the NACK cache is indexed by sequence number modulo this. */
@@ -17,14 +18,10 @@ const headerScratch = Buffer.alloc(256)
 /** Wall-clock ms at `performance.now()` 0, read once: a getter call per copy otherwise. */
 const TIME_ORIGIN_MS = performance.timeOrigin
 
-interface SrtpSsrcState {
-  rolloverCounter: number
-}
 interface SrtpContext {
   profile: number
   cipher: { srtpSessionKey: Buffer; srtpSessionSalt: Buffer }
   getSrtpSsrcState(ssrc: number): SrtpSsrcState
-  updateRolloverCount(sequenceNumber: number, state: SrtpSsrcState): void
 }
 interface UdpSocket {
   send(b: Buffer, p: number, a: string): void
@@ -200,26 +197,15 @@ export class LeanSender {
       },
       slots,
     )
-    const state = this.srtpStateOf(context, ssrc)
-    context.updateRolloverCount(seq, state)
+    const roc = rolloverFor(this.srtpStateOf(context, ssrc), seq)
     let delivered = true
     if (fast) {
-      const sent = fast.sealSend(
-        this.gcmFor_(fast, context),
-        out,
-        length,
-        payload,
-        ssrc,
-        state.rolloverCounter,
-        seq,
-        fd!,
-        this.address!,
-      )
+      const sent = fast.sealSend(this.gcmFor_(fast, context), out, length, payload, ssrc, roc, seq, fd!, this.address!)
       // A full socket buffer (EAGAIN/ENOBUFS) loses the copy as a congested link would; the
       // puller's NACK gets it back from the history below, as with any loss.
       delivered = sent === sealedLength
     } else {
-      this.sealerFor_(context).seal(out, length, payload, ssrc, state.rolloverCounter, seq)
+      this.sealerFor_(context).seal(out, length, payload, ssrc, roc, seq)
     }
 
     // What werift's dispatchRtp and the DTLS/ICE layers below it count.

@@ -10,6 +10,7 @@ import { CallsError, invalidParams, invalidSdp } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { FastSend } from '../media/fast-send.ts'
 import { openSrtpWith } from '../media/fast-open.ts'
+import { sealWithRolloverFor, type SrtpSealingContext } from '../media/srtp-rollover.ts'
 
 /** What `GET …/sessions/{id}` lists: every track this session pushed or pulled. */
 export interface TrackRecord {
@@ -225,6 +226,8 @@ export class Session {
       // Keyed by now (werift keys SRTP before it reports the transport connected); again after a
       // DTLS restart, which gives it new keys.
       if (this.fastSend) openSrtpWith(this.fastSend, transport)
+      const sealing = (transport.srtp as { localContext?: SrtpSealingContext } | undefined)?.localContext
+      if (sealing) sealWithRolloverFor(sealing)
       if (this.watchedTransports.has(transport)) continue
       this.watchedTransports.add(transport)
       const touch = () => {
