@@ -16,6 +16,12 @@
  *   BENCH_CLIENT=werift npm run bench -w packages/sfu   # clients use werift's full receive stack
  *   BENCH_CLIENT=lean npm run bench -w packages/sfu     # clients receive in JavaScript, not in C
  *   BENCH_FEEDBACK=chromium BENCH_LOSS=0.02 npm run bench -w packages/sfu
+ *   BENCH_SFU_CPU_QUOTA=0.4 BENCH_N=20,21,22 BENCH_SFU_WORKERS=1 npm run bench -w packages/sfu   # as root
+ *
+ * BENCH_SFU_CPU_QUOTA caps the SFU process at that many CPUs per shard (a cgroup's CFS quota), so
+ * that the rate it sustains can be found by raising N until it no longer forwards everything: on a
+ * 2-vCPU machine the clients need part of the cores, so two shards cannot be given two whole ones,
+ * but they can be given twice what one thread gets.
  *
  * Each N runs twice by default (BENCH_FEEDBACK=both): once with bare RTP (`none`: the best
  * case, the SFU only forwards) and once with clients that negotiate and send the feedback
@@ -24,7 +30,7 @@
  * 1 %) of pulled video dropped on arrival, which the SFU retransmits from its history).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Worker } from 'node:worker_threads'
 import type { FromWorker, ToWorker, WorkerSetup } from './participant-worker.ts'
@@ -53,13 +59,37 @@ const shardCounts = (process.env.BENCH_SFU_WORKERS ?? '1,2').split(',').map(Numb
 const fastSendModes = (process.env.BENCH_FAST_SEND ?? 'on').split(',') as Array<'on' | 'off'>
 // The client threads run at this nice value (BENCH_CLIENT_NICE): on a machine the SFU shares with
 // its load generator, the SFU's latency should not be the clients' scheduling.
-const clientNice = Number(process.env.BENCH_CLIENT_NICE ?? 0)
+const clientNice = Number(process.env.BENCH_CLIENT_NICE ?? 10)
 const WARM_E2E_P50_MS = 20
 const MAX_WARMUP_MS = 10_000
 const APP = 'bench'
 const SECRET = 'bench-secret'
 const video = { fps: 30, packetsPerFrame: 2, packetBytes: 1040 } // ≈ 500 kbit/s
 const audio = { intervalMs: 20, packetBytes: 120 }
+
+const cpuQuota = process.env.BENCH_SFU_CPU_QUOTA ? Number(process.env.BENCH_SFU_CPU_QUOTA) : undefined
+
+/**
+ * Puts process `pid` (all its threads, and those it starts later) into a cgroup with a CFS quota of
+ * `cpus` CPUs, in 10 ms periods (a throttled SFU pauses up to 10 ms, which socket buffers absorb,
+ * not the default 100 ms). cgroup v2 where the machine has it, else v1's cpu controller.
+ */
+function capCpu(pid: number, cpus: number): void {
+  const periodUs = 10_000
+  const quotaUs = Math.round(cpus * periodUs)
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) {
+    const dir = '/sys/fs/cgroup/tangerine-sfu-bench'
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${dir}/cpu.max`, `${quotaUs} ${periodUs}`)
+    writeFileSync(`${dir}/cgroup.procs`, String(pid))
+  } else {
+    const dir = '/sys/fs/cgroup/cpu/tangerine-sfu-bench'
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${dir}/cpu.cfs_period_us`, String(periodUs))
+    writeFileSync(`${dir}/cpu.cfs_quota_us`, String(quotaUs))
+    writeFileSync(`${dir}/cgroup.procs`, String(pid))
+  }
+}
 
 async function startSfuProcess(
   shards: number,
@@ -88,6 +118,7 @@ async function startSfuProcess(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  if (cpuQuota) capCpu(child.pid!, cpuQuota * shards)
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`SFU exited with ${code}`)))
@@ -279,10 +310,13 @@ async function run(
     'skipped pkts': skipped,
     'SFU fwd pkt/s': Math.round(sfuStats.forwarding.packetsOut / seconds),
     'recv pkt/s': Math.round(received / seconds),
+    // What reached the pullers of what was offered: below 100 the SFU (or a client) fell behind.
+    'recv % of offered': Number(((100 * received) / Math.max(1, sent * (n - 1))).toFixed(2)),
     // Pulled packets that did not authenticate at the client (counted by native clients): 0.
     'recv failed': done.reduce((sum, r) => sum + r.failed, 0),
     // Retransmissions of packets lost while the pulls were set up, far behind their stream (native clients).
     'recv late': done.reduce((sum, r) => sum + r.late, 0),
+    'SFU CPU quota': cpuQuota ? cpuQuota * shardCount : '-',
     'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),
     // The kernel's part of it: on loopback each send also delivers the datagram to its receiver.
     'SFU kernel %': Math.round((100 * (after.systemSeconds - before.systemSeconds)) / seconds),
