@@ -28,7 +28,7 @@ export interface SfuConfig {
   logLevel: LogLevel
   /**
    * Shards: worker threads that each hold whole sessions, so forwarding uses every core
-   * (`src/shards/`). 1 runs everything on the main thread, as before shards existed.
+   * (`src/shards/`); one per core by default. 1 runs everything on the main thread.
    */
   workers: number
   /**
@@ -141,9 +141,12 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxBodyBytes: int(env.SFU_MAX_BODY_BYTES, 1024 * 1024, 'SFU_MAX_BODY_BYTES'),
     transportWaitMs: int(env.SFU_TRANSPORT_WAIT_MS, DEFAULT_TRANSPORT_WAIT_MS, 'SFU_TRANSPORT_WAIT_MS'),
     logLevel: (env.SFU_LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    // Off by default: sharded, Chromium's simulcast e2e failed in 2 of 4 runs on a loaded machine
-    // (README, "Using every core"). `auto` = one shard per core.
-    workers: env.SFU_WORKERS === 'auto' ? availableParallelism() : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
+    // One shard per core unless SFU_WORKERS says otherwise (README, "Using every core"); 1 keeps
+    // every session on the main thread.
+    workers:
+      env.SFU_WORKERS === undefined || env.SFU_WORKERS === 'auto'
+        ? availableParallelism()
+        : Math.max(1, int(env.SFU_WORKERS, 1, 'SFU_WORKERS')),
     fastSend: flag(env.SFU_FAST_SEND, true, 'SFU_FAST_SEND'),
     turn: turnFromEnv(env),
   }

@@ -68,9 +68,10 @@ describe('the transport wait', () => {
 })
 
 describe('shards', () => {
-  it('are off unless SFU_WORKERS asks for them; auto is one per core', () => {
+  it('are one per core unless SFU_WORKERS says otherwise', () => {
     const dev = { TANGERINE_ENV: 'development' }
-    expect(configFromEnv(dev).workers).toBe(1)
+    expect(configFromEnv(dev).workers).toBe(availableParallelism())
+    expect(configFromEnv({ ...dev, SFU_WORKERS: '1' }).workers).toBe(1)
     expect(configFromEnv({ ...dev, SFU_WORKERS: '2' }).workers).toBe(2)
     expect(configFromEnv({ ...dev, SFU_WORKERS: '0' }).workers).toBe(1)
     expect(configFromEnv({ ...dev, SFU_WORKERS: 'auto' }).workers).toBe(availableParallelism())
