@@ -1,7 +1,5 @@
 import { configFromEnv, type SfuConfig } from './config.ts'
 import { createLogger } from './log.ts'
-import { startSfu } from './server.ts'
-import { startShardedSfu } from './shards/sharded-server.ts'
 
 let config: SfuConfig
 try {
@@ -29,7 +27,12 @@ process.on('unhandledRejection', (err) => stdoutGone || log.error('unhandled rej
 process.on('uncaughtException', (err) => stdoutGone || log.error('uncaught exception', { err }))
 
 // Shards when SFU_WORKERS asks for more than one (README, "Using every core"); 1 keeps every session on this thread.
-const sfu = config.workers > 1 ? await startShardedSfu(config, log) : await startSfu(config, log)
+// Only the running mode's code is loaded: a sharded SFU's main thread serves HTTP and never loads
+// the media stack (werift, the session code), which each shard loads for itself.
+const sfu =
+  config.workers > 1
+    ? await (await import('./shards/sharded-server.ts')).startShardedSfu(config, log)
+    : await (await import('./server.ts')).startSfu(config, log)
 running.sfu = sfu
 log.info('sfu listening', {
   url: sfu.url,

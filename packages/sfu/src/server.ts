@@ -4,6 +4,7 @@ import type { SfuConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { registryOptions, SessionRegistry } from './sessions/registry.ts'
 import { listen } from './http/listen.ts'
+import { sessionRoutes } from './http/routes/sessions.ts'
 import { createApp } from './http/app.ts'
 import { startTurn, type TurnService } from './turn/service.ts'
 
@@ -22,14 +23,14 @@ export interface RunningSfu {
 export async function startSfu(config: SfuConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningSfu> {
   const turn = config.turn ? await startTurn(config.turn, config.announcedIp, log) : undefined
   const registry = new SessionRegistry(registryOptions(config), log)
-  const app = createApp({
+  const deps = {
     apps: config.apps,
     registry,
     maxBodyBytes: config.maxBodyBytes,
     transportWaitMs: config.transportWaitMs,
     log,
-    turn,
-  })
+  }
+  const app = createApp({ ...deps, turn, sessions: sessionRoutes(deps) })
   // @hono/node-server's own Request and Response classes stand in for the globals (its default),
   // which hono's body limit needs to re-read a chunked body.
   // An HTTP/1.0 caller may send no Host; the API never needed one, so it gets a stand-in.

@@ -6,7 +6,6 @@ import type { SessionRegistry } from '../sessions/registry.ts'
 import type { TurnService } from '../turn/service.ts'
 import { cors } from './middleware/cors.ts'
 import { getOnly, noRoute, rawPath } from './routing.ts'
-import { sessionRoutes } from './routes/sessions.ts'
 import { turnCredentialRoutes } from './routes/turn-credentials.ts'
 import { turnKeyRoutes } from './routes/turn-keys.ts'
 
@@ -19,8 +18,14 @@ export interface Counters {
 
 export interface AppDeps {
   apps: Map<string, string>
-  /** Serves the Calls API's session routes here; without it (shards) they are answered before this app. */
+  /** Whose counters /healthz and /stats show, on a thread that holds sessions. */
   registry?: SessionRegistry
+  /**
+   * The Calls API's session routes (`routes/sessions.ts`), from a thread that holds sessions;
+   * without them (a sharded SFU's main thread) they are answered before this app. Passed in, not
+   * imported here: they load the media stack, which that main thread never runs.
+   */
+  sessions?: Hono
   /** Overrides the registry's counters (the sharded main thread's sum over shards). */
   counters?: (reset: boolean) => Promise<Counters>
   maxBodyBytes: number
@@ -41,7 +46,7 @@ export function createApp(deps: AppDeps) {
     })
   // The Calls API and the TURN credentials sit under `/v1` or at the root: Orange calls them without.
   const api = new Hono()
-  if (registry) api.route('/', sessionRoutes({ ...deps, registry }))
+  if (deps.sessions) api.route('/', deps.sessions)
   api.route('/', turnCredentialRoutes(deps))
   return new Hono()
     .use(async (c, next) => {

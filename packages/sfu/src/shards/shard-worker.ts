@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
+import { sessionRoutes } from '../http/routes/sessions.ts'
 import { createApp } from '../http/app.ts'
 import { createLogger } from '../log.ts'
 import { registryOptions, SessionRegistry } from '../sessions/registry.ts'
@@ -35,13 +36,14 @@ registry.hooks = {
   },
   sessionForgotten: (sessionId) => post({ t: 'session-forgotten', sessionId }),
 }
-const app = createApp({
+const deps = {
   apps: new Map(config.apps),
   registry,
   maxBodyBytes: config.maxBodyBytes,
   transportWaitMs: config.transportWaitMs,
   log,
-})
+}
+const app = createApp({ ...deps, sessions: sessionRoutes(deps) })
 
 const SESSION_IN_PATH = /\/apps\/([^/]+)\/sessions\/([^/]+)/
 
