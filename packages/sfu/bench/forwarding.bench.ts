@@ -314,7 +314,7 @@ async function run(
     'recv % of offered': Number(((100 * received) / Math.max(1, sent * (n - 1))).toFixed(2)),
     // Pulled packets that did not authenticate at the client (counted by native clients): 0.
     'recv failed': done.reduce((sum, r) => sum + r.failed, 0),
-    // Retransmissions of packets lost while the pulls were set up, far behind their stream (native clients).
+    // Resends far behind their stream: lost at set-up, or to an overloaded SFU (native clients).
     'recv late': done.reduce((sum, r) => sum + r.late, 0),
     'SFU CPU quota': cpuQuota ? cpuQuota * shardCount : '-',
     'SFU CPU %': Math.round((100 * sfuCpuSeconds) / seconds),

@@ -72,7 +72,7 @@ export type FromWorker =
       received: number
       /** Pulled packets that did not authenticate (native clients count them). */
       failed: number
-      /** Retransmissions of packets lost while the pulls were set up (native clients count them apart). */
+      /** Resends far behind their stream (lost at set-up, or to an overloaded SFU; native clients count them apart). */
       late: number
       sent: number
       skipped: number

@@ -132,10 +132,9 @@ static void on_rtp(receiver_t *r, socket_state *s, uint8_t *p, size_t length, do
   roc_entry *e = roc_for(s, ssrc);
   if (!e) return;
   int first = !e->seen;
-  // A packet far behind the stream is a retransmission of one lost while the pulls were set up
-  // (werift's NACKs; on loopback nothing else is lost): libsrtp's replay window (64) drops such a
-  // packet, and the SFU's werift seals one that comes back more than 100 packets after a wrap with
-  // the wrong rollover counter. Counted apart, neither opened nor timed.
+  // A packet far behind the stream is a resend of one lost on the way (during set-up, or when an
+  // overloaded SFU's socket overflowed and it asked the publisher again): libsrtp's replay window
+  // (64) drops such a packet too. Counted apart, neither opened nor timed.
   if (!first && (int16_t)(seq - e->highest) < -REPLAY_WINDOW) {
     pthread_mutex_lock(&r->lock);
     if (r->measuring) r->late++;
