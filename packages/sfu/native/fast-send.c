@@ -12,6 +12,8 @@
 #include <node_api.h>
 #include <openssl/evp.h>
 
+#include "srtp-gcm.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -20,9 +22,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define GCM_TAG_BYTES 16
-#define GCM_IV_BYTES 12
-#define SALT_BYTES 12
+#define GCM_TAG_BYTES SRTP_GCM_TAG_BYTES
+#define GCM_IV_BYTES SRTP_GCM_IV_BYTES
+#define SALT_BYTES SRTP_GCM_SALT_BYTES
 // Larger than any datagram the SFU forwards (the publisher's MTU-sized packet, our header, the tag).
 #define MAX_PACKET 2048
 
@@ -95,18 +97,11 @@ static napi_value create_gcm(napi_env env, napi_callback_info info) {
   return external;
 }
 
-// RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt.
-static void rtp_iv(const gcm_t *gcm, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t iv[GCM_IV_BYTES]) {
-  const uint8_t plain[GCM_IV_BYTES] = {0, 0, ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc, roc >> 24, roc >> 16, roc >> 8, roc,
-                                       seq >> 8, seq};
-  for (int i = 0; i < GCM_IV_BYTES; i++) iv[i] = plain[i] ^ gcm->salt[i];
-}
-
 // RFC 7714 §8: AAD = the RTP header; out = header || ciphertext || tag. Returns the sealed length, or 0.
 static size_t seal(gcm_t *gcm, const uint8_t *header, size_t header_length, const uint8_t *payload,
                    size_t payload_length, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t *out) {
   uint8_t iv[GCM_IV_BYTES];
-  rtp_iv(gcm, ssrc, roc, seq, iv);
+  srtp_gcm_iv(gcm->salt, ssrc, roc, seq, iv);
   int n;
   EVP_CIPHER_CTX *ctx = gcm->ctx;
   if (EVP_EncryptInit_ex(ctx, NULL, NULL, NULL, iv) != 1) return 0;
@@ -218,17 +213,8 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "open(gcm, packet, headerLength, ssrc, roc, seq): bad arguments");
     return NULL;
   }
-  uint8_t iv[GCM_IV_BYTES];
-  rtp_iv(gcm, ssrc, roc, seq, iv);
-  EVP_CIPHER_CTX *ctx = gcm->decrypt;
+  int opened = srtp_gcm_open(gcm->decrypt, gcm->salt, packet, length, header_length, ssrc, roc, seq);
   size_t end = length - GCM_TAG_BYTES;
-  int n, opened = 0;
-  if (EVP_DecryptInit_ex(ctx, NULL, NULL, NULL, iv) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG_BYTES, packet + end) == 1 &&
-      EVP_DecryptUpdate(ctx, NULL, &n, packet, (int)header_length) == 1 &&
-      EVP_DecryptUpdate(ctx, packet + header_length, &n, packet + header_length, (int)(end - header_length)) == 1 &&
-      EVP_DecryptFinal_ex(ctx, packet + header_length + n, &n) == 1)
-    opened = 1;
   napi_value result;
   CHECK(napi_create_int32(env, opened ? (int32_t)end : -1, &result));
   return result;

@@ -11,10 +11,17 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+// `includes`: the files a target's source includes, so that a change to one rebuilds it too.
 const targets = {
-  'fast-send': { source: 'native/fast-send.c', flags: [], without: 'the SFU will forward through JavaScript' },
+  'fast-send': {
+    source: 'native/fast-send.c',
+    includes: ['native/srtp-gcm.h'],
+    flags: [],
+    without: 'the SFU will forward through JavaScript',
+  },
   'bench-receive': {
     source: 'bench/native/bench-receive.c',
+    includes: ['native/srtp-gcm.h'],
     flags: ['-pthread'],
     without: 'the bench clients will receive through JavaScript',
   },
@@ -65,7 +72,9 @@ export function buildNative({ quiet = false, target = 'fast-send' } = {}) {
     existsSync(output) &&
     existsSync(stamp) &&
     readFileSync(stamp, 'utf8') === recipe &&
-    statSync(output).mtimeMs >= statSync(source).mtimeMs
+    [source, ...targets[target].includes.map((file) => join(packageDir, file))].every(
+      (file) => statSync(output).mtimeMs >= statSync(file).mtimeMs,
+    )
   ) {
     say('up to date')
     return true

@@ -14,6 +14,8 @@
 #include <node_api.h>
 #include <openssl/evp.h>
 
+#include "../../native/srtp-gcm.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TAG_BYTES 16
-#define SALT_BYTES 12
+#define TAG_BYTES SRTP_GCM_TAG_BYTES
+#define SALT_BYTES SRTP_GCM_SALT_BYTES
 #define MAX_DATAGRAM 2048
 #define BATCH 32
 #define ROC_SLOTS 256
@@ -107,20 +109,6 @@ static roc_entry *roc_for(socket_state *s, uint32_t ssrc) {
   return NULL;
 }
 
-// RFC 7714 §8: opens `p` in place with this rollover counter; 0 when it does not authenticate.
-static int open_rtp(socket_state *s, uint8_t *p, size_t length, size_t header, uint32_t ssrc, uint32_t roc,
-                    uint16_t seq) {
-  uint8_t iv[12] = {0, 0, ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc, roc >> 24, roc >> 16, roc >> 8, roc, seq >> 8, seq};
-  for (int i = 0; i < 12; i++) iv[i] ^= s->salt[i];
-  size_t end = length - TAG_BYTES;
-  int n;
-  return EVP_DecryptInit_ex(s->ctx, NULL, NULL, NULL, iv) == 1 &&
-         EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, p + end) == 1 &&
-         EVP_DecryptUpdate(s->ctx, NULL, &n, p, (int)header) == 1 &&
-         EVP_DecryptUpdate(s->ctx, p + header, &n, p + header, (int)(end - header)) == 1 &&
-         EVP_DecryptFinal_ex(s->ctx, p + header + n, &n) == 1;
-}
-
 // One pulled RTP packet: opened in place; its latency counted while measuring.
 static void on_rtp(receiver_t *r, socket_state *s, uint8_t *p, size_t length, double arrival_ms) {
   if (length < 12 + TAG_BYTES) return;
@@ -157,14 +145,14 @@ static void on_rtp(receiver_t *r, socket_state *s, uint8_t *p, size_t length, do
   if (first) {
     uint8_t copy[MAX_DATAGRAM];
     memcpy(copy, p, length);
-    ok = open_rtp(s, p, length, header, ssrc, roc, seq);
+    ok = srtp_gcm_open(s->ctx, s->salt, p, length, header, ssrc, roc, seq);
     if (!ok) {
       memcpy(p, copy, length);
-      ok = open_rtp(s, p, length, header, ssrc, roc + 1, seq);
+      ok = srtp_gcm_open(s->ctx, s->salt, p, length, header, ssrc, roc + 1, seq);
       if (ok) roc++;
     }
   } else {
-    ok = open_rtp(s, p, length, header, ssrc, roc, seq);
+    ok = srtp_gcm_open(s->ctx, s->salt, p, length, header, ssrc, roc, seq);
   }
   if (ok) {
     if (roc == e->roc + 1 || first) {
@@ -316,6 +304,16 @@ static int get_receiver(napi_env env, napi_value value, receiver_t **r) {
   return napi_get_value_external(env, value, (void **)r) == napi_ok && *r;
 }
 
+// The receiver a call's only argument names, or NULL.
+static receiver_t *receiver_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  receiver_t *r;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_receiver(env, argv[0], &r))
+    return NULL;
+  return r;
+}
+
 // receiver(onOther: (fd, data, address, port) => void, batchWaitMicros) → external
 static napi_value create_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -380,11 +378,8 @@ static napi_value add_socket(napi_env env, napi_callback_info info) {
 
 // measure(receiver): counts from zero from now on.
 static napi_value measure(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  receiver_t *r;
-  if (argc < 1 || !get_receiver(env, argv[0], &r)) return NULL;
+  receiver_t *r = receiver_arg(env, info);
+  if (!r) return NULL;
   pthread_mutex_lock(&r->lock);
   r->measuring = 1;
   r->received = r->failed = r->late = r->others = 0;
@@ -395,11 +390,9 @@ static napi_value measure(napi_env env, napi_callback_info info) {
 
 // report(receiver) → { received, failed, late, others, latencies: Float64Array }, and stops counting.
 static napi_value report(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], result, value, buffer;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  receiver_t *r;
-  if (argc < 1 || !get_receiver(env, argv[0], &r)) return NULL;
+  napi_value result, value, buffer;
+  receiver_t *r = receiver_arg(env, info);
+  if (!r) return NULL;
   pthread_mutex_lock(&r->lock);
   r->measuring = 0;
   void *data;
@@ -425,11 +418,8 @@ static napi_value report(napi_env env, napi_callback_info info) {
 
 // close(receiver): the thread stops before the sockets it reads are closed.
 static napi_value close_receiver(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  receiver_t *r;
-  if (argc < 1 || !get_receiver(env, argv[0], &r)) return NULL;
+  receiver_t *r = receiver_arg(env, info);
+  if (!r) return NULL;
   if (r->running) {
     stop_receiver(r);
     napi_release_threadsafe_function(r->other, napi_tsfn_abort);
