@@ -35,7 +35,7 @@ import { waitFor } from '../test/helpers/wait.ts'
 import { createRequire } from 'node:module'
 import { setPriority } from 'node:os'
 import type { Socket } from 'node:dgram'
-import { loadFastSend, socketFd } from '../src/media/fast-send.ts'
+import { loadFastSend, socketFd, socketHandle } from '../src/media/fast-send.ts'
 import { openSrtpWith } from '../src/media/fast-open.ts'
 import { PROFILE_AEAD_AES_128_GCM } from '../src/media/srtp-gcm.ts'
 
@@ -194,8 +194,7 @@ function receiveNative(pc: RTCPeerConnection): void {
       .get(from)
       ?.emit('message', data, { address, port, family: address.includes(':') ? 'IPv6' : 'IPv4', size: data.length })
   }, BATCH_WAIT_MICROS)
-  const stateKey = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol')!
-  ;(socket as unknown as Record<symbol, { handle: { recvStop(): void } }>)[stateKey]!.handle.recvStop()
+  socketHandle(socket)!.recvStop()
   nativeSockets.set(fd, socket)
   native!.add(nativeReceiver, fd, context.cipher.srtpSessionKey, context.cipher.srtpSessionSalt)
 }

@@ -56,17 +56,24 @@ export function loadFastSend(path = FAST_SEND_PATH): { fastSend: FastSend } | { 
 }
 
 /**
- * The descriptor of a `dgram` socket, for `sealSend`. Node has no public accessor; its socket
- * keeps the handle under an internal symbol (`lib/internal/dgram.js` `kStateSymbol`, there since
- * Node 10), read here rather than through `socket._handle`, whose getter prints a deprecation.
- * `undefined` once the socket is closed (Node drops the handle when it closes the descriptor).
+ * The internal handle of a `dgram` socket. Node has no public accessor; its socket keeps the
+ * handle under an internal symbol (`lib/internal/dgram.js` `kStateSymbol`, there since Node 10),
+ * read here rather than through `socket._handle`, whose getter prints a deprecation. `undefined`
+ * once the socket is closed (Node drops the handle when it closes the descriptor).
  */
-export function socketFd(socket: object): number | undefined {
+export function socketHandle(socket: object): { fd?: number; recvStop(): number } | undefined {
   const key =
     stateKey ?? (stateKey = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol'))
   if (!key) return undefined
-  const handle = (socket as Record<symbol, { handle?: { fd?: number } | null } | undefined>)[key]?.handle
-  const fd = handle?.fd
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined
+  return (
+    (socket as Record<symbol, { handle?: { fd?: number; recvStop(): number } | null } | undefined>)[key]?.handle ??
+    undefined
+  )
 }
 let stateKey: symbol | undefined
+
+/** The descriptor of a `dgram` socket, for `sealSend`; `undefined` once it is closed. */
+export function socketFd(socket: object): number | undefined {
+  const fd = socketHandle(socket)?.fd
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined
+}
