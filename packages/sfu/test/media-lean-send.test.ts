@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RTP_EXTENSION_URI, RtcpSrPacket, RtpHeader, RtpPacket } from 'werift'
+import { RTP_EXTENSION_URI, RtcpSrPacket, type RtpPacket } from 'werift'
 import type { RunningSfu } from '../src/server.ts'
 import { APP_ID, clientFor, startTestSfu } from './helpers/sfu.ts'
 import { clientPeer, publish, pull } from './helpers/peer.ts'
@@ -105,13 +105,10 @@ describe.each([
     expect(Math.abs(ntpMs - Date.now())).toBeLessThan(3000)
     // A packet larger than the addon's buffer (no browser sends one) is still forwarded, by Node's path.
     const big = packets.length
-    const camera = a.sources.get('cam')!
-    camera.track.writeRtp(
-      new RtpPacket(
-        new RtpHeader({ sequenceNumber: 1, timestamp: 1, marker: true, payloadType: 0 }),
-        Buffer.alloc(2500, 7),
-      ),
-    )
+    // In the camera's own sequence: a packet numbered anywhere else jumps the stream, and a jump
+    // that reads as a wrap is sealed with the next rollover counter (RFC 3711), which the test's
+    // werift receiver, not estimating as RFC 3711 does, could not open (one run in five).
+    a.sources.get('cam')!.writeNext(Buffer.alloc(2500, 7))
     await waitFor(
       () => packets.slice(big).some((p) => p.payload.length === 2500),
       () => 'the 2500-byte packet forwarded',

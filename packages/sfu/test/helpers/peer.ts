@@ -111,18 +111,22 @@ export class SyntheticSource {
   }
 
   start(intervalMs: number, size: number): this {
-    const step = this.track.kind === 'audio' ? 960 : 3000
     this.timer = setInterval(() => {
-      this.seq = (this.seq + 1) & 0xffff
-      this.ts = (this.ts + step) >>> 0
-      const header = new RtpHeader({ sequenceNumber: this.seq, timestamp: this.ts, marker: true, payloadType: 0 })
       // Like an encoder: a keyframe at start, every 60 frames, and when asked (PLI).
       const keyframe = this.keyframeWanted || this.sent % 60 === 0
       this.keyframeWanted = false
       if (keyframe) this.keyframesSent++
-      this.track.writeRtp(new RtpPacket(header, syntheticPayload(this.tag, this.sent++, size, keyframe)))
+      this.writeNext(syntheticPayload(this.tag, this.sent++, size, keyframe))
     }, intervalMs)
     return this
+  }
+
+  /** One more packet of this source's stream: its next sequence number and timestamp. */
+  writeNext(payload: Buffer): void {
+    this.seq = (this.seq + 1) & 0xffff
+    this.ts = (this.ts + (this.track.kind === 'audio' ? 960 : 3000)) >>> 0
+    const header = new RtpHeader({ sequenceNumber: this.seq, timestamp: this.ts, marker: true, payloadType: 0 })
+    this.track.writeRtp(new RtpPacket(header, payload))
   }
 
   requestKeyframe(): void {
